@@ -1,0 +1,58 @@
+# wijkwerk: `make run` serves a working site on http://127.0.0.1:5000, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app app
+
+.PHONY: run test install install-test assets translations db lint extract-messages clean
+
+run: install assets translations db
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-test assets translations
+	WIJKWERK_TEST_POSTGRES_URI="$$(bash scripts/test-postgres.sh)" $(BIN)/pytest $(PYTEST_ARGS)
+
+# --- installation -------------------------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+assets: wijkwerk/static/vendor/.built
+wijkwerk/static/vendor/.built: package.json package-lock.json scripts/build-assets.sh
+	bash scripts/build-assets.sh
+	touch $@
+
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard wijkwerk/translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+wijkwerk/translations/%/LC_MESSAGES/messages.mo: wijkwerk/translations/%/LC_MESSAGES/messages.po | install
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $*
+
+# --- database: migrate, then load reference and demo data (both idempotent) -------------------------
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) wijkwerk load-municipalities
+	$(FLASK) wijkwerk demo
+
+# --- development ---------------------------------------------------------------------------------
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o wijkwerk/translations/messages.pot .
+	$(BIN)/pybabel update -i wijkwerk/translations/messages.pot -d wijkwerk/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules wijkwerk/static/vendor .pytest_cache
+	find wijkwerk/translations -name '*.mo' -delete

@@ -1,0 +1,49 @@
+"""Committed defaults, good for development. Secrets only ever come from the environment."""
+
+from __future__ import annotations
+
+
+class Config:
+    """Defaults for every environment; ``WIJKWERK_*`` environment variables override them."""
+
+    # Filled in by the factory when unset: a SQLite file in the instance folder and a secret key
+    # generated once into the instance folder.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Flask-Babel: Dutch first, English second; everything shown in Amsterdam time, stored in UTC.
+    LANGUAGES = ("nl", "en")
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+    # Flask-Mail.
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "wijkwerk <noreply@wijkwerk.localhost>"
+
+    # Stripe: payment by Stripe is offered only when the secret key is set.
+    STRIPE_SECRET_KEY: str | None = None
+    STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_API_BASE: str | None = None
+
+    # The rule for "middelgrote gemeente" (DOMAIN.md): M50 member, or a population inside this band
+    # (the M50 network's definition, inclusive). Data, not code: change it here or per environment.
+    MIDDELGROOT_MIN_POPULATION = 30_000
+    MIDDELGROOT_MAX_POPULATION = 80_000
+
+    # Cookies and forms.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    LOG_LEVEL = "INFO"

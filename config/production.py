@@ -1,0 +1,14 @@
+"""Production: PostgreSQL, real SMTP, secure cookies. The factory refuses to start without a
+secret key and a database URI from the environment."""
+
+from __future__ import annotations
+
+from config.default import Config
+
+
+class ProductionConfig(Config):
+    REQUIRE_EXPLICIT_SETTINGS = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}

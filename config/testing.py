@@ -1,0 +1,14 @@
+"""Settings for the test suite: the tests pass the database URI and mail server themselves."""
+
+from __future__ import annotations
+
+from config.default import Config
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 8025
+    BASE_URL = "http://wijkwerk.test"
+    LOG_LEVEL = "WARNING"

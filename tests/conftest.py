@@ -1,0 +1,134 @@
+"""Fixtures, layered like flaskr and Indico: a database backend per session, a fresh database and
+app per test, the test client and CLI runner, and a real SMTP server.
+
+Every test that uses ``app`` runs on SQLite and on PostgreSQL. PostgreSQL comes from
+``WIJKWERK_TEST_POSTGRES_URI`` (``make test`` starts a server and sets it); without it the PostgreSQL
+half is skipped on a developer's machine and fails in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from tests.smtp import SMTPServer
+from wijkwerk import create_app
+from wijkwerk.extensions import db as _db
+
+POSTGRES_URI = os.environ.get("WIJKWERK_TEST_POSTGRES_URI")
+TESTING_CONFIG = "config.testing.TestingConfig"
+
+
+def postgres_uri_or_skip() -> str:
+    if POSTGRES_URI:
+        return POSTGRES_URI
+    if os.environ.get("CI"):
+        pytest.fail("WIJKWERK_TEST_POSTGRES_URI is not set: run the suite with `make test`")
+    pytest.skip("no PostgreSQL test server; `make test` starts one")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this half of the suite."""
+    if request.param == "postgresql":
+        postgres_uri_or_skip()
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema(backend: str) -> Iterator[None]:
+    """On PostgreSQL: the schema, created once per session (tests empty the tables afterwards)."""
+    if backend != "postgresql":
+        yield
+        return
+    app = create_app(TESTING_CONFIG, SQLALCHEMY_DATABASE_URI=POSTGRES_URI)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        _db.engine.dispose()
+    yield
+
+
+def make_app(uri: str, tmp_path: Path, **overrides: object) -> Flask:
+    return create_app(
+        TESTING_CONFIG,
+        instance_path=str(tmp_path / "instance"),
+        SQLALCHEMY_DATABASE_URI=uri,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Extra settings for the ``app`` of one test module or test (override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(
+    backend: str, _postgres_schema: None, tmp_path: Path, smtp: SMTPServer, app_overrides: dict
+) -> Iterator[Flask]:
+    """An app on a fresh, empty database with the schema of the models, mail to the test SMTP."""
+    if backend == "sqlite":
+        uri = f"sqlite:///{tmp_path / 'wijkwerk.sqlite3'}"
+    else:
+        uri = POSTGRES_URI
+    app = make_app(uri, tmp_path, MAIL_PORT=smtp.port, **app_overrides)
+    with app.app_context():
+        if backend == "sqlite":
+            _db.create_all()
+        yield app
+        _db.session.remove()
+        if backend == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask):
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def _smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(_smtp_server: SMTPServer) -> SMTPServer:
+    """The real SMTP server the app sends to, emptied for each test."""
+    _smtp_server.clear()
+    return _smtp_server
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                   r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)

@@ -1,0 +1,140 @@
+"""wijkwerk: registrations for Dutch neighbourhood programmes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from wijkwerk.extensions import babel, csrf, db, login, mail, migrate
+
+DEFAULT_CONFIG = "config.default.Config"
+
+
+def create_app(
+    config_object: str | object | None = None, *, instance_path: str | None = None, **overrides: Any
+) -> Flask:
+    """Build the application: config → logging → extensions → blueprints → errors → CLI.
+
+    ``config_object`` defaults to ``$WIJKWERK_CONFIG`` or :data:`DEFAULT_CONFIG`; ``WIJKWERK_*``
+    environment variables override it, and keyword ``overrides`` (used by the tests) override both.
+    ``instance_path`` moves the instance folder (default: ``instance/`` beside the package).
+    """
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_relative_config=True,
+        instance_path=instance_path,
+    )
+    app.config.from_object(config_object or os.environ.get("WIJKWERK_CONFIG", DEFAULT_CONFIG))
+    app.config.from_prefixed_env("WIJKWERK")
+    app.config.update(overrides)
+    _complete_config(app)
+
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from wijkwerk import errors, formatting
+    from wijkwerk.cli import wijkwerk_cli
+
+    errors.register(app)
+    formatting.register(app)
+    app.cli.add_command(wijkwerk_cli)
+    return app
+
+
+def _complete_config(app: Flask) -> None:
+    """Fill in what has a per-installation default: the SQLite file and the secret key."""
+    missing = [key for key in app.config.get("REQUIRE_EXPLICIT_SETTINGS", ()) if not app.config[key]]
+    if missing:
+        raise RuntimeError(
+            "Set these in the environment first: " + ", ".join(f"WIJKWERK_{k}" for k in missing)
+        )
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'wijkwerk.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
+    app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+
+
+def _instance_secret_key(path: Path) -> str:
+    """Read the development secret key, generating it once (safe when several workers race)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key)
+    return key
+
+
+def _configure_logging(app: Flask) -> None:
+    level = app.config.get("LOG_LEVEL", "INFO")
+    logging.getLogger("wijkwerk").setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message = None  # the login page itself explains why you are there
+    login.session_protection = "strong"
+
+    from wijkwerk import models  # noqa: F401  (every model registered before first use)
+    from wijkwerk.accounts.services import load_account
+
+    login.user_loader(load_account)
+
+
+def _select_locale() -> str:
+    """Dutch unless the visitor chose English with the language switch."""
+    chosen = session.get("locale") if request else None
+    if chosen in ("nl", "en"):
+        return chosen
+    return "nl"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: enforce foreign keys, let readers and a writer work side by side (WAL) and wait for
+    a lock instead of failing at once."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith(("sqlite3", "pysqlite")):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from wijkwerk.accounts import bp as accounts_bp
+    from wijkwerk.api import bp as api_bp
+    from wijkwerk.backoffice import bp as backoffice_bp
+    from wijkwerk.core import bp as core_bp
+    from wijkwerk.programmes import bp as programmes_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(backoffice_bp, url_prefix="/beheer")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # token-authenticated JSON; no cookies, so no CSRF

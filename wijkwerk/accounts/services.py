@@ -1,0 +1,95 @@
+"""Back-office accounts and API tokens. Services flush, never commit: the caller owns the
+transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+
+from wijkwerk.accounts.models import Account, ApiToken, Role
+from wijkwerk.extensions import db
+from wijkwerk.timeutil import now_utc
+
+TOKEN_PREFIX = "ww_"
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(ValueError):
+    """An account request that cannot be carried out; the message is for the operator."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_account(email: str) -> Account | None:
+    return db.session.scalar(select(Account).where(Account.email == normalise_email(email)))
+
+
+def load_account(account_id: str) -> Account | None:
+    """Flask-Login's user loader."""
+    try:
+        return db.session.get(Account, int(account_id))
+    except ValueError:
+        return None
+
+
+def create_account(email: str, password: str, role: Role = Role.ORGANISER, name: str = "") -> Account:
+    """Create a back-office account; raises :class:`AccountError` for a taken address or a weak
+    password."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError(f"Geen geldig e-mailadres: {email}")
+    if find_account(email) is not None:
+        raise AccountError(f"Er bestaat al een account voor {email}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+    account = Account(email=email, name=name, role=role)
+    account.set_password(password)
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def authenticate(email: str, password: str) -> Account | None:
+    """The active account with this e-mail and password, or None. Takes as long for an unknown
+    address as for a wrong password, so it does not tell which addresses exist."""
+    account = find_account(email)
+    if account is None:
+        Account(password_hash="").set_password(password)  # spend the same time hashing
+        return None
+    if not account.active or not account.check_password(password):
+        return None
+    account.last_login_at = now_utc()
+    return account
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(account: Account) -> str:
+    """Make a new API token for ``account`` and return it; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(account=account, token_hash=_hash_token(token), prefix=token[:10]))
+    db.session.flush()
+    return token
+
+
+def account_for_token(token: str) -> Account | None:
+    """The active account owning this unrevoked token, or None."""
+    api_token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if api_token is None or not api_token.account.active:
+        return None
+    api_token.last_used_at = now_utc()
+    return api_token.account
+
+
+def count_accounts() -> int:
+    return db.session.scalar(select(func.count()).select_from(Account)) or 0

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from wijkwerk.accounts import bp
+from wijkwerk.accounts.forms import LoginForm
+from wijkwerk.accounts.services import authenticate
+from wijkwerk.extensions import db
+from wijkwerk.urls import local_target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("backoffice.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        account = authenticate(form.email.data, form.password.data)
+        if account is not None:
+            db.session.commit()
+            login_user(account)
+            return redirect(local_target(request.args.get("next"), url_for("backoffice.index")))
+        form.password.errors.append(_("Deze combinatie van e-mailadres en wachtwoord klopt niet."))
+    return render_template("accounts/login.html", form=form), (422 if form.errors else 200)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("U bent uitgelogd."), "info")
+    return redirect(url_for("programmes.home"))

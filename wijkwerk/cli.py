@@ -1,0 +1,91 @@
+"""``flask --app app wijkwerk …``: thin commands; each one is one transaction around a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from wijkwerk.accounts.models import Role
+from wijkwerk.accounts.services import AccountError, create_account, create_api_token, find_account
+from wijkwerk.extensions import db
+from wijkwerk.municipalities.services import (
+    ReferenceDataError,
+    load_municipalities,
+    read_rows,
+    reference_date_from_name,
+    shipped_file,
+)
+from wijkwerk.programmes.demo import load_demo
+
+wijkwerk_cli = AppGroup("wijkwerk", help="Beheer van wijkwerk: accounts, referentiegegevens, demo.")
+
+
+@wijkwerk_cli.command("create-organiser")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.ORGANISER.value,
+    show_default=True, help="admin: alles; organiser: programma's draaien; viewer: alleen lezen.",
+)
+@click.option("--name", default="", help="Naam zoals getoond in de back-office.")
+@click.password_option("--password", help="Wachtwoord (wordt gevraagd als u het weglaat).")
+def create_organiser(email: str, role: str, name: str, password: str) -> None:
+    """Maak een back-office-account aan."""
+    try:
+        account = create_account(email, password, Role(role), name)
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Account aangemaakt: {account.email} ({account.role.value})")
+
+
+@wijkwerk_cli.command("create-token")
+@click.argument("email")
+def create_token(email: str) -> None:
+    """Maak een API-token voor een account en toon het (eenmalig)."""
+    account = find_account(email)
+    if account is None:
+        raise click.ClickException(f"Geen account met e-mailadres {email}.")
+    token = create_api_token(account)
+    db.session.commit()
+    click.echo(token)
+
+
+@wijkwerk_cli.command("load-municipalities")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Peildatum van de inwonertallen (standaard 1 januari van het jaar in de bestandsnaam).",
+)
+def load_municipalities_command(path: Path | None, reference_date: dt.datetime | None) -> None:
+    """Laad of werk de gemeentelijst bij (standaard het meegeleverde CBS-bestand)."""
+    path = path or shipped_file()
+    population_date = reference_date.date() if reference_date else reference_date_from_name(path)
+    if population_date is None:
+        raise click.ClickException("Geef --reference-date: de bestandsnaam noemt geen jaar.")
+    try:
+        rows = read_rows(path.read_text(encoding="utf-8-sig"))
+    except ReferenceDataError as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from exc
+    result = load_municipalities(rows, population_date)
+    db.session.commit()
+    click.echo(
+        f"{result.total} gemeenten in {path.name}: {len(result.added)} nieuw, "
+        f"{len(result.updated)} bijgewerkt, {result.unchanged} ongewijzigd, "
+        f"{len(result.deactivated)} niet meer actief."
+    )
+
+
+@wijkwerk_cli.command("demo")
+def demo() -> None:
+    """Laad de vier demoprogramma's (bestaande blijven ongemoeid)."""
+    created = load_demo()
+    db.session.commit()
+    if created:
+        for programme in created:
+            click.echo(f"Aangemaakt: {programme.title} (/programmes/{programme.slug})")
+    else:
+        click.echo("De demoprogramma's bestaan al; niets gewijzigd.")

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import logging
+from flask import jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from wijkwerk.core import bp
+from wijkwerk.extensions import db
+from wijkwerk.urls import local_target
+
+logger = logging.getLogger(__name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and database reachability for load balancers (API.md)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        logger.exception("health check: database unreachable")
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.post("/taal")
+def set_language():
+    """Switch between Dutch and English, then go back to the page the visitor was on."""
+    locale = request.form.get("locale")
+    if locale in ("nl", "en"):
+        session["locale"] = locale
+    return redirect(local_target(request.form.get("next"), url_for("programmes.home")))
+
+
+@bp.get("/toegankelijkheid")
+def accessibility():
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("core/privacy.html")

@@ -1,0 +1,65 @@
+"""Dates and money as Dutch readers expect them: "dinsdag 15 oktober 2027, 09:30–17:00",
+"€ 1.800,00". Registered as Jinja filters; mails use the same functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_datetime, get_locale, to_user_timezone
+
+from wijkwerk.money import rate_as_string
+
+DATE = "d MMMM y"
+WEEKDAY_DATE = "EEEE d MMMM y"
+TIME = "HH:mm"
+
+
+def date(value: dt.datetime | dt.date | None) -> str:
+    """``15 oktober 2027`` in the reader's locale and Amsterdam time."""
+    if value is None:
+        return ""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day, 12, tzinfo=dt.UTC)
+    return format_datetime(value, DATE)
+
+
+def datetime(value: dt.datetime | None) -> str:
+    """``dinsdag 15 oktober 2027, 09:30``."""
+    if value is None:
+        return ""
+    return format_datetime(value, f"{WEEKDAY_DATE}, {TIME}")
+
+
+def period(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """A session's time span: ``dinsdag 15 oktober 2027, 09:30–17:00`` on one day, both dates
+    written out when it spans several."""
+    start_local, end_local = to_user_timezone(starts_at), to_user_timezone(ends_at)
+    if start_local.date() == end_local.date():
+        return f"{datetime(starts_at)}–{format_datetime(ends_at, TIME)}"
+    return f"{datetime(starts_at)} – {datetime(ends_at)}"
+
+
+def money(cents: int | None) -> str:
+    """``€ 1.800,00`` from integer cents."""
+    if cents is None:
+        return ""
+    return format_currency(Decimal(cents) / 100, "EUR")
+
+
+def vat_rate(basis_points: int) -> str:
+    """``21%`` style, with a Dutch decimal comma where needed (``5,5%``)."""
+    return rate_as_string(basis_points).replace(".", ",") + "%"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "nl")})
+    app.add_template_filter(date, "date")
+    app.add_template_filter(datetime, "datetime")
+    app.add_template_filter(money, "money")
+    app.add_template_filter(vat_rate, "vat_rate")
+    app.add_template_global(period, "period")

@@ -1,0 +1,1 @@
+"""Municipality reference data (CBS) and organisations."""

@@ -1,0 +1,1 @@
+"""The outbox: mail queued in the transaction that causes it, delivered after the commit."""

@@ -1,0 +1,111 @@
+"""Payments (Stripe Checkout or bank transfer) and invoices with gap-free numbers per year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wijkwerk.db import UTCDateTime, str_enum
+from wijkwerk.extensions import db
+from wijkwerk.registrations.models import PaymentMethod, Registration
+from wijkwerk.timeutil import now_utc
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+
+
+class Payment(db.Model):
+    """Money expected or received for a registration, incl. VAT, in cents."""
+
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, "payment_method"))
+    status: Mapped[PaymentStatus] = mapped_column(
+        str_enum(PaymentStatus, "payment_status"), default=PaymentStatus.PENDING
+    )
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    registration: Mapped[Registration] = relationship()
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT = "credit"  # cancels (part of) an earlier invoice
+
+
+class InvoiceCounter(db.Model):
+    """The last invoice number used per year. Taking a number is an atomic UPDATE of this row in
+    the invoice's own transaction, so numbers have no gaps and no duplicates."""
+
+    __tablename__ = "invoice_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StripeEvent(db.Model):
+    """Stripe events already handled: a replayed webhook finds its id here and changes nothing."""
+
+    __tablename__ = "stripe_event"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class Invoice(db.Model):
+    """A Dutch invoice (art. 35a Wet OB): every buyer detail is copied in, so the invoice stays as
+    issued even when the registration changes or its person is anonymised. Kept 7 years."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    kind: Mapped[InvoiceKind] = mapped_column(
+        str_enum(InvoiceKind, "invoice_kind"), default=InvoiceKind.INVOICE
+    )
+    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # "2027-0001"
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    buyer_name: Mapped[str] = mapped_column(String(200))
+    buyer_address: Mapped[str] = mapped_column(String(300))
+    buyer_postcode: Mapped[str] = mapped_column(String(10))
+    buyer_city: Mapped[str] = mapped_column(String(100))
+    buyer_email: Mapped[str] = mapped_column(String(254))
+    buyer_reference: Mapped[str | None] = mapped_column(String(100))  # PO / verplichtingennummer
+    ordered_by: Mapped[str | None] = mapped_column(String(200))
+
+    description: Mapped[str] = mapped_column(Text)
+    amount_cents: Mapped[int] = mapped_column(Integer)  # excl. VAT; negative on a credit invoice
+    vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    vat_cents: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    vat_exemption_text: Mapped[str | None] = mapped_column(Text)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    registration: Mapped[Registration] = relationship()
+    credited_invoice: Mapped[Invoice | None] = relationship(remote_side=[id])

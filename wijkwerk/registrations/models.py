@@ -1,0 +1,309 @@
+"""Registrations with their members, casus, billing details and state history.
+
+The state machine lives here: :meth:`Registration.transition` refuses illegal moves and records
+every move (who, when, why) in :class:`RegistrationEvent`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.db import UTCDateTime, str_enum
+from wijkwerk.extensions import db
+from wijkwerk.money import Price
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.people.models import Person
+from wijkwerk.programmes.models import Programme
+from wijkwerk.timeutil import now_utc
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+
+
+def new_reference() -> str:
+    """A short reference people can read out, such as ``WW-7KQD-M3XP``."""
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"WW-{chars[:4]}-{chars[4:]}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class RegistrationState(StrEnum):
+    SUBMITTED = "submitted"
+    AWAITING_APPROVAL = "awaiting_approval"
+    AWAITING_PAYMENT = "awaiting_payment"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL_STATES
+
+    @property
+    def is_active(self) -> bool:
+        return self not in _FINAL_STATES
+
+
+_FINAL_STATES = frozenset(
+    {RegistrationState.CANCELLED, RegistrationState.DECLINED, RegistrationState.REJECTED}
+)
+
+S = RegistrationState
+ALLOWED_TRANSITIONS: dict[RegistrationState, frozenset[RegistrationState]] = {
+    S.SUBMITTED: frozenset(
+        {S.AWAITING_APPROVAL, S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.CANCELLED, S.REJECTED}
+    ),
+    # Approved under priority_at_close: back to "submitted", complete, until allocation.
+    S.AWAITING_APPROVAL: frozenset(
+        {S.SUBMITTED, S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.DECLINED, S.CANCELLED,
+         S.REJECTED}
+    ),
+    # An expired checkout frees the place: back to "submitted" (or cancelled).
+    S.AWAITING_PAYMENT: frozenset({S.CONFIRMED, S.SUBMITTED, S.WAITLISTED, S.CANCELLED}),
+    S.WAITLISTED: frozenset({S.AWAITING_PAYMENT, S.CONFIRMED, S.CANCELLED, S.REJECTED}),
+    S.CONFIRMED: frozenset({S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.REJECTED: frozenset(),
+}
+del S
+
+
+class IllegalTransition(Exception):
+    """A state change the lifecycle does not allow (a 409 at the API)."""
+
+    def __init__(self, current: RegistrationState, target: RegistrationState) -> None:
+        super().__init__(f"cannot go from {current} to {target}")
+        self.current = current
+        self.target = target
+
+
+class PaymentMethod(StrEnum):
+    STRIPE = "stripe"
+    INVOICE = "invoice"
+
+
+class Registration(db.Model):
+    """One registration: a trio, an individual, a Wijklab booking or a city in a Kennisprogramma.
+
+    ``active_slot`` makes "one active trio per municipality per series" a database rule: it is 1
+    (or 2 when an organiser allows a second trio) while the registration is active and NULL once it
+    is cancelled, declined or rejected; NULLs never collide in the unique constraint.
+    ``holds_place`` is true while the registration occupies one of the programme's counted places.
+    """
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "municipality_code", "active_slot"),
+        CheckConstraint("active_slot IS NULL OR active_slot >= 1", name="active_slot_positive"),
+        CheckConstraint("fee_cents >= 0", name="fee_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True, default=new_reference)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    state: Mapped[RegistrationState] = mapped_column(
+        str_enum(RegistrationState, "registration_state"), default=RegistrationState.SUBMITTED,
+        index=True,
+    )
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+    active_slot: Mapped[int | None] = mapped_column(Integer, default=1)
+    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    approver_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    approver_function: Mapped[str | None] = mapped_column(String(200))
+
+    # The fee as it was when the registration was made (the programme's price may change later).
+    fee_cents: Mapped[int] = mapped_column(Integer, default=0)
+    vat_rate_bp: Mapped[int] = mapped_column(Integer, default=2100)
+    exempt: Mapped[bool] = mapped_column(Boolean, default=False)
+    exemption_reason: Mapped[str | None] = mapped_column(Text)
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(
+        str_enum(PaymentMethod, "payment_method")
+    )
+
+    holds_place: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the registration became complete (approved, paid where needed): the order of allocation.
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    organiser_note: Mapped[str] = mapped_column(Text, default="")
+
+    manage_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_token)
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    programme: Mapped[Programme] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+    contact_person: Mapped[Person | None] = relationship(foreign_keys=[contact_person_id])
+    approver: Mapped[Person | None] = relationship(foreign_keys=[approver_person_id])
+    members: Mapped[list[RegistrationMember]] = relationship(
+        back_populates="registration", order_by="RegistrationMember.position",
+        cascade="all, delete-orphan",
+    )
+    casus: Mapped[Casus | None] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+    billing: Mapped[BillingDetails | None] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[RegistrationEvent]] = relationship(
+        back_populates="registration", order_by="RegistrationEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def price(self) -> Price:
+        """What this registration owes: zero when exempt."""
+        return Price(0 if self.exempt else self.fee_cents, self.vat_rate_bp)
+
+    def can_transition(self, target: RegistrationState) -> bool:
+        return target in ALLOWED_TRANSITIONS[self.state]
+
+    def transition(
+        self,
+        target: RegistrationState,
+        *,
+        actor: Account | None = None,
+        actor_label: str = "system",
+        reason: str = "",
+    ) -> RegistrationEvent:
+        """Move to ``target`` and record who did it and why.
+
+        Raises :class:`IllegalTransition` when the lifecycle does not allow the move. Releasing a
+        counted place is the caller's business (see the registration services), because it must be
+        done by an atomic update of the programme's counter.
+        """
+        if not self.can_transition(target):
+            raise IllegalTransition(self.state, target)
+        event = RegistrationEvent(
+            from_state=self.state,
+            to_state=target,
+            actor=actor,
+            actor_label=actor.email if actor is not None else actor_label,
+            reason=reason,
+        )
+        self.events.append(event)
+        self.state = target
+        if target.is_final:
+            self.active_slot = None
+        return event
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.reference} {self.state}>"
+
+
+class MemberRole(StrEnum):
+    WIJKAMBTENAAR = "wijkambtenaar"
+    SECTORAMBTENAAR = "sectorambtenaar"
+    PARTICIPANT = "participant"  # an individual on the driedaagse
+    DELEGATE = "delegate"  # a city's participant in a Kennisprogramma meeting
+
+
+class Domain(StrEnum):
+    FYSIEK = "fysiek"
+    SOCIAAL = "sociaal"
+    VEILIGHEID = "veiligheid"
+    ECONOMIE = "economie"
+    OVERIG = "overig"
+
+
+class RegistrationMember(db.Model):
+    """A person taking part under a registration: a trio member, the individual, a delegate.
+
+    ``session_id`` set means the member attends only that session (a city sends different people
+    per theme meeting); NULL means every session of the programme.
+    """
+
+    __tablename__ = "registration_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_session.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"))
+    domain: Mapped[Domain | None] = mapped_column(str_enum(Domain, "domain"))
+    function: Mapped[str | None] = mapped_column(String(200))
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+
+    registration: Mapped[Registration] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+
+class Casus(db.Model):
+    """The local case a trio brings: a strategic task where several policy domains meet."""
+
+    __tablename__ = "casus"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    wijk: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    registration: Mapped[Registration] = relationship(back_populates="casus")
+
+
+class BillingDetails(db.Model):
+    """Where the invoice goes. A municipality needs its purchase order (or verplichtingen-)
+    number and the name of who ordered before it will pay (DOMAIN.md, invoices)."""
+
+    __tablename__ = "billing_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), unique=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    po_number: Mapped[str | None] = mapped_column(String(100))
+    ordered_by: Mapped[str | None] = mapped_column(String(200))
+
+    registration: Mapped[Registration] = relationship(back_populates="billing")
+
+
+class RegistrationEvent(db.Model):
+    """One step in a registration's history: from which state to which, who, when and why."""
+
+    __tablename__ = "registration_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    from_state: Mapped[RegistrationState | None] = mapped_column(
+        str_enum(RegistrationState, "event_from_state")
+    )
+    to_state: Mapped[RegistrationState] = mapped_column(
+        str_enum(RegistrationState, "event_to_state")
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    actor_label: Mapped[str] = mapped_column(String(254), default="system")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    registration: Mapped[Registration] = relationship(back_populates="events")
+    actor: Mapped[Account | None] = relationship()
+
