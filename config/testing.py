@@ -10,5 +10,6 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 8025
+    MAIL_SUPPRESS_SEND = False  # the tests read real mail from their own SMTP server
     BASE_URL = "http://wijkwerk.test"
     LOG_LEVEL = "WARNING"

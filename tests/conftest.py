@@ -8,6 +8,7 @@ half is skipped on a developer's machine and fails in CI.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Iterator
@@ -76,10 +77,7 @@ def app(
     backend: str, _postgres_schema: None, tmp_path: Path, smtp: SMTPServer, app_overrides: dict
 ) -> Iterator[Flask]:
     """An app on a fresh, empty database with the schema of the models, mail to the test SMTP."""
-    if backend == "sqlite":
-        uri = f"sqlite:///{tmp_path / 'wijkwerk.sqlite3'}"
-    else:
-        uri = POSTGRES_URI
+    uri = f"sqlite:///{tmp_path / 'wijkwerk.sqlite3'}" if backend == "sqlite" else POSTGRES_URI
     app = make_app(uri, tmp_path, MAIL_PORT=smtp.port, **app_overrides)
     with app.app_context():
         if backend == "sqlite":
@@ -98,8 +96,17 @@ def db(app: Flask):
     return _db
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's own app context, as in production: every request gets
+    its own ``g`` (Flask-Login's user, Flask-Babel's locale) and its own database session."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -123,8 +130,10 @@ def smtp(_smtp_server: SMTPServer) -> SMTPServer:
     return _smtp_server
 
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                   r'name="csrf_token" value="([^"]+)"')
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(html: str) -> str:

@@ -22,7 +22,7 @@ class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
 
-    async def handle_DATA(self, _server, _session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, _server, _session, envelope: Envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append((list(envelope.rcpt_tos), message))

@@ -52,7 +52,9 @@ def create_app(
 
 def _complete_config(app: Flask) -> None:
     """Fill in what has a per-installation default: the SQLite file and the secret key."""
-    missing = [key for key in app.config.get("REQUIRE_EXPLICIT_SETTINGS", ()) if not app.config[key]]
+    missing = [
+        key for key in app.config.get("REQUIRE_EXPLICIT_SETTINGS", ()) if not app.config[key]
+    ]
     if missing:
         raise RuntimeError(
             "Set these in the environment first: " + ", ".join(f"WIJKWERK_{k}" for k in missing)

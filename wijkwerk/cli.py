@@ -26,8 +26,11 @@ wijkwerk_cli = AppGroup("wijkwerk", help="Beheer van wijkwerk: accounts, referen
 @wijkwerk_cli.command("create-organiser")
 @click.argument("email")
 @click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default=Role.ORGANISER.value,
-    show_default=True, help="admin: alles; organiser: programma's draaien; viewer: alleen lezen.",
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.ORGANISER.value,
+    show_default=True,
+    help="admin: alles; organiser: programma's draaien; viewer: alleen lezen.",
 )
 @click.option("--name", default="", help="Naam zoals getoond in de back-office.")
 @click.password_option("--password", help="Wachtwoord (wordt gevraagd als u het weglaat).")
@@ -55,9 +58,12 @@ def create_token(email: str) -> None:
 
 
 @wijkwerk_cli.command("load-municipalities")
-@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
-    "--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]),
+    "--reference-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Peildatum van de inwonertallen (standaard 1 januari van het jaar in de bestandsnaam).",
 )
 def load_municipalities_command(path: Path | None, reference_date: dt.datetime | None) -> None:

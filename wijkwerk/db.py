@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from enum import StrEnum
 
 from sqlalchemy import DateTime, Enum, MetaData
@@ -40,7 +39,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -48,7 +48,10 @@ def register(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         db.session.rollback()
         return error_response(
-            400, _("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."),
+            400,
+            _(
+                "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."
+            ),
             "csrf",
         )
 

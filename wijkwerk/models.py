@@ -2,8 +2,8 @@
 
 from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
-from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.municipalities.models import Municipality, Organisation, OrganisationType
+from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.payments.models import (
     Invoice,
     InvoiceCounter,
@@ -38,11 +38,40 @@ from wijkwerk.registrations.models import (
 )
 
 __all__ = [
-    "Account", "Allocation", "ApiToken", "Attendance", "AttendanceStatus", "BillingDetails",
-    "Casus", "ContactTopic", "Domain", "Exemption", "FeeUnit", "Invoice", "InvoiceCounter",
-    "InvoiceKind", "MemberRole", "Municipality", "Organisation", "OrganisationType",
-    "OutboxAttachment", "OutboxMessage", "Payment", "PaymentMethod", "PaymentStatus", "Person",
-    "Programme", "ProgrammeContact", "ProgrammeKind", "ProgrammeSession", "ProgrammeStatus",
-    "Registration", "RegistrationEvent", "RegistrationMember", "RegistrationState", "Role",
-    "SessionStatus", "StripeEvent",
+    "Account",
+    "Allocation",
+    "ApiToken",
+    "Attendance",
+    "AttendanceStatus",
+    "BillingDetails",
+    "Casus",
+    "ContactTopic",
+    "Domain",
+    "Exemption",
+    "FeeUnit",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "MemberRole",
+    "Municipality",
+    "Organisation",
+    "OrganisationType",
+    "OutboxAttachment",
+    "OutboxMessage",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
+    "Person",
+    "Programme",
+    "ProgrammeContact",
+    "ProgrammeKind",
+    "ProgrammeSession",
+    "ProgrammeStatus",
+    "Registration",
+    "RegistrationEvent",
+    "RegistrationMember",
+    "RegistrationState",
+    "Role",
+    "SessionStatus",
+    "StripeEvent",
 ]

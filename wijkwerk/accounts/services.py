@@ -36,7 +36,9 @@ def load_account(account_id: str) -> Account | None:
         return None
 
 
-def create_account(email: str, password: str, role: Role = Role.ORGANISER, name: str = "") -> Account:
+def create_account(
+    email: str, password: str, role: Role = Role.ORGANISER, name: str = ""
+) -> Account:
     """Create a back-office account; raises :class:`AccountError` for a taken address or a weak
     password."""
     email = normalise_email(email)

@@ -119,16 +119,25 @@ PATHS: dict[str, dict] = {
         "get": {
             "summary": "Gemeenten zoeken",
             "parameters": [
-                {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "deel van naam of CBS-code"}
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "deel van naam of CBS-code",
+                }
             ],
-            "responses": {"200": _json({"type": "array", "items": _ref("Municipality")}, "Gemeenten")},
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Municipality")}, "Gemeenten")
+            },
         }
     },
     "/programmes": {
         "get": {
             "summary": "Gepubliceerde programma's",
-            "responses": {"200": _json({"type": "array", "items": _ref("Programme")}, "Programma's")},
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Programme")}, "Programma's")
+            },
         }
     },
     "/programmes/{slug}": {

@@ -19,4 +19,6 @@ def require_login() -> None:
 
 @bp.get("/")
 def index():
-    return render_template("backoffice/index.html", programmes=list_programmes(published_only=False))
+    return render_template(
+        "backoffice/index.html", programmes=list_programmes(published_only=False)
+    )

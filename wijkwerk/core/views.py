@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+
 from flask import jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError

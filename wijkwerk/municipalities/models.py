@@ -85,8 +85,6 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[OrganisationType] = mapped_column(
-        str_enum(OrganisationType, "organisation_type")
-    )
+    kind: Mapped[OrganisationType] = mapped_column(str_enum(OrganisationType, "organisation_type"))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -95,7 +95,8 @@ def read_rows(text: str) -> list[MunicipalityRow]:
                 province_code=(raw["provinciecode"] or "").strip(),
                 province_name=(raw["provincienaam"] or "").strip(),
                 population=population,
-                m50_member=(raw.get("m50_lid_april2023") or "").strip().lower() in ("ja", "yes", "1"),
+                m50_member=(raw.get("m50_lid_april2023") or "").strip().lower()
+                in ("ja", "yes", "1"),
             )
         )
     if not rows:

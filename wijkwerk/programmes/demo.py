@@ -124,23 +124,42 @@ beknopte wijkanalyse; de resultaten verschijnen in twee publicaties."""
 
 def _werkplaatsen(year: int) -> tuple[dict, list[_SessionSeed]]:
     seed = [
-        _SessionSeed(dt.date(2019, 10, 15), "Werkplaats 1",
-                     "Positionering van het wijkgerichte werken in de eigen gemeente",
-                     "Na afloop kun je gestructureerd aangeven hoe het wijkgerichte werken in je "
-                     "gemeente gepositioneerd is en wat de gezamenlijke stip op de horizon is."),
-        _SessionSeed(dt.date(2019, 11, 7), "Werkplaats 2", "Lokale agenda",
-                     "Aan het einde van deze bijeenkomst heb je prioriteiten bepaald en handvatten om "
-                     "te manoeuvreren tussen wat beleidsmakers, bestuurders én wijkbewoners urgent "
-                     "vinden; je werkt aan een lokale agenda."),
-        _SessionSeed(dt.date(2020, 1, 14), "Werkplaats 3", "Wat en wie heb je nodig?",
-                     "Je krijgt een idee met wie je de lokale agenda gaat uitvoeren: "
-                     "samenwerkingspartners, en intern collega's met de juiste vaardigheden of "
-                     "positie binnen de gemeente."),
+        _SessionSeed(
+            dt.date(2019, 10, 15),
+            "Werkplaats 1",
+            "Positionering van het wijkgerichte werken in de eigen gemeente",
+            "Na afloop kun je gestructureerd aangeven hoe het wijkgerichte werken in je "
+            "gemeente gepositioneerd is en wat de gezamenlijke stip op de horizon is.",
+        ),
+        _SessionSeed(
+            dt.date(2019, 11, 7),
+            "Werkplaats 2",
+            "Lokale agenda",
+            "Aan het einde van deze bijeenkomst heb je prioriteiten bepaald en handvatten om "
+            "te manoeuvreren tussen wat beleidsmakers, bestuurders én wijkbewoners urgent "
+            "vinden; je werkt aan een lokale agenda.",
+        ),
+        _SessionSeed(
+            dt.date(2020, 1, 14),
+            "Werkplaats 3",
+            "Wat en wie heb je nodig?",
+            "Je krijgt een idee met wie je de lokale agenda gaat uitvoeren: "
+            "samenwerkingspartners, en intern collega's met de juiste vaardigheden of "
+            "positie binnen de gemeente.",
+        ),
     ]
     shift = week_shift(seed[0].day, year)
     sessions = [
-        _SessionSeed(s.day + shift, s.title, s.theme, s.outcome, (13, 0), (17, 0),
-                     "Utrecht (locatie volgt)", "Utrecht")
+        _SessionSeed(
+            s.day + shift,
+            s.title,
+            s.theme,
+            s.outcome,
+            (13, 0),
+            (17, 0),
+            "Utrecht (locatie volgt)",
+            "Utrecht",
+        )
         for s in seed
     ]
     deadline_day = sessions[0].day - dt.timedelta(weeks=4)
@@ -168,8 +187,12 @@ def _driedaagse(year: int) -> tuple[dict, list[_SessionSeed]]:
     shift = week_shift(dt.date(2022, 11, 21), year)
     first = dt.date(2022, 11, 21) + shift
     sessions = [
-        _SessionSeed(first + dt.timedelta(days=n), f"Dag {n + 1}",
-                     location_name="Kaap Doorn Conferentiecentrum", location_address="Doorn")
+        _SessionSeed(
+            first + dt.timedelta(days=n),
+            f"Dag {n + 1}",
+            location_name="Kaap Doorn Conferentiecentrum",
+            location_address="Doorn",
+        )
         for n in range(3)
     ]
     deadline_day = dt.date(2022, 9, 16) + shift
@@ -225,9 +248,16 @@ def _kennisprogramma(year: int) -> tuple[dict, list[_SessionSeed]]:
     ]
     shift = week_shift(themes[0][0], year)
     sessions = [
-        _SessionSeed(day + shift, f"Themabijeenkomst {n}", theme,
-                     "Samen benoemen we de belangrijkste opgaven voor de toekomst op dit thema.",
-                     (10, 0), (16, 0), "In een van de deelnemende wijken (volgt)", "")
+        _SessionSeed(
+            day + shift,
+            f"Themabijeenkomst {n}",
+            theme,
+            "Samen benoemen we de belangrijkste opgaven voor de toekomst op dit thema.",
+            (10, 0),
+            (16, 0),
+            "In een van de deelnemende wijken (volgt)",
+            "",
+        )
         for n, (day, theme) in enumerate(themes, start=1)
     ]
     programme = {
@@ -265,15 +295,25 @@ def load_demo(now: dt.datetime | None = None) -> list[Programme]:
         for position, contact in enumerate(contacts):
             topic, name, phone, *email = contact
             programme.contacts.append(
-                ProgrammeContact(topic=topic, name=name, phone=phone,
-                                 email=email[0] if email else None, position=position)
+                ProgrammeContact(
+                    topic=topic,
+                    name=name,
+                    phone=phone,
+                    email=email[0] if email else None,
+                    position=position,
+                )
             )
         for position, s in enumerate(sessions):
             programme.sessions.append(
                 ProgrammeSession(
-                    position=position, title=s.title, theme=s.theme, outcome=s.outcome,
-                    starts_at=_at(s.day, *s.start), ends_at=_at(s.day, *s.end),
-                    location_name=s.location_name, location_address=s.location_address,
+                    position=position,
+                    title=s.title,
+                    theme=s.theme,
+                    outcome=s.outcome,
+                    starts_at=_at(s.day, *s.start),
+                    ends_at=_at(s.day, *s.end),
+                    location_name=s.location_name,
+                    location_address=s.location_address,
                 )
             )
         db.session.add(programme)

@@ -29,8 +29,10 @@ def _first_session_then_title(programme: Programme) -> tuple:
 
 
 def get_programme(slug: str, *, published_only: bool = True) -> Programme | None:
-    query = select(Programme).where(Programme.slug == slug).options(
-        selectinload(Programme.sessions), selectinload(Programme.contacts)
+    query = (
+        select(Programme)
+        .where(Programme.slug == slug)
+        .options(selectinload(Programme.sessions), selectinload(Programme.contacts))
     )
     if published_only:
         query = query.where(Programme.status == ProgrammeStatus.PUBLISHED)

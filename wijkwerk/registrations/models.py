@@ -70,12 +70,26 @@ _FINAL_STATES = frozenset(
 S = RegistrationState
 ALLOWED_TRANSITIONS: dict[RegistrationState, frozenset[RegistrationState]] = {
     S.SUBMITTED: frozenset(
-        {S.AWAITING_APPROVAL, S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.CANCELLED, S.REJECTED}
+        {
+            S.AWAITING_APPROVAL,
+            S.AWAITING_PAYMENT,
+            S.CONFIRMED,
+            S.WAITLISTED,
+            S.CANCELLED,
+            S.REJECTED,
+        }
     ),
     # Approved under priority_at_close: back to "submitted", complete, until allocation.
     S.AWAITING_APPROVAL: frozenset(
-        {S.SUBMITTED, S.AWAITING_PAYMENT, S.CONFIRMED, S.WAITLISTED, S.DECLINED, S.CANCELLED,
-         S.REJECTED}
+        {
+            S.SUBMITTED,
+            S.AWAITING_PAYMENT,
+            S.CONFIRMED,
+            S.WAITLISTED,
+            S.DECLINED,
+            S.CANCELLED,
+            S.REJECTED,
+        }
     ),
     # An expired checkout frees the place: back to "submitted" (or cancelled).
     S.AWAITING_PAYMENT: frozenset({S.CONFIRMED, S.SUBMITTED, S.WAITLISTED, S.CANCELLED}),
@@ -122,7 +136,8 @@ class Registration(db.Model):
     reference: Mapped[str] = mapped_column(String(20), unique=True, default=new_reference)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     state: Mapped[RegistrationState] = mapped_column(
-        str_enum(RegistrationState, "registration_state"), default=RegistrationState.SUBMITTED,
+        str_enum(RegistrationState, "registration_state"),
+        default=RegistrationState.SUBMITTED,
         index=True,
     )
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
@@ -158,7 +173,8 @@ class Registration(db.Model):
     contact_person: Mapped[Person | None] = relationship(foreign_keys=[contact_person_id])
     approver: Mapped[Person | None] = relationship(foreign_keys=[approver_person_id])
     members: Mapped[list[RegistrationMember]] = relationship(
-        back_populates="registration", order_by="RegistrationMember.position",
+        back_populates="registration",
+        order_by="RegistrationMember.position",
         cascade="all, delete-orphan",
     )
     casus: Mapped[Casus | None] = relationship(
@@ -168,7 +184,8 @@ class Registration(db.Model):
         back_populates="registration", cascade="all, delete-orphan"
     )
     events: Mapped[list[RegistrationEvent]] = relationship(
-        back_populates="registration", order_by="RegistrationEvent.id",
+        back_populates="registration",
+        order_by="RegistrationEvent.id",
         cascade="all, delete-orphan",
     )
 
@@ -306,4 +323,3 @@ class RegistrationEvent(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="events")
     actor: Mapped[Account | None] = relationship()
-

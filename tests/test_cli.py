@@ -1,0 +1,110 @@
+"""The ``wijkwerk`` command group: accounts, tokens and demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from tests import factories
+from wijkwerk.accounts.models import Account, ApiToken, Role
+from wijkwerk.accounts.services import account_for_token
+from wijkwerk.programmes.models import Programme, ProgrammeKind
+from wijkwerk.timeutil import AMSTERDAM, frozen_at
+
+
+def test_create_organiser_asks_for_a_password_and_stores_only_its_hash(runner, db):
+    result = runner.invoke(
+        args=["wijkwerk", "create-organiser", "Romy@Platform31.nl", "--role", "admin"],
+        input="een lang wachtwoord\neen lang wachtwoord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Account aangemaakt: romy@platform31.nl (admin)" in result.output
+    account = db.session.scalar(select(Account))
+    assert account.role is Role.ADMIN
+    assert "een lang wachtwoord" not in account.password_hash
+    assert account.check_password("een lang wachtwoord")
+
+
+def test_create_organiser_defaults_to_organiser_and_refuses_a_duplicate(runner, db):
+    args = ["wijkwerk", "create-organiser", "a@example.nl", "--password", "twaalf tekens!"]
+    assert runner.invoke(args=args).exit_code == 0
+    assert db.session.scalar(select(Account.role)) is Role.ORGANISER
+    again = runner.invoke(args=args)
+    assert again.exit_code == 1
+    assert "Er bestaat al een account voor a@example.nl." in again.output
+    assert db.session.scalar(select(func.count()).select_from(Account)) == 1
+
+
+def test_create_organiser_refuses_a_short_password(runner, db):
+    result = runner.invoke(
+        args=["wijkwerk", "create-organiser", "a@example.nl", "--password", "kort"]
+    )
+    assert result.exit_code == 1
+    assert "minstens 12 tekens" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Account)) == 0
+
+
+def test_create_token_prints_a_working_token_and_stores_only_its_hash(runner, db):
+    factories.account("viewer@example.nl", Role.VIEWER)
+    db.session.commit()
+    result = runner.invoke(args=["wijkwerk", "create-token", "viewer@example.nl"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert token.startswith("ww_") and len(token) > 40
+    stored = db.session.scalar(select(ApiToken))
+    assert token not in (stored.token_hash, stored.prefix)
+    assert account_for_token(token).email == "viewer@example.nl"
+    assert account_for_token(token + "x") is None
+
+
+def test_create_token_for_an_unknown_account_fails(runner):
+    result = runner.invoke(args=["wijkwerk", "create-token", "niemand@example.nl"])
+    assert result.exit_code == 1
+    assert "Geen account met e-mailadres niemand@example.nl." in result.output
+
+
+def test_demo_creates_the_four_programmes_in_the_coming_year_once(runner, db):
+    with frozen_at(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)):
+        first = runner.invoke(args=["wijkwerk", "demo"])
+        assert first.exit_code == 0, first.output
+        second = runner.invoke(args=["wijkwerk", "demo"])
+    assert "niets gewijzigd" in second.output
+    programmes = {p.kind: p for p in db.session.scalars(select(Programme))}
+    assert len(programmes) == 4
+
+    werkplaatsen = programmes[ProgrammeKind.WERKPLAATS]
+    assert (werkplaatsen.fee_cents, werkplaatsen.capacity, werkplaatsen.min_participants) == (
+        20_000,
+        8,
+        6,
+    )
+    assert werkplaatsen.exemption.value == "middelgroot"
+    assert werkplaatsen.allocation.value == "priority_at_close"
+    days = [s.starts_at.astimezone(AMSTERDAM) for s in werkplaatsen.sessions]
+    assert [d.date().isoformat() for d in days] == ["2027-10-12", "2027-11-04", "2028-01-11"]
+    assert [d.strftime("%A") for d in days] == ["Tuesday", "Thursday", "Tuesday"]  # as in the seed
+    assert [s.theme for s in werkplaatsen.sessions][1] == "Lokale agenda"
+
+    driedaagse = programmes[ProgrammeKind.DRIEDAAGSE]
+    assert driedaagse.fee_cents == 180_000 and driedaagse.price.total_cents == 217_800
+    course_days = [s.starts_at.astimezone(AMSTERDAM) for s in driedaagse.sessions]
+    assert [d.strftime("%a %H:%M") for d in course_days] == ["Mon 09:30", "Tue 09:30", "Wed 09:30"]
+    assert driedaagse.registration_deadline < driedaagse.sessions[0].starts_at
+    assert {c.topic.value for c in driedaagse.contacts} == {"content", "practical"}
+
+    wijklab = programmes[ProgrammeKind.WIJKLAB]
+    assert (wijklab.fee_cents, wijklab.sessions) == (500_000, [])
+    kennis = programmes[ProgrammeKind.KENNISPROGRAMMA]
+    assert len(kennis.sessions) == 4 and kennis.capacity == 12
+    assert all(s.starts_at.year in (2027, 2028) for s in kennis.sessions)
+
+
+def test_demo_leaves_an_organisers_changes_alone(runner, db):
+    runner.invoke(args=["wijkwerk", "demo"])
+    programme = db.session.scalar(select(Programme).where(Programme.kind == ProgrammeKind.WIJKLAB))
+    programme.fee_cents = 450_000
+    db.session.commit()
+    runner.invoke(args=["wijkwerk", "demo"])
+    db.session.expire_all()
+    assert db.session.get(Programme, programme.id).fee_cents == 450_000
