@@ -7,7 +7,13 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_currency, format_datetime, get_locale, to_user_timezone
+from flask_babel import (
+    format_currency,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    to_user_timezone,
+)
 
 from wijkwerk.money import rate_as_string
 
@@ -48,6 +54,11 @@ def money(cents: int | None) -> str:
     return format_currency(Decimal(cents) / 100, "EUR")
 
 
+def number(value: int | None) -> str:
+    """``81.931`` in Dutch, ``81,931`` in English."""
+    return "" if value is None else format_decimal(value)
+
+
 def vat_rate(basis_points: int) -> str:
     """``21%`` style, with a Dutch decimal comma where needed (``5,5%``)."""
     return rate_as_string(basis_points).replace(".", ",") + "%"
@@ -61,5 +72,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(date, "date")
     app.add_template_filter(datetime, "datetime")
     app.add_template_filter(money, "money")
+    app.add_template_filter(number, "number")
     app.add_template_filter(vat_rate, "vat_rate")
     app.add_template_global(period, "period")

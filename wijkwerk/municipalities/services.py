@@ -11,12 +11,14 @@ from importlib import resources
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
 
 SHIPPED_FILE = "gemeenten_2026.tsv"
 REQUIRED_COLUMNS = ("gemeentecode", "naam_cbs", "provinciecode", "provincienaam", "inwoners")
@@ -167,12 +169,18 @@ def search_municipalities(query: str = "", *, limit: int | None = None) -> list[
 def set_middelgroot_override(
     municipality: Municipality, value: bool | None, reason: str, by: Account
 ) -> None:
-    """Overrule the rule for one municipality (``None`` returns to the rule). A reason is
-    required when overriding, for example "lid van M50 sinds 2025"."""
+    """Overrule the rule for one municipality (``None`` returns to the rule). Raises
+    :class:`RuleViolation` when overriding without a reason (for example "lid van M50 sinds 2025")."""
     if value is not None and not reason.strip():
-        raise ValueError("reason required")
+        raise RuleViolation(
+            Problem(
+                "required",
+                "reason",
+                _("Geef een reden op, bijvoorbeeld een nieuw M50-lidmaatschap."),
+            )
+        )
     municipality.middelgroot_override = value
-    municipality.middelgroot_override_reason = reason.strip() or None
+    municipality.middelgroot_override_reason = reason.strip() if value is not None else None
     municipality.middelgroot_override_by_id = by.id
     municipality.middelgroot_override_at = now_utc()
     db.session.flush()
