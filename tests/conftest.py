@@ -141,3 +141,12 @@ def csrf_token(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "page has no CSRF token"
     return match.group(1) or match.group(2)
+
+
+def log_in(client: FlaskClient, email: str, password: str) -> None:
+    """Log in through the real login form."""
+    page = client.get("/login")
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(page.text)}
+    )
+    assert response.status_code == 302, response.text

@@ -6,19 +6,14 @@ import re
 
 import pytest
 
-from tests import factories
+from tests import conftest, factories
 from tests.conftest import csrf_token
 from wijkwerk.accounts.models import Role
 from wijkwerk.municipalities.models import Municipality
 
 
 def log_in(client, email: str) -> None:
-    page = client.get("/login")
-    response = client.post(
-        "/login",
-        data={"email": email, "password": factories.PASSWORD, "csrf_token": csrf_token(page.text)},
-    )
-    assert response.status_code == 302
+    conftest.log_in(client, email, factories.PASSWORD)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.extensions import db
@@ -91,7 +91,3 @@ def account_for_token(token: str) -> Account | None:
         return None
     api_token.last_used_at = now_utc()
     return api_token.account
-
-
-def count_accounts() -> int:
-    return db.session.scalar(select(func.count()).select_from(Account)) or 0
