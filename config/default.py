@@ -46,4 +46,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    # Trio approval: how long the approver's link is valid, and when an unanswered request is
+    # reminded (by `tick`).
+    APPROVAL_LINK_DAYS = 21
+    APPROVAL_REMINDER_DAYS = 4
+
     LOG_LEVEL = "INFO"

@@ -131,11 +131,15 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.accounts import bp as accounts_bp
     from wijkwerk.api import bp as api_bp
     from wijkwerk.backoffice import bp as backoffice_bp
+    from wijkwerk.calendars import bp as calendars_bp
     from wijkwerk.core import bp as core_bp
     from wijkwerk.programmes import bp as programmes_bp
+    from wijkwerk.registrations import bp as registrations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(registrations_bp)
+    app.register_blueprint(calendars_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp, url_prefix="/beheer")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

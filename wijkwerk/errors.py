@@ -22,6 +22,7 @@ def _messages() -> dict[int, str]:
         404: _("Deze pagina bestaat niet (meer)."),
         405: _("Deze actie is hier niet toegestaan."),
         409: _("Dit kan niet in de huidige stand van zaken."),
+        410: _("Deze link is verlopen."),
         413: _("Het verstuurde bestand of formulier is te groot."),
         422: _("De invoer is niet in orde."),
         429: _("Te veel verzoeken. Probeer het over een paar minuten opnieuw."),
@@ -60,7 +61,8 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if exc.code is None or exc.code < 400:
             return exc
-        return error_response(exc.code)
+        custom = exc.description if exc.description != type(exc).description else None
+        return error_response(exc.code, custom)
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):

@@ -7,6 +7,8 @@ import datetime as dt
 from wijkwerk.money import rate_as_string
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.programmes.models import Programme, ProgrammeSession
+from wijkwerk.registrations import notifications
+from wijkwerk.registrations.models import Registration
 
 
 def timestamp(value: dt.datetime | None) -> str | None:
@@ -60,4 +62,95 @@ def programme(p: Programme) -> dict:
         "state": p.window().value,
         "places_left": p.places_left,
         "sessions": [session(s) for s in p.sessions],
+    }
+
+
+def problems(items) -> dict:
+    return {"errors": [p.as_json() for p in items]}
+
+
+def fee(r: Registration) -> dict:
+    price = r.price
+    return {
+        "amount_cents": price.amount_cents,
+        "vat_rate": rate_as_string(r.vat_rate_bp),
+        "vat_cents": price.vat_cents,
+        "total_cents": price.total_cents,
+        "exempt": r.exempt,
+        "exemption_reason": r.exemption_reason,
+    }
+
+
+def registration(r: Registration, warnings=()) -> dict:
+    """A registration as the public POST answers it (API.md)."""
+    return {
+        "id": r.id,
+        "reference": r.reference,
+        "programme": r.programme.slug,
+        "state": r.state.value,
+        "fee": fee(r),
+        "warnings": [{"code": w.code, "message": w.message} for w in warnings],
+        "payment_url": None,
+        "calendar_url": notifications.calendar_url(r),
+        "manage_url": notifications.manage_url(r),
+    }
+
+
+def registration_detail(r: Registration) -> dict:
+    """A registration for organisers: members, casus, approver, history."""
+    body = registration(r)
+    body.update(
+        {
+            "municipality": municipality(r.municipality) if r.municipality else None,
+            "created_at": timestamp(r.created_at),
+            "completed_at": timestamp(r.completed_at),
+            "holds_place": r.holds_place,
+            "members": [
+                {
+                    "name": m.person.name,
+                    "email": m.person.email,
+                    "function": m.function,
+                    "role": m.role.value,
+                    "domain": m.domain.value if m.domain else None,
+                }
+                for m in r.members
+            ],
+            "casus": {
+                "title": r.casus.title,
+                "wijk": r.casus.wijk,
+                "description": r.casus.description,
+                "domains": r.casus.domains,
+            }
+            if r.casus
+            else None,
+            "approver": {
+                "name": r.approver.name,
+                "email": r.approver.email,
+                "function": r.approver_function,
+            }
+            if r.approver
+            else None,
+            "history": [
+                {
+                    "from": e.from_state.value if e.from_state else None,
+                    "to": e.to_state.value,
+                    "at": timestamp(e.at),
+                    "by": e.actor_label,
+                    "reason": e.reason,
+                }
+                for e in r.events
+            ],
+            "payments": [],
+        }
+    )
+    return body
+
+
+def allocation(result) -> dict:
+    return {
+        "confirmed": [r.reference for r in result.confirmed],
+        "waitlisted": [r.reference for r in result.waitlisted],
+        "places_taken": result.places_taken,
+        "min_participants": result.minimum,
+        "below_minimum": result.below_minimum,
     }

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
-from flask import abort, jsonify, request
+from flask import abort, g, jsonify, request
+from flask_babel import gettext as _
 
 from wijkwerk.api import bp, serialise
+from wijkwerk.api.auth import bearer_account, organiser_required
 from wijkwerk.api.openapi import openapi_document
+from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
+from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.services import get_programme, list_programmes
+from wijkwerk.registrations import trios
+from wijkwerk.registrations.models import Registration
+from wijkwerk.validation import Problem, RuleViolation
 
 
 @bp.get("/openapi.json")
@@ -30,3 +37,85 @@ def programme(slug: str):
     if found is None:
         abort(404)
     return jsonify(serialise.programme(found))
+
+
+def _rule_violation(violation: RuleViolation):
+    db.session.rollback()
+    return jsonify(serialise.problems(violation.problems)), 422
+
+
+def _conflict(conflict: trios.StateConflict):
+    db.session.rollback()
+    message = _(
+        "Dit kan niet: de aanmelding heeft de status %(state)s.",
+        state=conflict.registration.state.value,
+    )
+    return jsonify(serialise.problems([Problem("state_conflict", None, message)])), 409
+
+
+@bp.post("/programmes/<slug>/registrations")
+def register(slug: str):
+    found = get_programme(slug)
+    if found is None:
+        abort(404)
+    body = request.get_json(silent=True)
+    organiser = bearer_account()
+    allow_second = bool(
+        isinstance(body, dict)
+        and body.get("allow_second")
+        and organiser is not None
+        and organiser.role.can_write
+    )
+    try:
+        outcome = trios.register_trio(found, body, allow_second=allow_second)
+    except RuleViolation as violation:
+        return _rule_violation(violation)
+    commit_and_send()
+    return jsonify(serialise.registration(outcome.registration, outcome.warnings)), 201
+
+
+@bp.get("/registrations/<int:registration_id>")
+@organiser_required(write=False)
+def registration(registration_id: int):
+    return jsonify(serialise.registration_detail(db.get_or_404(Registration, registration_id)))
+
+
+def _decide(registration_id: int, action):
+    found = db.get_or_404(Registration, registration_id)
+    body = request.get_json(silent=True) or {}
+    reason = body.get("reason") if isinstance(body, dict) else None
+    try:
+        action(found, actor=g.api_account, reason=str(reason or ""))
+    except trios.StateConflict as conflict:
+        return _conflict(conflict)
+    commit_and_send()
+    return jsonify(serialise.registration_detail(found))
+
+
+@bp.post("/registrations/<int:registration_id>/approve")
+@organiser_required(write=True)
+def approve(registration_id: int):
+    return _decide(registration_id, trios.approve)
+
+
+@bp.post("/registrations/<int:registration_id>/decline")
+@organiser_required(write=True)
+def decline(registration_id: int):
+    return _decide(registration_id, trios.decline)
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@organiser_required(write=True)
+def cancel(registration_id: int):
+    return _decide(registration_id, trios.cancel)
+
+
+@bp.post("/programmes/<slug>/allocate")
+@organiser_required(write=True)
+def allocate(slug: str):
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    result = trios.allocate(found, actor=g.api_account)
+    commit_and_send()
+    return jsonify(serialise.allocation(result))

@@ -197,6 +197,35 @@ class Registration(db.Model):
     def can_transition(self, target: RegistrationState) -> bool:
         return target in ALLOWED_TRANSITIONS[self.state]
 
+    @property
+    def can_cancel(self) -> bool:
+        return self.can_transition(RegistrationState.CANCELLED)
+
+    def record_created(self, *, actor: Account | None = None, actor_label: str = "system") -> None:
+        """The first line of the history: the registration came in."""
+        self.events.append(
+            RegistrationEvent(
+                from_state=None,
+                to_state=self.state,
+                actor=actor,
+                actor_label=actor.email if actor is not None else actor_label,
+            )
+        )
+
+    def note_change(
+        self, *, actor: Account | None = None, actor_label: str = "system", reason: str
+    ) -> None:
+        """Record a change that is not a move of state (an exemption granted, say)."""
+        self.events.append(
+            RegistrationEvent(
+                from_state=self.state,
+                to_state=self.state,
+                actor=actor,
+                actor_label=actor.email if actor is not None else actor_label,
+                reason=reason,
+            )
+        )
+
     def transition(
         self,
         target: RegistrationState,

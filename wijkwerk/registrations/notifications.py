@@ -1,0 +1,91 @@
+"""The mails a registration's lifecycle sends, queued in the outbox with a unique key each."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from wijkwerk.accounts.models import Account, Role
+from wijkwerk.extensions import db
+from wijkwerk.outbox.services import queue
+from wijkwerk.registrations.models import Registration, RegistrationEvent
+from wijkwerk.registrations.tokens import make_approval_token
+from wijkwerk.urls import external_url
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url("registrations.manage", token=registration.manage_token)
+
+
+def calendar_url(registration: Registration) -> str | None:
+    if registration.feed_token is None:
+        return None
+    return external_url("calendars.personal_feed", token=registration.feed_token)
+
+
+def approval_url(registration: Registration) -> str:
+    token = make_approval_token(registration.id, registration.approver.email)
+    return external_url("registrations.approval", token=token)
+
+
+def _people(registration: Registration):
+    seen = set()
+    for member in registration.members:
+        if member.person_id not in seen:
+            seen.add(member.person_id)
+            yield member.person
+    if registration.contact_person is not None and registration.contact_person_id not in seen:
+        yield registration.contact_person
+
+
+def status_changed(registration: Registration, event: RegistrationEvent) -> None:
+    """Tell everyone on the registration what ``event`` means for them."""
+    db.session.flush()  # the event needs its id for the mail's key
+    for person in _people(registration):
+        queue(
+            f"status:{registration.id}:{event.id}:{person.id}",
+            person.email,
+            "registration_status",
+            locale=registration.locale,
+            registration_id=registration.id,
+            person_id=person.id,
+            registration=registration,
+            event=event,
+            person=person,
+            manage_url=manage_url(registration),
+            calendar_url=calendar_url(registration),
+        )
+
+
+def approval_requested(registration: Registration, *, reminder: int = 0) -> None:
+    """Ask the approver (again, when ``reminder`` > 0) to approve or decline."""
+    approver = registration.approver
+    suffix = f"reminder:{reminder}" if reminder else "request"
+    queue(
+        f"approval:{registration.id}:{suffix}",
+        approver.email,
+        "approval_request",
+        locale=registration.locale,
+        registration_id=registration.id,
+        person_id=approver.id,
+        registration=registration,
+        approver=approver,
+        approval_url=approval_url(registration),
+        reminder=reminder,
+    )
+
+
+def below_minimum(registration_count: int, programme, key: str) -> None:
+    """Warn organisers that a series has fewer participants than its minimum."""
+    organisers = db.session.scalars(
+        select(Account).where(
+            Account.active.is_(True), Account.role.in_([Role.ADMIN, Role.ORGANISER])
+        )
+    )
+    for account in organisers:
+        queue(
+            f"below-minimum:{programme.id}:{key}:{account.id}",
+            account.email,
+            "below_minimum",
+            programme=programme,
+            count=registration_count,
+        )

@@ -1,0 +1,100 @@
+"""Places: taking, releasing and allocating them without ever overbooking.
+
+A place is taken by an atomic conditional UPDATE of the programme's counter (``places_taken <
+capacity``), which the database serialises on SQLite and PostgreSQL alike and backs with a CHECK
+constraint; never by counting and then inserting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+
+from wijkwerk.extensions import db
+from wijkwerk.programmes.models import Allocation, Programme
+from wijkwerk.registrations.models import Registration, RegistrationState
+
+
+def take_place(registration: Registration) -> bool:
+    """Occupy one of the programme's places for ``registration``; false when full."""
+    if registration.holds_place:
+        return True
+    programme_id = registration.programme_id
+    result = db.session.execute(
+        update(Programme)
+        .where(
+            Programme.id == programme_id,
+            (Programme.capacity.is_(None)) | (Programme.places_taken < Programme.capacity),
+        )
+        .values(places_taken=Programme.places_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    registration.holds_place = True
+    db.session.expire(registration.programme, ["places_taken"])
+    return True
+
+
+def release_place(registration: Registration) -> bool:
+    """Give back the place ``registration`` holds; false when it held none."""
+    if not registration.holds_place:
+        return False
+    db.session.execute(
+        update(Programme)
+        .where(Programme.id == registration.programme_id, Programme.places_taken > 0)
+        .values(places_taken=Programme.places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    registration.holds_place = False
+    db.session.expire(registration.programme, ["places_taken"])
+    return True
+
+
+def allocation_order(query, programme: Programme):
+    """Who goes first. Under ``priority_at_close`` exempt (middelgrote) municipalities go first
+    (DOMAIN.md §1); then, and under ``first_come`` only, the moment the registration was complete."""
+    if programme.allocation is Allocation.PRIORITY_AT_CLOSE:
+        query = query.order_by(Registration.exempt.desc())
+    return query.order_by(Registration.completed_at, Registration.id)
+
+
+def next_waiting(programme: Programme) -> Registration | None:
+    """The first registration on the waiting list, locked against a concurrent promotion."""
+    query = select(Registration).where(
+        Registration.programme_id == programme.id,
+        Registration.state == RegistrationState.WAITLISTED,
+    )
+    query = allocation_order(query, programme).limit(1).with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
+@dataclass
+class AllocationResult:
+    confirmed: list[Registration] = field(default_factory=list)
+    waitlisted: list[Registration] = field(default_factory=list)
+    places_taken: int = 0
+    minimum: int | None = None
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.minimum is not None and self.places_taken < self.minimum
+
+
+def lock_programme(programme_id: int) -> Programme:
+    """The programme row, locked for the rest of the transaction (PostgreSQL; SQLite serialises
+    writers anyway)."""
+    return db.session.scalars(
+        select(Programme).where(Programme.id == programme_id).with_for_update()
+    ).one()
+
+
+def complete_candidates(programme: Programme) -> list[Registration]:
+    """Complete registrations waiting for allocation, in allocation order."""
+    query = select(Registration).where(
+        Registration.programme_id == programme.id,
+        Registration.state == RegistrationState.SUBMITTED,
+        Registration.completed_at.is_not(None),
+    )
+    return list(db.session.scalars(allocation_order(query, programme)))

@@ -1,0 +1,414 @@
+"""Trios for a werkplaats series (DOMAIN.md §1): register, approve or decline, allocate, cancel.
+
+Every rule is written here once; the web form and the JSON API both call these functions. They flush
+and never commit: the caller owns the transaction and delivers the queued mail after its commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.extensions import db
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.people.models import Person
+from wijkwerk.programmes.models import (
+    Allocation,
+    Exemption,
+    Programme,
+    ProgrammeKind,
+    RegistrationWindow,
+)
+from wijkwerk.registrations import notifications, places
+from wijkwerk.registrations.inputs import PersonInput, TrioInput, read_trio
+from wijkwerk.registrations.models import (
+    Casus,
+    Domain,
+    MemberRole,
+    Registration,
+    RegistrationMember,
+    RegistrationState,
+)
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
+
+S = RegistrationState
+
+
+@dataclass
+class Outcome:
+    """A registration made, with the warnings it was accepted with."""
+
+    registration: Registration
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_window(programme: Programme, now: dt.datetime) -> None:
+    """Raises ``registration_closed`` outside the registration window."""
+    window = programme.window(now)
+    if window is RegistrationWindow.OPEN:
+        return
+    if window is RegistrationWindow.UPCOMING:
+        message = _("De aanmelding is nog niet geopend.")
+    else:
+        message = _("De aanmelding voor dit programma is gesloten.")
+    raise RuleViolation(Problem("registration_closed", None, message))
+
+
+def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
+    """The eligibility rules of a trio: (refusals, warnings)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    if len(trio.members) != 3:
+        problems.append(
+            Problem("not_a_trio", "members", _("Een trio bestaat uit precies drie personen."))
+        )
+    seen: set[str] = set()
+    for index, member in enumerate(trio.members):
+        if member.email and member.email in seen:
+            problems.append(
+                Problem(
+                    "duplicate_member",
+                    f"members[{index}].email",
+                    _("Dit e-mailadres is al opgegeven voor een ander lid van het trio."),
+                )
+            )
+        seen.add(member.email)
+    roles = {m.role for m in trio.members if m.role}
+    domains = {m.domain for m in trio.members if m.domain}
+    complete_roles = bool(trio.members) and all(m.role for m in trio.members)
+    if complete_roles and MemberRole.WIJKAMBTENAAR not in roles:
+        problems.append(
+            Problem(
+                "no_wijkambtenaar", "members", _("Minstens één lid van het trio is wijkambtenaar.")
+            )
+        )
+    complete_domains = bool(trio.members) and all(m.domain for m in trio.members)
+    if complete_domains and len(domains) < 2:
+        problems.append(
+            Problem(
+                "single_domain",
+                "members",
+                _(
+                    "Het trio vertegenwoordigt meerdere beleidsdomeinen: kies minstens twee verschillende."
+                ),
+            )
+        )
+    elif len(domains) >= 2 and not {Domain.FYSIEK, Domain.SOCIAAL} <= domains:
+        warnings.append(
+            Problem(
+                "no_fysiek_sociaal_pair",
+                "members",
+                _(
+                    "Bij voorkeur zijn zowel het fysieke als het sociale domein in het trio "
+                    "vertegenwoordigd. Uw aanmelding is wel ontvangen."
+                ),
+            )
+        )
+    if trio.casus.domains is not None and len(trio.casus.domains) < 2:
+        problems.append(
+            Problem(
+                "casus_single_domain",
+                "casus.domains",
+                _("De casus verbindt minstens twee beleidsdomeinen."),
+            )
+        )
+    if trio.approver.email and trio.approver.email in seen:
+        problems.append(
+            Problem(
+                "approver_is_member",
+                "approver.email",
+                _("Het akkoord komt van een bestuurder of manager buiten het trio."),
+            )
+        )
+    return problems, warnings
+
+
+def find_or_create_person(data: PersonInput, locale: str) -> Person:
+    """The person with this e-mail address; a new one is made with the name given. An existing
+    person's name is not overwritten by what someone else typed."""
+    person = db.session.scalar(select(Person).where(Person.email == data.email))
+    if person is None:
+        person = Person(email=data.email, name=data.name, function=data.function, locale=locale)
+        db.session.add(person)
+    return person
+
+
+def exemption_for(programme: Programme, municipality: Municipality) -> str | None:
+    """Why this municipality pays nothing for this programme, or None when it pays."""
+    if programme.exemption is not Exemption.MIDDELGROOT or not municipality.middelgroot:
+        return None
+    if municipality.middelgroot_override:
+        return _(
+            "Middelgrote gemeente (vastgesteld door de organisator: %(reason)s)",
+            reason=municipality.middelgroot_override_reason,
+        )
+    if municipality.m50_member:
+        return _("Middelgrote gemeente (lid van het M50-netwerk)")
+    return _(
+        "Middelgrote gemeente (%(population)s inwoners)",
+        population=f"{municipality.population:,}".replace(",", "."),
+    )
+
+
+def register_trio(
+    programme: Programme,
+    data: object,
+    *,
+    now: dt.datetime | None = None,
+    allow_second: bool = False,
+) -> Outcome:
+    """Register a trio for a werkplaats series and ask its approver for approval.
+
+    Raises :class:`RuleViolation` with every problem found (contract codes of API.md). With
+    ``allow_second`` (organisers only) a municipality may have a second active trio.
+    """
+    now = now or now_utc()
+    if programme.kind is not ProgrammeKind.WERKPLAATS:
+        raise RuleViolation(
+            Problem("invalid", None, _("Voor dit programma meldt u zich niet als trio aan."))
+        )
+    check_window(programme, now)
+    trio, problems = read_trio(data)
+    refusals, warnings = trio_rules(trio)
+    problems += refusals
+
+    municipality = None
+    if trio.municipality:
+        municipality = db.session.get(Municipality, trio.municipality)
+        if municipality is None or not municipality.active:
+            problems.append(
+                Problem("unknown_municipality", "municipality", _("Deze gemeente kennen we niet."))
+            )
+            municipality = None
+    slot = 2 if allow_second else 1
+    if municipality is not None and _has_active_trio(programme, municipality, slot):
+        problems.append(_already_registered())
+    if problems:
+        raise RuleViolation(*problems)
+
+    registration = _create(programme, municipality, trio, slot, now)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a concurrent registration of the same municipality won
+        raise RuleViolation(_already_registered()) from exc
+    notifications.approval_requested(registration)
+    event = registration.events[-1]
+    notifications.status_changed(registration, event)
+    return Outcome(registration, warnings)
+
+
+def _already_registered() -> Problem:
+    return Problem(
+        "already_registered",
+        "municipality",
+        _("Deze gemeente heeft al een trio aangemeld voor deze reeks."),
+    )
+
+
+def _has_active_trio(programme: Programme, municipality: Municipality, slot: int) -> bool:
+    return (
+        db.session.scalar(
+            select(Registration.id).where(
+                Registration.programme_id == programme.id,
+                Registration.municipality_code == municipality.code,
+                Registration.active_slot == slot,
+            )
+        )
+        is not None
+    )
+
+
+def _create(
+    programme: Programme, municipality: Municipality, trio: TrioInput, slot: int, now: dt.datetime
+) -> Registration:
+    reason = exemption_for(programme, municipality)
+    registration = Registration(
+        programme=programme,
+        municipality=municipality,
+        active_slot=slot,
+        state=S.SUBMITTED,
+        fee_cents=programme.fee_cents,
+        vat_rate_bp=programme.vat_rate_bp,
+        exempt=reason is not None,
+        exemption_reason=reason,
+        locale=trio.locale,
+        approver=find_or_create_person(trio.approver, trio.locale),
+        approver_function=trio.approver.function,
+        created_at=now,
+    )
+    registration.casus = Casus(
+        title=trio.casus.title,
+        wijk=trio.casus.wijk,
+        description=trio.casus.description,
+        domains=[d.value for d in trio.casus.domains or ()],
+    )
+    for position, member in enumerate(trio.members):
+        registration.members.append(
+            RegistrationMember(
+                person=find_or_create_person(member, trio.locale),
+                position=position,
+                role=member.role,
+                domain=member.domain,
+                function=member.function,
+            )
+        )
+    db.session.add(registration)
+    registration.record_created(actor_label="registrant")
+    registration.transition(S.AWAITING_APPROVAL, reason=_("Wacht op akkoord van de bestuurder."))
+    return registration
+
+
+def approve(
+    registration: Registration,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "approver",
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> None:
+    """Record the approver's yes and place the trio by the programme's allocation policy.
+    Approving twice changes nothing."""
+    if registration.state is not S.AWAITING_APPROVAL:
+        if registration.completed_at is not None and registration.state.is_active:
+            return
+        raise_conflict(registration)
+    registration.completed_at = now or now_utc()
+    programme = registration.programme
+    waits_for_allocation = (
+        programme.allocation is Allocation.PRIORITY_AT_CLOSE and programme.allocated_at is None
+    )
+    if waits_for_allocation:
+        target = S.SUBMITTED
+        note = reason or _("Akkoord gegeven; de plaatsen worden verdeeld na de sluitingsdatum.")
+    elif places.take_place(registration):
+        target = S.CONFIRMED
+        note = reason or _("Akkoord gegeven; het trio heeft een plaats.")
+    else:
+        target = S.WAITLISTED
+        note = reason or _(
+            "Akkoord gegeven; alle plaatsen zijn bezet, het trio staat op de wachtlijst."
+        )
+    event = registration.transition(target, actor=actor, actor_label=actor_label, reason=note)
+    notifications.status_changed(registration, event)
+
+
+def decline(
+    registration: Registration,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "approver",
+    reason: str = "",
+) -> None:
+    """Record the approver's no. Declining twice changes nothing."""
+    if registration.state is S.DECLINED:
+        return
+    if registration.state is not S.AWAITING_APPROVAL:
+        raise_conflict(registration)
+    event = registration.transition(
+        S.DECLINED,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason or _("De bestuurder of manager heeft geen akkoord gegeven."),
+    )
+    notifications.status_changed(registration, event)
+
+
+def cancel(
+    registration: Registration,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "registrant",
+    reason: str = "",
+) -> Registration | None:
+    """Cancel a registration; a place it held goes to the next on the waiting list, who is told.
+    Returns the promoted registration, if any. Cancelling twice changes nothing."""
+    if registration.state is S.CANCELLED:
+        return None
+    if not registration.can_transition(S.CANCELLED):
+        raise_conflict(registration)
+    released = places.release_place(registration)
+    event = registration.transition(
+        S.CANCELLED,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason or _("Aanmelding geannuleerd."),
+    )
+    notifications.status_changed(registration, event)
+    if released:
+        return promote_next(registration.programme)
+    return None
+
+
+def promote_next(programme: Programme) -> Registration | None:
+    """Give a free place to the first on the waiting list, if any."""
+    waiting = places.next_waiting(programme)
+    if waiting is None or not places.take_place(waiting):
+        return None
+    event = waiting.transition(
+        S.CONFIRMED, reason=_("Er kwam een plaats vrij; het trio is van de wachtlijst geplaatst.")
+    )
+    notifications.status_changed(waiting, event)
+    return waiting
+
+
+def allocate(
+    programme: Programme, *, actor: Account | None = None, now: dt.datetime | None = None
+) -> places.AllocationResult:
+    """Share out the places of a ``priority_at_close`` programme: exempt municipalities first,
+    then by the moment each registration became complete; the rest wait. Safe to run twice: a
+    second run finds nothing left to allocate. Organisers are warned below the minimum."""
+    programme = places.lock_programme(programme.id)
+    result = places.AllocationResult(minimum=programme.min_participants)
+    for registration in places.complete_candidates(programme):
+        if places.take_place(registration):
+            target, note = S.CONFIRMED, _("De plaatsen zijn verdeeld; het trio heeft een plaats.")
+            result.confirmed.append(registration)
+        else:
+            target = S.WAITLISTED
+            note = _("De plaatsen zijn verdeeld; het trio staat op de wachtlijst.")
+            result.waitlisted.append(registration)
+        event = registration.transition(target, actor=actor, reason=note)
+        notifications.status_changed(registration, event)
+    first_time = programme.allocated_at is None
+    programme.allocated_at = programme.allocated_at or now or now_utc()
+    db.session.flush()
+    db.session.refresh(programme, ["places_taken"])
+    result.places_taken = programme.places_taken
+    if first_time and result.below_minimum:
+        notifications.below_minimum(result.places_taken, programme, "allocation")
+    return result
+
+
+class StateConflict(Exception):
+    """The registration is not in a state that allows this (a 409 at the API)."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(f"{registration.reference} is {registration.state.value}")
+        self.registration = registration
+
+
+def raise_conflict(registration: Registration) -> None:
+    raise StateConflict(registration)
+
+
+def set_exemption(registration: Registration, exempt: bool, reason: str, actor: Account) -> None:
+    """Grant or withdraw an exemption by hand; the reason is required and kept in the history."""
+    if not reason.strip():
+        raise RuleViolation(Problem("required", "reason", _("Geef een reden op.")))
+    registration.exempt = exempt
+    registration.exemption_reason = reason.strip() if exempt else None
+    registration.note_change(
+        actor=actor,
+        reason=(
+            _("Vrijstelling toegekend: %(reason)s")
+            if exempt
+            else _("Vrijstelling ingetrokken: %(reason)s")
+        )
+        % {"reason": reason.strip()},
+    )

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from wijkwerk.extensions import db
+from wijkwerk.municipalities.services import search_municipalities
+from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.programmes.models import ProgrammeKind
+from wijkwerk.programmes.services import get_programme
+from wijkwerk.registrations import bp, notifications, trios
+from wijkwerk.registrations.forms import TrioForm
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.tokens import TokenError, read_approval_token
+from wijkwerk.validation import RuleViolation
+
+
+@bp.route("/programmes/<slug>/aanmelden", methods=["GET", "POST"])
+def register(slug: str):
+    programme = get_programme(slug)
+    if programme is None or programme.kind is not ProgrammeKind.WERKPLAATS:
+        abort(404)
+    form = TrioForm()
+    form.set_municipalities(search_municipalities())
+    general_errors: list[str] = []
+    group_errors: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        try:
+            outcome = trios.register_trio(programme, form.as_request(str(get_locale())))
+        except RuleViolation as violation:
+            db.session.rollback()
+            for problem in violation.problems:
+                field = form.field_at(problem.field)
+                if field is not None:
+                    field.errors = [*field.errors, problem.message]
+                elif problem.field:
+                    group = problem.field.split("[")[0].split(".")[0]
+                    group_errors.setdefault(group, []).append(problem.message)
+                else:
+                    general_errors.append(problem.message)
+        else:
+            commit_and_send()
+            for warning in outcome.warnings:
+                flash(warning.message, "warning")
+            token = outcome.registration.manage_token
+            return redirect(url_for("registrations.manage", token=token, nieuw=1))
+    elif request.method == "POST":
+        general_errors.append(
+            _("Het formulier is verlopen. Controleer uw gegevens en verstuur het opnieuw.")
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "registrations/trio_form.html",
+        programme=programme,
+        form=form,
+        general_errors=general_errors,
+        group_errors=group_errors,
+    ), status
+
+
+def _by_manage_token(token: str) -> Registration:
+    registration = db.session.scalar(select(Registration).where(Registration.manage_token == token))
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.get("/aanmelding/<token>")
+def manage(token: str):
+    registration = _by_manage_token(token)
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        new=request.args.get("nieuw") == "1",
+        calendar_url=notifications.calendar_url(registration),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/aanmelding/<token>/annuleren")
+def cancel(token: str):
+    registration = _by_manage_token(token)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        trios.cancel(registration, actor_label="registrant")
+    except trios.StateConflict:
+        db.session.rollback()
+        flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
+    else:
+        commit_and_send()
+        flash(_("Uw aanmelding is geannuleerd."), "success")
+    return redirect(url_for("registrations.manage", token=token))
+
+
+def _by_approval_token(token: str) -> Registration:
+    try:
+        registration_id, email = read_approval_token(token)
+    except TokenError as exc:
+        message = (
+            _("Deze link is verlopen. Neem contact op met de organisatie voor een nieuwe link.")
+            if exc.expired
+            else _("Deze link is niet geldig.")
+        )
+        abort(410 if exc.expired else 404, description=message)
+    registration = db.session.get(Registration, registration_id)
+    if (
+        registration is None
+        or registration.approver is None
+        or registration.approver.email != email
+    ):
+        abort(404)
+    return registration
+
+
+@bp.route("/akkoord/<token>", methods=["GET", "POST"])
+def approval(token: str):
+    """The approver's page: read the trio and casus, then approve or decline with a POST (a GET
+    from a mail scanner decides nothing)."""
+    registration = _by_approval_token(token)
+    form = FlaskForm()
+    decision = request.form.get("decision")
+    if form.validate_on_submit() and decision in ("approve", "decline"):
+        label = f"approver {registration.approver.email}"
+        reason = request.form.get("note", "").strip()[:1000]
+        try:
+            if decision == "approve":
+                trios.approve(registration, actor_label=label, reason=reason)
+            else:
+                trios.decline(registration, actor_label=label, reason=reason)
+        except trios.StateConflict:
+            db.session.rollback()
+        else:
+            commit_and_send()
+        return redirect(url_for("registrations.approval", token=token))
+    return render_template(
+        "registrations/approval.html",
+        registration=registration,
+        form=form,
+        undecided=registration.state is RegistrationState.AWAITING_APPROVAL,
+    )
