@@ -4,6 +4,7 @@ covers every route."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from wijkwerk.api.openapi import openapi_document
 from wijkwerk.programmes.demo import load_demo
@@ -55,7 +56,7 @@ def test_openapi_document_describes_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
             path = rule.rule.removeprefix("/api/v1")
-            path = path.replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", path)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 routes.add((path, method))
     assert routes == described

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories, trio_helpers
-from wijkwerk.accounts.models import Role
 from tests.trio_helpers import trio
+from wijkwerk.accounts.models import Role
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.programmes.models import ProgrammeStatus
 from wijkwerk.registrations.models import Registration

@@ -11,10 +11,15 @@ from wijkwerk.programmes.models import (
     RegistrationWindow,
     SessionStatus,
 )
+from wijkwerk.registrations.inputs import TRIO_ROLES
+from wijkwerk.registrations.models import Domain, RegistrationState
 
 
-def _enum(values: type) -> dict:
+def _enum(values) -> dict:
     return {"type": "string", "enum": [v.value for v in values]}
+
+
+TrioRole = TRIO_ROLES
 
 
 def _ref(name: str) -> dict:
@@ -108,6 +113,147 @@ SCHEMAS: dict[str, dict] = {
     },
 }
 
+_TRIO_MEMBER = {
+    "type": "object",
+    "required": ["name", "email", "function", "role", "domain"],
+    "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "function": {"type": "string"},
+        "role": _enum(TrioRole),
+        "domain": _enum(Domain),
+    },
+}
+_PERSON = {
+    "type": "object",
+    "required": ["name", "email", "function"],
+    "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "function": {"type": "string"},
+    },
+}
+SCHEMAS["TrioRegistrationRequest"] = {
+    "type": "object",
+    "required": ["municipality", "casus", "members", "approver"],
+    "properties": {
+        "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+        "casus": {
+            "type": "object",
+            "required": ["title", "wijk", "description", "domains"],
+            "properties": {
+                "title": {"type": "string"},
+                "wijk": {"type": "string"},
+                "description": {"type": "string"},
+                "domains": {"type": "array", "items": _enum(Domain), "minItems": 2},
+            },
+        },
+        "members": {"type": "array", "items": _TRIO_MEMBER, "minItems": 3, "maxItems": 3},
+        "approver": _PERSON,
+        "locale": {"type": "string", "enum": ["nl", "en"]},
+        "allow_second": {
+            "type": "boolean",
+            "description": "Alleen met een organisator-token: een tweede trio van dezelfde gemeente.",
+        },
+    },
+}
+SCHEMAS["Registration"] = {
+    "type": "object",
+    "required": ["id", "reference", "programme", "state", "fee", "warnings", "manage_url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "reference": {"type": "string"},
+        "programme": {"type": "string"},
+        "state": _enum(RegistrationState),
+        "fee": {
+            "type": "object",
+            "properties": {
+                "amount_cents": {"type": "integer"},
+                "vat_rate": {"type": "string"},
+                "vat_cents": {"type": "integer"},
+                "total_cents": {"type": "integer"},
+                "exempt": {"type": "boolean"},
+                "exemption_reason": {"type": ["string", "null"]},
+            },
+        },
+        "warnings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+        "payment_url": {"type": ["string", "null"]},
+        "calendar_url": {"type": ["string", "null"]},
+        "manage_url": {"type": "string"},
+    },
+}
+SCHEMAS["RegistrationDetail"] = {
+    "allOf": [
+        _ref("Registration"),
+        {
+            "type": "object",
+            "properties": {
+                "members": {"type": "array", "items": _TRIO_MEMBER},
+                "approver": {"oneOf": [_PERSON, {"type": "null"}]},
+                "history": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "from": {"type": ["string", "null"]},
+                            "to": {"type": "string"},
+                            "at": {"type": "string", "format": "date-time"},
+                            "by": {"type": "string"},
+                            "reason": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    ]
+}
+SCHEMAS["Allocation"] = {
+    "type": "object",
+    "properties": {
+        "confirmed": {"type": "array", "items": {"type": "string"}},
+        "waitlisted": {"type": "array", "items": {"type": "string"}},
+        "places_taken": {"type": "integer"},
+        "min_participants": {"type": ["integer", "null"]},
+        "below_minimum": {"type": "boolean"},
+    },
+}
+
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_ID = {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_AUTH = [{"bearer": []}]
+_AUTH_ERRORS = {"401": ERROR_RESPONSE, "403": ERROR_RESPONSE, "404": ERROR_RESPONSE}
+_REASON_BODY = {
+    "required": False,
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"reason": {"type": "string"}}}
+        }
+    },
+}
+
+
+def _decision(summary: str) -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "security": _AUTH,
+            "parameters": [_ID],
+            "requestBody": _REASON_BODY,
+            "responses": {
+                "200": _json(_ref("RegistrationDetail"), "De aanmelding na het besluit"),
+                "409": ERROR_RESPONSE,
+                **_AUTH_ERRORS,
+            },
+        }
+    }
+
+
 PATHS: dict[str, dict] = {
     "/openapi.json": {
         "get": {
@@ -143,12 +289,46 @@ PATHS: dict[str, dict] = {
     "/programmes/{slug}": {
         "get": {
             "summary": "Eén programma met zijn bijeenkomsten",
-            "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [_SLUG],
             "responses": {"200": _json(_ref("Programme"), "Programma"), "404": ERROR_RESPONSE},
         }
     },
+    "/programmes/{slug}/registrations": {
+        "post": {
+            "summary": "Aanmelden (trio voor werkplaatsen)",
+            "parameters": [_SLUG],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("TrioRegistrationRequest")}},
+            },
+            "responses": {
+                "201": _json(_ref("Registration"), "Aanmelding ontvangen"),
+                "404": ERROR_RESPONSE,
+                "422": ERROR_RESPONSE,
+            },
+        }
+    },
+    "/programmes/{slug}/allocate": {
+        "post": {
+            "summary": "Plaatsen nu verdelen volgens het beleid van het programma",
+            "security": _AUTH,
+            "parameters": [_SLUG],
+            "responses": {"200": _json(_ref("Allocation"), "Verdeling"), **_AUTH_ERRORS},
+        }
+    },
+    "/registrations/{registration_id}": {
+        "get": {
+            "summary": "Eén aanmelding met leden, geschiedenis en kosten",
+            "security": _AUTH,
+            "parameters": [_ID],
+            "responses": {"200": _json(_ref("RegistrationDetail"), "Aanmelding"), **_AUTH_ERRORS},
+        }
+    },
+    "/registrations/{registration_id}/approve": _decision(
+        "Akkoord vastleggen namens de bestuurder"
+    ),
+    "/registrations/{registration_id}/decline": _decision("Geen akkoord vastleggen"),
+    "/registrations/{registration_id}/cancel": _decision("Aanmelding annuleren"),
 }
 
 
