@@ -103,6 +103,11 @@ def werkplaats(**changes):
 LINK = re.compile(r"https?://\S+")
 
 
+def plain(message) -> str:
+    """A mail's plain-text body with whitespace (CRLF, the no-break space in "€ 200,00") collapsed."""
+    return re.sub(r"\s+", " ", message.get_body(("plain",)).get_content())
+
+
 def links(message) -> list[str]:
     return LINK.findall(message.get_body(("plain",)).get_content())
 
