@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from wijkwerk.extensions import db
@@ -54,6 +55,15 @@ def register(app: Flask) -> None:
                 "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."
             ),
             "csrf",
+        )
+
+    @app.errorhandler(StaleDataError)
+    def concurrent_change(exc: StaleDataError):
+        db.session.rollback()
+        return error_response(
+            409,
+            _("Dit werd tegelijk door iemand anders gewijzigd. Laad de pagina opnieuw."),
+            "concurrent_change",
         )
 
     @app.errorhandler(HTTPException)

@@ -201,6 +201,7 @@ def upgrade():
     sa.Column('feed_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('active_slot IS NULL OR active_slot >= 1', name=op.f('ck_registration_active_slot_positive')),
     sa.CheckConstraint('fee_cents >= 0', name=op.f('ck_registration_fee_not_negative')),
     sa.ForeignKeyConstraint(['approver_person_id'], ['person.id'], name=op.f('fk_registration_approver_person_id_person')),

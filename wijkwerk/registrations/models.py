@@ -167,6 +167,11 @@ class Registration(db.Model):
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+    # Optimistic locking: a change based on a stale copy (two clicks on "approve" at once) fails
+    # with StaleDataError instead of silently overwriting the other.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     programme: Mapped[Programme] = relationship()
     municipality: Mapped[Municipality | None] = relationship()

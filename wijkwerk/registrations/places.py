@@ -20,6 +20,7 @@ def take_place(registration: Registration) -> bool:
     """Occupy one of the programme's places for ``registration``; false when full."""
     if registration.holds_place:
         return True
+    db.session.flush()  # a stale registration fails here (version check), before any place moves
     programme_id = registration.programme_id
     result = db.session.execute(
         update(Programme)
