@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 RULE, YES, NO = "rule", "yes", "no"
 
@@ -18,7 +18,7 @@ class MiddelgrootOverrideForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reden"),
-        validators=[Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+        validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
     )
 
     @property

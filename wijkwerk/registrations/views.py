@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from wijkwerk.extensions import db
+from wijkwerk.extensions import csrf, db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ProgrammeKind
@@ -19,6 +19,7 @@ from wijkwerk.validation import RuleViolation
 
 
 @bp.route("/programmes/<slug>/aanmelden", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps everything typed
 def register(slug: str):
     programme = get_programme(slug)
     if programme is None or programme.kind is not ProgrammeKind.WERKPLAATS:
