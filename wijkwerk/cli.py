@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import AccountError, create_account, create_api_token, find_account
 from wijkwerk.extensions import db
+from wijkwerk.jobs import run_due_jobs
 from wijkwerk.municipalities.services import (
     ReferenceDataError,
     load_municipalities,
@@ -19,6 +20,7 @@ from wijkwerk.municipalities.services import (
     shipped_file,
 )
 from wijkwerk.programmes.demo import load_demo
+from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
 
 wijkwerk_cli = AppGroup("wijkwerk", help="Beheer van wijkwerk: accounts, referentiegegevens, demo.")
 
@@ -83,6 +85,33 @@ def load_municipalities_command(path: Path | None, reference_date: dt.datetime |
         f"{len(result.updated)} bijgewerkt, {result.unchanged} ongewijzigd, "
         f"{len(result.deactivated)} niet meer actief."
     )
+
+
+def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.datetime:
+    """``--now``: ISO 8601; without an offset it is Amsterdam wall-clock time."""
+    if value is None:
+        return now_utc()
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"geen ISO 8601-tijdstip: {value}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=AMSTERDAM)
+    return moment.astimezone(dt.UTC)
+
+
+@wijkwerk_cli.command("tick")
+@click.option(
+    "--now",
+    "now",
+    callback=_moment,
+    help="Doe alsof het dit moment is (ISO 8601; zonder tijdzone: Amsterdamse tijd).",
+)
+def tick(now: dt.datetime) -> None:
+    """Voer uit wat nu aan de beurt is: herinneringen, verdelingen, mail. Voor cron."""
+    with frozen_at(now):
+        report = run_due_jobs(now)
+    click.echo(report.summary())
 
 
 @wijkwerk_cli.command("demo")

@@ -56,11 +56,12 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
         )
 
 
-def approval_requested(registration: Registration, *, reminder: int = 0) -> None:
-    """Ask the approver (again, when ``reminder`` > 0) to approve or decline."""
+def approval_requested(registration: Registration, *, reminder: int = 0):
+    """Ask the approver (again, when ``reminder`` > 0) to approve or decline. Returns the queued
+    message, or None when this request or reminder was queued before."""
     approver = registration.approver
     suffix = f"reminder:{reminder}" if reminder else "request"
-    queue(
+    return queue(
         f"approval:{registration.id}:{suffix}",
         approver.email,
         "approval_request",
