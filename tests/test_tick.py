@@ -79,7 +79,9 @@ def test_two_ticks_at_the_same_moment_send_one_reminder(app, db, smtp, waiting):
 def test_allocation_happens_at_the_deadline_once(app, runner, db, smtp):
     trio_helpers.load_municipalities()
     programme = trio_helpers.werkplaats(
-        allocation=Allocation.PRIORITY_AT_CLOSE, capacity=1, min_participants=1,
+        allocation=Allocation.PRIORITY_AT_CLOSE,
+        capacity=1,
+        min_participants=1,
         registration_deadline=local(2027, 9, 14, 23, 59),
     )
     db.session.commit()
@@ -97,7 +99,9 @@ def test_allocation_happens_at_the_deadline_once(app, runner, db, smtp):
     assert _db.session.get(Programme, programme.id).places_taken == 1
 
 
-def test_mail_that_could_not_be_sent_is_retried_by_tick_and_sent_once(app, client, db, smtp, runner):
+def test_mail_that_could_not_be_sent_is_retried_by_tick_and_sent_once(
+    app, client, db, smtp, runner
+):
     trio_helpers.load_municipalities()
     trio_helpers.werkplaats()
     db.session.commit()

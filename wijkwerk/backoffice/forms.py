@@ -24,3 +24,23 @@ class MiddelgrootOverrideForm(FlaskForm):
     @property
     def override(self) -> bool | None:
         return {RULE: None, YES: True, NO: False}[self.choice.data]
+
+
+class DecisionForm(FlaskForm):
+    """An organiser's action on one registration, with the reason kept in its history."""
+
+    action = RadioField(
+        _l("Actie"),
+        choices=[
+            SelectChoice("approve", _l("Akkoord vastleggen (namens de bestuurder)")),
+            SelectChoice("decline", _l("Geen akkoord vastleggen")),
+            SelectChoice("cancel", _l("Annuleren")),
+            SelectChoice("exempt", _l("Vrijstelling toekennen")),
+            SelectChoice("charge", _l("Vrijstelling intrekken")),
+        ],
+        validators=[InputRequired(_l("Maak een keuze."))],
+    )
+    reason = TextAreaField(
+        _l("Reden of toelichting"),
+        validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+    )

@@ -5,13 +5,18 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from wijkwerk.backoffice import bp
-from wijkwerk.backoffice.forms import NO, RULE, YES, MiddelgrootOverrideForm
+from wijkwerk.backoffice.forms import NO, RULE, YES, DecisionForm, MiddelgrootOverrideForm
+from wijkwerk.backoffice.queries import RegistrationCounts, registrations_of
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
-from wijkwerk.programmes.services import list_programmes
+from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.programmes.services import get_programme, list_programmes
+from wijkwerk.registrations import trios
+from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import RuleViolation
 
 
@@ -80,3 +85,72 @@ def update_municipality(code: str):
             )
             return redirect(url_for("backoffice.municipalities", q=found.display_name))
     return render_template("backoffice/municipality.html", municipality=found, form=form), 422
+
+
+@bp.get("/programmas/<slug>")
+def programme(slug: str):
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    registrations = registrations_of(found)
+    return render_template(
+        "backoffice/programme.html",
+        programme=found,
+        registrations=registrations,
+        counts=RegistrationCounts.of(found, registrations),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/programmas/<slug>/verdelen")
+@require_write
+def allocate(slug: str):
+    found = get_programme(slug, published_only=False)
+    if found is None or not FlaskForm().validate_on_submit():
+        abort(404 if found is None else 400)
+    result = trios.allocate(found, actor=current_user)
+    commit_and_send()
+    flash(
+        _(
+            "Plaatsen verdeeld: %(confirmed)s geplaatst, %(waiting)s op de wachtlijst.",
+            confirmed=len(result.confirmed),
+            waiting=len(result.waitlisted),
+        ),
+        "warning" if result.below_minimum else "success",
+    )
+    return redirect(url_for("backoffice.programme", slug=slug))
+
+
+@bp.get("/aanmeldingen/<int:registration_id>")
+def registration(registration_id: int):
+    found = db.get_or_404(Registration, registration_id)
+    return render_template("backoffice/registration.html", registration=found, form=DecisionForm())
+
+
+ACTIONS = {"approve": trios.approve, "decline": trios.decline, "cancel": trios.cancel}
+
+
+@bp.post("/aanmeldingen/<int:registration_id>")
+@require_write
+def decide(registration_id: int):
+    found = db.get_or_404(Registration, registration_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return render_template("backoffice/registration.html", registration=found, form=form), 422
+    action = form.action.data
+    try:
+        if action in ACTIONS:
+            ACTIONS[action](found, actor=current_user, reason=form.reason.data or "")
+        else:
+            trios.set_exemption(found, action == "exempt", form.reason.data or "", current_user)
+    except trios.StateConflict:
+        db.session.rollback()
+        flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
+    except RuleViolation as violation:
+        db.session.rollback()
+        form.reason.errors = [p.message for p in violation.problems]
+        return render_template("backoffice/registration.html", registration=found, form=form), 422
+    else:
+        commit_and_send()
+        flash(_("Vastgelegd."), "success")
+    return redirect(url_for("backoffice.registration", registration_id=registration_id))

@@ -1,0 +1,155 @@
+"""The organiser's view of a series: its trios with state, exemption and place, and actions."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tests import conftest, factories, trio_helpers
+from tests.conftest import csrf_token
+from tests.test_pages import text_of
+from tests.trio_helpers import trio
+from wijkwerk.accounts.models import Role
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.registrations import trios
+from wijkwerk.registrations.models import Registration
+
+PAGE = "/beheer/programmas/werkplaatsen"
+
+
+@pytest.fixture
+def series(db):
+    trio_helpers.load_municipalities()
+    programme = trio_helpers.werkplaats(capacity=2, min_participants=1)
+    factories.account("org@example.nl")
+    factories.account("kijker@example.nl", Role.VIEWER)
+    db.session.commit()
+    return programme
+
+
+@contextmanager
+def counted_queries(engine):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_series_page_lists_trios_with_state_exemption_and_place(client, db, series):
+    schiedam = trios.register_trio(series, trio("GM0606", "schiedam.nl")).registration
+    almelo = trios.register_trio(series, trio("GM0141", "almelo.nl")).registration
+    trios.approve(schiedam)
+    db.session.commit()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    page = text_of(client.get(PAGE))
+    assert re.search(
+        rf"{schiedam.reference} Schiedam Wonen en zorg in Oost Plaats bevestigd ja € 242,00", page
+    )
+    assert re.search(
+        rf"{almelo.reference} Almelo .*? Aanmelding ontvangen, wacht op akkoord nee vrijgesteld: "
+        r"Middelgrote gemeente \(75.166 inwoners\)",
+        page,
+    )
+    assert (
+        "Plaatsen bezet 1 / 2" in page and "Wacht op akkoord 1" in page and "Vrijgesteld 1" in page
+    )
+
+
+def test_series_page_uses_the_same_number_of_queries_for_few_or_many(client, db, series):
+    codes = [code for code, *_ in trio_helpers.MUNICIPALITIES]
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    counts = []
+    for batch in (codes[:2], codes[2:]):
+        for code in batch:
+            trios.register_trio(series, trio(code, f"{code.lower()}.nl"))
+        db.session.commit()
+        with counted_queries(db.engine) as statements:
+            assert client.get(PAGE).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts  # 2 trios or 10: the same queries
+
+
+def test_organiser_grants_an_exemption_with_a_reason_and_it_is_in_the_history(client, db, series):
+    registration = trios.register_trio(series, trio()).registration
+    db.session.commit()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    url = f"/beheer/aanmeldingen/{registration.id}"
+    page = client.get(url)
+    refused = client.post(
+        url, data={"action": "exempt", "reason": "", "csrf_token": csrf_token(page.text)}
+    )
+    assert refused.status_code == 422
+    assert "Geef een reden op." in text_of(refused)
+    client.post(
+        url,
+        data={
+            "action": "exempt",
+            "reason": "M50-lid sinds 2026",
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+    db.session.expire_all()
+    registration = db.session.get(Registration, registration.id)
+    assert registration.exempt and registration.exemption_reason == "M50-lid sinds 2026"
+    assert registration.price.total_cents == 0
+    assert "Vrijstelling toegekend: M50-lid sinds 2026" in text_of(client.get(url))
+    client.post(
+        url,
+        data={"action": "charge", "reason": "toch geen lid", "csrf_token": csrf_token(page.text)},
+    )
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).price.total_cents == 24_200
+
+
+def test_organiser_approves_on_behalf_of_the_approver(client, db, series, smtp):
+    registration = trios.register_trio(series, trio()).registration
+    db.session.commit()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    url = f"/beheer/aanmeldingen/{registration.id}"
+    page = client.get(url)
+    response = client.post(
+        url,
+        data={"action": "approve", "reason": "telefonisch", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    registration = db.session.get(Registration, registration.id)
+    assert registration.state.value == "confirmed"
+    assert registration.events[-1].actor_label == "org@example.nl"
+    assert any(m["Subject"].startswith("Plaats bevestigd") for m in smtp.to("anna@schiedam.nl"))
+
+
+def test_viewer_sees_the_series_but_cannot_act(client, db, series):
+    registration = trios.register_trio(series, trio()).registration
+    db.session.commit()
+    conftest.log_in(client, "kijker@example.nl", factories.PASSWORD)
+    assert client.get(PAGE).status_code == 200
+    page = client.get(f"/beheer/aanmeldingen/{registration.id}")
+    assert "Vastleggen" not in page.text
+    response = client.post(
+        f"/beheer/aanmeldingen/{registration.id}",
+        data={"action": "approve", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).state.value == "awaiting_approval"
+
+
+def test_an_organisers_middelgroot_override_makes_new_registrations_exempt(client, db, series):
+    db.session.get(Municipality, "GM0606").middelgroot_override = True
+    db.session.get(Municipality, "GM0606").middelgroot_override_reason = "M50-afspraak"
+    db.session.commit()
+    registration = trios.register_trio(series, trio()).registration
+    assert registration.exempt
+    assert registration.exemption_reason == (
+        "Middelgrote gemeente (vastgesteld door de organisator: M50-afspraak)"
+    )
