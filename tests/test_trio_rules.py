@@ -209,3 +209,21 @@ def test_exemption_only_where_the_programme_grants_it(client, db, series):
     db.session.commit()
     body = client.post(URL, json=trio("GM0141", "almelo.nl")).json
     assert body["fee"]["exempt"] is False and body["fee"]["total_cents"] == 24_200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        {},
+        {"municipality": 606, "casus": [], "members": [1, "x", None], "approver": "dirk"},
+        {"municipality": "GM0606", "casus": {"domains": [{"x": 1}, ["fysiek"], None]}},
+        {"municipality": "GM0606", "members": [{"name": ["a"], "email": {"x": 1}, "role": 5}]},
+        {"municipality": "x" * 10_000, "locale": ["nl"]},
+    ],
+)
+def test_nonsense_is_a_422_never_a_crash(client, db, series, body):
+    response = client.post(URL, json=body)
+    assert response.status_code == 422
+    assert all(e["code"] and e["message"] for e in response.json["errors"])
+    nothing_stored(db)
