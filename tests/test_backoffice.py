@@ -89,8 +89,14 @@ def test_viewer_may_look_but_not_override(client, db, schiedam):
     assert db.session.get(Municipality, "GM0606").middelgroot_override is None
 
 
-def test_anonymous_visitors_are_sent_to_the_login(client, schiedam):
+def test_anonymous_visitors_are_sent_to_the_login_and_change_nothing(client, db, schiedam):
     assert client.get("/beheer/gemeenten").status_code == 302
-    response = client.post("/beheer/gemeenten/GM0606", data={"choice": "yes", "reason": "x"})
-    assert response.status_code in (302, 400)  # CSRF or login: never a change
+    page = client.get("/login")  # a valid CSRF token, but no login
+    response = client.post(
+        "/beheer/gemeenten/GM0606",
+        data={"choice": "yes", "reason": "x", "csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 302 and response.location.startswith("/login")
     assert client.get("/beheer/gemeenten/GM9999").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Municipality, "GM0606").middelgroot_override is None

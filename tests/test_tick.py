@@ -118,3 +118,28 @@ def test_mail_that_could_not_be_sent_is_retried_by_tick_and_sent_once(
     assert len(smtp.messages) == queued
     assert "0 mail(s) verstuurd" in tick(runner, (soon + dt.timedelta(minutes=5)).isoformat())
     assert len(smtp.messages) == queued
+
+
+def test_two_ticks_at_the_deadline_allocate_once(app, db, smtp):
+    trio_helpers.load_municipalities()
+    programme = trio_helpers.werkplaats(
+        allocation=Allocation.PRIORITY_AT_CLOSE,
+        capacity=1,
+        min_participants=1,
+        registration_deadline=local(2027, 9, 14, 23, 59),
+    )
+    db.session.commit()
+    with frozen_at(REGISTERED_AT):
+        trios.approve(trios.register_trio(programme, trio()).registration)
+    db.session.commit()
+    moment = local(2027, 9, 15, 0, 0)
+
+    def job():
+        with frozen_at(moment):
+            return run_due_jobs(moment)
+
+    results = race(app, [job, job])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(len(r.allocations) for r in results) == 1
+    placed = [m for m in smtp.to("anna@schiedam.nl") if m["Subject"].startswith("Plaats bevestigd")]
+    assert len(placed) == 1

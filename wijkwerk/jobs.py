@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import deliver_pending
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
-from wijkwerk.registrations import notifications, trios
+from wijkwerk.registrations import notifications, places, trios
 from wijkwerk.registrations.models import Registration, RegistrationState
 
 logger = logging.getLogger(__name__)
@@ -46,9 +48,12 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     return report
 
 
-def _commit_or_skip(what: str) -> bool:
-    """Commit one job's work; if another machine did the same at the same moment, drop ours."""
+def _commit_or_skip(what: str, work: Callable[[], object] | None = None) -> bool:
+    """Do one job's ``work`` and commit it; if another machine did the same at the same moment
+    (a unique key or a version check says so), drop ours."""
     try:
+        if work is not None:
+            work()
         db.session.commit()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
@@ -86,13 +91,12 @@ def _allocations_at_deadline(now: dt.datetime) -> list[str]:
     ).all()
     done = []
     for programme in due:
-        locked = db.session.scalars(
-            select(Programme).where(Programme.id == programme.id).with_for_update()
-        ).one()
+        locked = places.lock_programme(programme.id)
         if locked.allocated_at is not None:  # a concurrent run was first
             db.session.rollback()
             continue
-        trios.allocate(locked, now=now)
-        if _commit_or_skip(f"allocation {programme.slug}"):
+        if _commit_or_skip(
+            f"allocation {programme.slug}", partial(trios.allocate, locked, now=now)
+        ):
             done.append(programme.slug)
     return done

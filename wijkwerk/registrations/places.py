@@ -85,9 +85,12 @@ class AllocationResult:
 
 def lock_programme(programme_id: int) -> Programme:
     """The programme row, locked for the rest of the transaction (PostgreSQL; SQLite serialises
-    writers anyway)."""
+    writers anyway) and read afresh: a copy loaded earlier in this session may be stale."""
     return db.session.scalars(
-        select(Programme).where(Programme.id == programme_id).with_for_update()
+        select(Programme)
+        .where(Programme.id == programme_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
 
 

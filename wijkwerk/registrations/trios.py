@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -152,7 +153,7 @@ def exemption_for(programme: Programme, municipality: Municipality) -> str | Non
         return _("Middelgrote gemeente (lid van het M50-netwerk)")
     return _(
         "Middelgrote gemeente (%(population)s inwoners)",
-        population=f"{municipality.population:,}".replace(",", "."),
+        population=format_decimal(municipality.population),
     )
 
 
@@ -277,7 +278,7 @@ def approve(
     if registration.state is not S.AWAITING_APPROVAL:
         if registration.completed_at is not None and registration.state.is_active:
             return
-        raise_conflict(registration)
+        raise StateConflict(registration)
     registration.completed_at = now or now_utc()
     programme = registration.programme
     waits_for_allocation = (
@@ -309,7 +310,7 @@ def decline(
     if registration.state is S.DECLINED:
         return
     if registration.state is not S.AWAITING_APPROVAL:
-        raise_conflict(registration)
+        raise StateConflict(registration)
     event = registration.transition(
         S.DECLINED,
         actor=actor,
@@ -331,7 +332,7 @@ def cancel(
     if registration.state is S.CANCELLED:
         return None
     if not registration.can_transition(S.CANCELLED):
-        raise_conflict(registration)
+        raise StateConflict(registration)
     released = places.release_place(registration)
     event = registration.transition(
         S.CANCELLED,
@@ -391,10 +392,6 @@ class StateConflict(Exception):
     def __init__(self, registration: Registration) -> None:
         super().__init__(f"{registration.reference} is {registration.state.value}")
         self.registration = registration
-
-
-def raise_conflict(registration: Registration) -> None:
-    raise StateConflict(registration)
 
 
 def set_exemption(registration: Registration, exempt: bool, reason: str, actor: Account) -> None:
