@@ -22,6 +22,7 @@ from sqlalchemy import text
 from tests.smtp import SMTPServer
 from wijkwerk import create_app
 from wijkwerk.extensions import db as _db
+from wijkwerk.timeutil import frozen_at, frozen_moment
 
 POSTGRES_URI = os.environ.get("WIJKWERK_TEST_POSTGRES_URI")
 TESTING_CONFIG = "config.testing.TestingConfig"
@@ -101,7 +102,15 @@ class IsolatedClient(FlaskClient):
     its own ``g`` (Flask-Login's user, Flask-Babel's locale) and its own database session."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        moment = frozen_moment()  # the test's frozen clock does apply to its requests
+
+        def request():
+            if moment is None:
+                return super(IsolatedClient, self).open(*args, **kwargs)
+            with frozen_at(moment):
+                return super(IsolatedClient, self).open(*args, **kwargs)
+
+        return contextvars.Context().run(request)
 
 
 @pytest.fixture

@@ -6,33 +6,40 @@ Everything that needs "now" calls :func:`now_utc`, so tests and ``tick --now`` c
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-_frozen: dt.datetime | None = None
+# Per thread and context, so two threads running `tick` at once cannot undo each other's moment.
+_frozen: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "wijkwerk_frozen_now", default=None
+)
 
 
 def now_utc() -> dt.datetime:
     """The current moment as an aware UTC datetime (or the frozen moment, see :func:`frozen_at`)."""
-    if _frozen is not None:
-        return _frozen
-    return dt.datetime.now(dt.UTC)
+    frozen = _frozen.get()
+    return frozen if frozen is not None else dt.datetime.now(dt.UTC)
+
+
+def frozen_moment() -> dt.datetime | None:
+    """The moment :func:`frozen_at` set in this context, if any."""
+    return _frozen.get()
 
 
 @contextlib.contextmanager
 def frozen_at(moment: dt.datetime) -> Iterator[dt.datetime]:
     """Run a block as of ``moment`` (aware); used by ``tick --now`` and by tests."""
-    global _frozen
     if moment.tzinfo is None:
         raise ValueError("frozen_at needs an aware datetime")
-    previous, _frozen = _frozen, moment.astimezone(dt.UTC)
+    token = _frozen.set(moment.astimezone(dt.UTC))
     try:
-        yield _frozen
+        yield moment.astimezone(dt.UTC)
     finally:
-        _frozen = previous
+        _frozen.reset(token)
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
