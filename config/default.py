@@ -32,6 +32,19 @@ class Config:
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_API_BASE: str | None = None
+    # How long an unpaid Stripe Checkout holds its place (Stripe allows 30 minutes to 24 hours);
+    # `tick` frees the place of an expired checkout.
+    STRIPE_CHECKOUT_MINUTES = 60
+    STRIPE_PAYMENT_METHODS = ("ideal", "card")
+
+    # The seller on every invoice (art. 35a Wet OB). Development values; production must set them.
+    SELLER_NAME = "Kennisinstituut Wijkwerk (ontwikkelomgeving)"
+    SELLER_ADDRESS = "Voorbeeldstraat 1\n2511 AA Den Haag"
+    SELLER_KVK = "00000000"
+    SELLER_VAT_NUMBER = "NL000000000B00"
+    SELLER_IBAN: str | None = "NL00 TEST 0000 0000 00"
+    SELLER_EMAIL: str | None = "financien@wijkwerk.localhost"
+    INVOICE_PAYMENT_DAYS = 30
 
     # The rule for "middelgrote gemeente" (DOMAIN.md): M50 member, or a population inside this band
     # (the M50 network's definition, inclusive). Data, not code: change it here or per environment.

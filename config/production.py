@@ -7,7 +7,21 @@ from config.default import Config
 
 
 class ProductionConfig(Config):
-    REQUIRE_EXPLICIT_SETTINGS = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    REQUIRE_EXPLICIT_SETTINGS = (
+        "SECRET_KEY",
+        "SQLALCHEMY_DATABASE_URI",
+        "SELLER_NAME",
+        "SELLER_ADDRESS",
+        "SELLER_KVK",
+        "SELLER_VAT_NUMBER",
+    )
+    # The invoice's seller: from the environment (WIJKWERK_SELLER_*), never a development value.
+    SELLER_NAME = None
+    SELLER_ADDRESS = None
+    SELLER_KVK = None
+    SELLER_VAT_NUMBER = None
+    SELLER_IBAN = None
+    SELLER_EMAIL = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -44,5 +44,14 @@ def test_production_refuses_to_start_without_secret_key_and_database(monkeypatch
         create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
     monkeypatch.setenv("WIJKWERK_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("WIJKWERK_SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://u@127.0.0.1/db")
+    with pytest.raises(RuntimeError, match="WIJKWERK_SELLER_KVK"):  # an invoice needs the seller
+        create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
+    for name, value in {
+        "SELLER_NAME": "Kennisinstituut",
+        "SELLER_ADDRESS": "Postbus 1, 2500 AA Den Haag",
+        "SELLER_KVK": "12345678",
+        "SELLER_VAT_NUMBER": "NL123456789B01",
+    }.items():
+        monkeypatch.setenv(f"WIJKWERK_{name}", value)
     app = create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True

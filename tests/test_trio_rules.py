@@ -10,6 +10,7 @@ from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.programmes.models import ProgrammeStatus
+from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import local
 
@@ -172,9 +173,7 @@ def test_an_organiser_may_allow_a_second_trio(client, db, series, runner):
 def test_a_cancelled_trio_frees_the_municipality(client, db, series):
     response = client.post(URL, json=trio())
     registration = db.session.get(Registration, response.json["id"])
-    from wijkwerk.registrations import trios
-
-    trios.cancel(registration)
+    lifecycle.cancel(registration)
     db.session.commit()
     assert client.post(URL, json=trio(domain="schiedam2.nl")).status_code == 201
 

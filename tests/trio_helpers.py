@@ -41,6 +41,14 @@ VALID_TRIO = {
         },
     ],
     "approver": {"name": "Dirk Smit", "email": "dirk@schiedam.nl", "function": "wethouder"},
+    "billing": {
+        "organisation": "Gemeente Schiedam",
+        "address": "Stadserf 1",
+        "postcode": "3112 DZ",
+        "city": "Schiedam",
+        "email": "facturen@schiedam.nl",
+        "po_number": "PO-2027-118",
+    },
     "locale": "nl",
 }
 
@@ -49,7 +57,7 @@ def trio(municipality: str = "GM0606", domain: str = "schiedam.nl", **changes) -
     """A valid trio body for ``municipality``, with e-mail addresses at ``domain``."""
     body = copy.deepcopy(VALID_TRIO)
     body["municipality"] = municipality
-    for person in [*body["members"], body["approver"]]:
+    for person in [*body["members"], body["approver"], body["billing"]]:
         person["email"] = person["email"].replace("schiedam.nl", domain)
     body.update(changes)
     return body

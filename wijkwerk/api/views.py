@@ -10,7 +10,7 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.services import get_programme, list_programmes
-from wijkwerk.registrations import trios
+from wijkwerk.registrations import lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -44,7 +44,7 @@ def _rule_violation(violation: RuleViolation):
     return jsonify(serialise.problems(violation.problems)), 422
 
 
-def _conflict(conflict: trios.StateConflict):
+def _conflict(conflict: lifecycle.StateConflict):
     db.session.rollback()
     message = _(
         "Dit kan niet: de aanmelding heeft de status %(state)s.",
@@ -86,7 +86,7 @@ def _decide(registration_id: int, action):
     reason = body.get("reason") if isinstance(body, dict) else None
     try:
         action(found, actor=g.api_account, reason=str(reason or ""))
-    except trios.StateConflict as conflict:
+    except lifecycle.StateConflict as conflict:
         return _conflict(conflict)
     commit_and_send()
     return jsonify(serialise.registration_detail(found))
@@ -107,7 +107,7 @@ def decline(registration_id: int):
 @bp.post("/registrations/<int:registration_id>/cancel")
 @organiser_required(write=True)
 def cancel(registration_id: int):
-    return _decide(registration_id, trios.cancel)
+    return _decide(registration_id, lifecycle.cancel)
 
 
 @bp.post("/programmes/<slug>/allocate")

@@ -15,7 +15,7 @@ from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.services import get_programme, list_programmes
-from wijkwerk.registrations import trios
+from wijkwerk.registrations import lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import RuleViolation
 
@@ -127,7 +127,7 @@ def registration(registration_id: int):
     return render_template("backoffice/registration.html", registration=found, form=DecisionForm())
 
 
-ACTIONS = {"approve": trios.approve, "decline": trios.decline, "cancel": trios.cancel}
+ACTIONS = {"approve": trios.approve, "decline": trios.decline, "cancel": lifecycle.cancel}
 
 
 @bp.post("/aanmeldingen/<int:registration_id>")
@@ -143,7 +143,7 @@ def decide(registration_id: int):
             ACTIONS[action](found, actor=current_user, reason=form.reason.data or "")
         else:
             trios.set_exemption(found, action == "exempt", form.reason.data or "", current_user)
-    except trios.StateConflict:
+    except lifecycle.StateConflict:
         db.session.rollback()
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
     except RuleViolation as violation:

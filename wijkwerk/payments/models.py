@@ -38,13 +38,56 @@ class Payment(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    stripe_checkout_url: Mapped[str | None] = mapped_column(Text)
+    failure_message: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
-    registration: Mapped[Registration] = relationship()
+    registration: Mapped[Registration] = relationship(back_populates="payments")
+    refunds: Mapped[list[Refund]] = relationship(
+        back_populates="payment", order_by="Refund.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def refundable_cents(self) -> int:
+        """Paid and not yet refunded or being refunded."""
+        if self.status not in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
+            return 0
+        pending = sum(r.amount_cents for r in self.refunds if r.status is not RefundStatus.FAILED)
+        return max(self.amount_cents - max(pending, self.refunded_cents), 0)
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # recorded; sent to Stripe after the commit (and retried by tick)
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Refund(db.Model):
+    """Money going back to a card or bank account through Stripe. Recorded in the transaction that
+    cancels the registration, then sent to Stripe with the refund's id as the idempotency key, so a
+    retry never refunds twice."""
+
+    __tablename__ = "refund"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[RefundStatus] = mapped_column(
+        str_enum(RefundStatus, "refund_status"), default=RefundStatus.PENDING
+    )
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
 
 
 class InvoiceKind(StrEnum):
@@ -91,6 +134,14 @@ class Invoice(db.Model):
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
+    # The seller as configured when the invoice was issued (art. 35a Wet OB).
+    seller_name: Mapped[str] = mapped_column(String(200))
+    seller_address: Mapped[str] = mapped_column(String(300))
+    seller_kvk: Mapped[str] = mapped_column(String(20))
+    seller_vat_number: Mapped[str] = mapped_column(String(20))
+    seller_iban: Mapped[str | None] = mapped_column(String(40))
+    seller_email: Mapped[str | None] = mapped_column(String(254))
+
     buyer_name: Mapped[str] = mapped_column(String(200))
     buyer_address: Mapped[str] = mapped_column(String(300))
     buyer_postcode: Mapped[str] = mapped_column(String(10))
@@ -107,5 +158,13 @@ class Invoice(db.Model):
     vat_exemption_text: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    registration: Mapped[Registration] = relationship()
+    registration: Mapped[Registration] = relationship(back_populates="invoices")
     credited_invoice: Mapped[Invoice | None] = relationship(remote_side=[id])
+
+    @property
+    def is_credit(self) -> bool:
+        return self.kind is InvoiceKind.CREDIT
+
+    @property
+    def filename(self) -> str:
+        return f"factuur-{self.number}.pdf"

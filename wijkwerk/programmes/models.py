@@ -74,6 +74,11 @@ class Programme(db.Model):
             name="minimum_within_capacity",
         ),
         CheckConstraint(
+            "cancel_late_charge_bp >= 0 AND cancel_late_charge_bp <= 10000",
+            name="late_charge_range",
+        ),
+        CheckConstraint("cancel_free_days IS NULL OR cancel_free_days >= 0", name="free_days"),
+        CheckConstraint(
             "places_taken >= 0 AND (capacity IS NULL OR places_taken <= capacity)",
             name="no_overbooking",
         ),
@@ -96,7 +101,12 @@ class Programme(db.Model):
     vat_exemption_text: Mapped[str | None] = mapped_column(Text)
     fee_per: Mapped[FeeUnit] = mapped_column(str_enum(FeeUnit, "fee_unit"), default=FeeUnit.PERSON)
     exemption: Mapped[Exemption | None] = mapped_column(str_enum(Exemption, "exemption"))
-    cancellation_terms: Mapped[str] = mapped_column(Text, default="")
+    cancellation_terms: Mapped[str] = mapped_column(Text, default="")  # extra, free text
+    # Cancellation terms as rules: free until ``cancel_free_days`` before the first session (NULL:
+    # free until it starts); later, ``cancel_late_charge_bp`` of the fee stays due (10000 = all);
+    # once the programme has begun, nothing is refunded.
+    cancel_free_days: Mapped[int | None] = mapped_column(Integer)
+    cancel_late_charge_bp: Mapped[int] = mapped_column(Integer, default=10_000)
 
     capacity: Mapped[int | None] = mapped_column(Integer)
     min_participants: Mapped[int | None] = mapped_column(Integer)
@@ -131,6 +141,12 @@ class Programme(db.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.places_taken, 0)
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """When the first session that goes ahead begins."""
+        starts = [s.starts_at for s in self.sessions if s.status is SessionStatus.SCHEDULED]
+        return min(starts, default=None)
 
     def window(self, now: dt.datetime | None = None) -> RegistrationWindow:
         """Whether registration is open at ``now`` (default: the clock)."""

@@ -7,13 +7,15 @@ message next to its field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from wijkwerk.registrations.models import Domain, MemberRole
+from wijkwerk.municipalities.models import OrganisationType
+from wijkwerk.registrations.models import Domain, MemberRole, PaymentMethod, ProfessionalRole
 from wijkwerk.validation import Problem
 
 TRIO_ROLES = (MemberRole.WIJKAMBTENAAR, MemberRole.SECTORAMBTENAAR)
@@ -44,11 +46,38 @@ class CasusInput:
 
 
 @dataclass(frozen=True)
+class BillingInput:
+    organisation: str
+    address: str
+    postcode: str
+    city: str
+    email: str
+    po_number: str
+    ordered_by: str
+
+
+@dataclass(frozen=True)
 class TrioInput:
     municipality: str
     casus: CasusInput
     members: tuple[MemberInput, ...]
     approver: PersonInput
+    locale: str
+    billing: BillingInput | None = None
+
+
+@dataclass(frozen=True)
+class IndividualInput:
+    person: PersonInput
+    phone: str
+    organisation: str
+    organisation_type: OrganisationType | None
+    role: ProfessionalRole | None
+    billing: BillingInput
+    payment_method: PaymentMethod | None
+    dietary_needs: str
+    accessibility_needs: str
+    consent: bool | None  # None: not asked (an API client that collected it itself)
     locale: str
 
 
@@ -96,6 +125,24 @@ class _Reader:
             self.problem("invalid", field, _("Dit is geen geldig e-mailadres."))
             return value.lower()
 
+    def pattern(
+        self, data: dict, key: str, field: str, regex: re.Pattern, message: str, *, required: bool = True
+    ) -> re.Match | None:
+        value = self.text(data, key, field, required=required)
+        if not value:
+            return None
+        found = regex.fullmatch(value)
+        if found is None:
+            self.problem("invalid", field, message)
+        return found
+
+    def flag(self, data: dict, key: str, field: str) -> bool | None:
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        self.problem("invalid", field, _("Kies ja of nee."))
+        return None
+
     def choice(self, data: dict, key: str, field: str, choices: type) -> Any:
         value = self.text(data, key, field)
         if not value:
@@ -114,6 +161,81 @@ def read_person(reader: _Reader, data: Any, field: str) -> PersonInput:
         email=reader.email(data, "email", f"{field}.email"),
         function=reader.text(data, "function", f"{field}.function"),
     )
+
+
+POSTCODE = re.compile(r"([1-9][0-9]{3})\s?([A-Za-z]{2})")
+PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{8,18}[0-9]")
+
+
+def read_billing(reader: _Reader, data: Any, field: str, *, ordered_by: str = "") -> BillingInput:
+    """Where the invoice goes (DOMAIN.md: a municipality needs its PO number and who ordered)."""
+    data = reader.mapping(data, field)
+    postcode = reader.pattern(
+        data,
+        "postcode",
+        f"{field}.postcode",
+        POSTCODE,
+        _("Vul een Nederlandse postcode in, zoals 1234 AB."),
+    )
+    return BillingInput(
+        organisation=reader.text(data, "organisation", f"{field}.organisation"),
+        address=reader.text(data, "address", f"{field}.address", limit=300),
+        postcode=f"{postcode[1]} {postcode[2].upper()}" if postcode else str(data.get("postcode") or ""),
+        city=reader.text(data, "city", f"{field}.city", limit=100),
+        email=reader.email(data, "email", f"{field}.email"),
+        po_number=reader.text(data, "po_number", f"{field}.po_number", required=False, limit=100),
+        ordered_by=reader.text(data, "ordered_by", f"{field}.ordered_by", required=False)
+        or ordered_by,
+    )
+
+
+def _locale(reader: _Reader, data: dict) -> str:
+    locale = data.get("locale") or "nl"
+    if locale not in LOCALES:
+        reader.problem("invalid", "locale", _("Kies nl of en."))
+        locale = "nl"
+    return locale
+
+
+def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
+    """Parse an individual's registration (API.md, kind ``driedaagse``)."""
+    reader = _Reader()
+    data = reader.mapping(data, None)
+    person_data = reader.mapping(data.get("person"), "person")
+    name = reader.text(person_data, "name", "person.name")
+    person = PersonInput(
+        name=name,
+        email=reader.email(person_data, "email", "person.email"),
+        function=reader.text(person_data, "function", "person.function", required=False),
+    )
+    phone_match = reader.pattern(
+        person_data,
+        "phone",
+        "person.phone",
+        PHONE,
+        _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
+        required=False,
+    )
+    individual = IndividualInput(
+        person=person,
+        phone=phone_match[0] if phone_match else "",
+        organisation=reader.text(person_data, "organisation", "person.organisation"),
+        organisation_type=reader.choice(
+            person_data, "organisation_type", "person.organisation_type", OrganisationType
+        ),
+        role=reader.choice(person_data, "role", "person.role", ProfessionalRole),
+        billing=read_billing(reader, data.get("billing"), "billing", ordered_by=name),
+        payment_method=reader.choice(data, "payment_method", "payment_method", PaymentMethod),
+        dietary_needs=reader.text(
+            data, "dietary_needs", "dietary_needs", required=False, limit=MAX_TEXT * 5
+        ),
+        accessibility_needs=reader.text(
+            data, "accessibility_needs", "accessibility_needs", required=False, limit=MAX_TEXT * 5
+        ),
+        consent=reader.flag(data, "consent", "consent"),
+        locale=_locale(reader, data),
+    )
+    return individual, reader.problems
 
 
 def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
@@ -170,9 +292,9 @@ def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
             members.append(MemberInput(person.name, person.email, person.function, role, domain))
 
     approver = read_person(reader, data.get("approver"), "approver")
-    locale = data.get("locale") or "nl"
-    if locale not in LOCALES:
-        reader.problem("invalid", "locale", _("Kies nl of en."))
-        locale = "nl"
-    trio = TrioInput(municipality, casus, tuple(members), approver, locale)
+    locale = _locale(reader, data)
+    billing = None
+    if data.get("billing") is not None:  # optional: exempt municipalities pay nothing
+        billing = read_billing(reader, data["billing"], "billing", ordered_by=approver.name)
+    trio = TrioInput(municipality, casus, tuple(members), approver, locale, billing)
     return trio, reader.problems

@@ -26,7 +26,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.db import UTCDateTime, str_enum
 from wijkwerk.extensions import db
 from wijkwerk.money import Price
-from wijkwerk.municipalities.models import Municipality
+from wijkwerk.municipalities.models import Municipality, OrganisationType
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme
 from wijkwerk.timeutil import now_utc
@@ -128,6 +128,8 @@ class Registration(db.Model):
     __tablename__ = "registration"
     __table_args__ = (
         UniqueConstraint("programme_id", "municipality_code", "active_slot"),
+        # One active registration per person per programme (individuals, Wijklab contacts).
+        UniqueConstraint("programme_id", "contact_person_id", "active_slot"),
         CheckConstraint("active_slot IS NULL OR active_slot >= 1", name="active_slot_positive"),
         CheckConstraint("fee_cents >= 0", name="fee_not_negative"),
     )
@@ -193,6 +195,15 @@ class Registration(db.Model):
         order_by="RegistrationEvent.id",
         cascade="all, delete-orphan",
     )
+    payments: Mapped[list[Payment]] = relationship(  # noqa: F821  (wijkwerk.payments.models)
+        back_populates="registration", order_by="Payment.id"
+    )
+    invoices: Mapped[list[Invoice]] = relationship(  # noqa: F821
+        back_populates="registration", order_by="Invoice.id"
+    )
+    coach_slot: Mapped[CoachSlot | None] = relationship(
+        back_populates="registration", viewonly=True
+    )
 
     @property
     def price(self) -> Price:
@@ -205,6 +216,19 @@ class Registration(db.Model):
     @property
     def can_cancel(self) -> bool:
         return self.can_transition(RegistrationState.CANCELLED)
+
+    @property
+    def participant(self) -> RegistrationMember | None:
+        """The one member of an individual's registration."""
+        return self.members[0] if self.members else None
+
+    @property
+    def open_payment(self) -> Payment | None:  # noqa: F821
+        """The Stripe payment this registration is waiting for, if any."""
+        for payment in reversed(self.payments):
+            if payment.status.value == "pending":
+                return payment
+        return None
 
     def record_created(self, *, actor: Account | None = None, actor_label: str = "system") -> None:
         """The first line of the history: the registration came in."""
@@ -271,6 +295,18 @@ class MemberRole(StrEnum):
     DELEGATE = "delegate"  # a city's participant in a Kennisprogramma meeting
 
 
+class ProfessionalRole(StrEnum):
+    """What an individual does (the audience of seed 003)."""
+
+    PROGRAMMALEIDER = "programmaleider"
+    PROJECTLEIDER = "projectleider"
+    MANAGER = "manager"
+    ONDERZOEKER = "onderzoeker"
+    PROFESSIONAL = "professional"
+    ADVISEUR = "adviseur"
+    ANDERS = "anders"
+
+
 class Domain(StrEnum):
     FYSIEK = "fysiek"
     SOCIAAL = "sociaal"
@@ -296,6 +332,13 @@ class RegistrationMember(db.Model):
     role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"))
     domain: Mapped[Domain | None] = mapped_column(str_enum(Domain, "domain"))
     function: Mapped[str | None] = mapped_column(String(200))
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    organisation_type: Mapped[OrganisationType | None] = mapped_column(
+        str_enum(OrganisationType, "organisation_type")
+    )
+    professional_role: Mapped[ProfessionalRole | None] = mapped_column(
+        str_enum(ProfessionalRole, "professional_role")
+    )
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
 
@@ -357,3 +400,35 @@ class RegistrationEvent(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="events")
     actor: Mapped[Account | None] = relationship()
+
+    @property
+    def is_transition(self) -> bool:
+        """A move between states (not a note such as an exemption granted)."""
+        return self.from_state is not self.to_state
+
+
+class CoachSlot(db.Model):
+    """A time for a personal conversation with a coach during a course (seed 003). Organisers
+    publish slots; each confirmed participant may book one, and a slot holds one person: booking is
+    a conditional UPDATE (``registration_id IS NULL``) backed by a unique constraint."""
+
+    __tablename__ = "coach_slot"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    coach_name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id"), unique=True
+    )
+    booked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    programme: Mapped[Programme] = relationship()
+    registration: Mapped[Registration | None] = relationship(back_populates="coach_slot")
+
+    @property
+    def free(self) -> bool:
+        return self.registration_id is None

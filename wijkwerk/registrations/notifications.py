@@ -7,7 +7,7 @@ from sqlalchemy import select
 from wijkwerk.accounts.models import Account, Role
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
-from wijkwerk.registrations.models import Registration, RegistrationEvent
+from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
 from wijkwerk.urls import external_url
 
@@ -20,6 +20,13 @@ def calendar_url(registration: Registration) -> str | None:
     if registration.feed_token is None:
         return None
     return external_url("calendars.personal_feed", token=registration.feed_token)
+
+
+def payment_url(registration: Registration) -> str | None:
+    """Where the registrant pays, while a payment is open (a stable link to the checkout)."""
+    if registration.state is not RegistrationState.AWAITING_PAYMENT:
+        return None
+    return external_url("payments.pay", token=registration.manage_token)
 
 
 def approval_url(registration: Registration) -> str:
@@ -53,6 +60,7 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
             person=person,
             manage_url=manage_url(registration),
             calendar_url=calendar_url(registration),
+            payment_url=payment_url(registration),
         )
 
 
@@ -90,3 +98,49 @@ def below_minimum(registration_count: int, programme, key: str) -> None:
             programme=programme,
             count=registration_count,
         )
+
+
+def _payer(registration: Registration):
+    return registration.contact_person or next(_people(registration), None)
+
+
+def payment_failed(payment, attempt: str) -> None:
+    """Tell the registrant a payment attempt failed and how to try again (once per ``attempt``,
+    the id of Stripe's notice)."""
+    registration = payment.registration
+    person = _payer(registration)
+    if person is None:
+        return
+    queue(
+        f"payment-failed:{payment.id}:{attempt}"[:255],
+        person.email,
+        "payment_failed",
+        locale=registration.locale,
+        registration_id=registration.id,
+        person_id=person.id,
+        registration=registration,
+        person=person,
+        payment=payment,
+        payment_url=payment_url(registration),
+        manage_url=manage_url(registration),
+    )
+
+
+def refund_sent(refund) -> None:
+    """Tell the registrant money is on its way back."""
+    registration = refund.payment.registration
+    person = _payer(registration)
+    if person is None:
+        return
+    queue(
+        f"refund:{refund.id}",
+        person.email,
+        "refund",
+        locale=registration.locale,
+        registration_id=registration.id,
+        person_id=person.id,
+        registration=registration,
+        person=person,
+        refund=refund,
+        manage_url=manage_url(registration),
+    )

@@ -7,7 +7,6 @@ and never commit: the caller owns the transaction and delivers the queued mail a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -17,20 +16,26 @@ from sqlalchemy.exc import IntegrityError
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import (
     Allocation,
     Exemption,
     Programme,
     ProgrammeKind,
-    RegistrationWindow,
 )
-from wijkwerk.registrations import notifications, places
-from wijkwerk.registrations.inputs import PersonInput, TrioInput, read_trio
+from wijkwerk.registrations import lifecycle, notifications, places
+from wijkwerk.registrations.inputs import TrioInput, read_trio
+from wijkwerk.registrations.lifecycle import (
+    Outcome,
+    StateConflict,
+    check_window,
+    find_or_create_person,
+)
 from wijkwerk.registrations.models import (
+    BillingDetails,
     Casus,
     Domain,
     MemberRole,
+    PaymentMethod,
     Registration,
     RegistrationMember,
     RegistrationState,
@@ -39,26 +44,6 @@ from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
 S = RegistrationState
-
-
-@dataclass
-class Outcome:
-    """A registration made, with the warnings it was accepted with."""
-
-    registration: Registration
-    warnings: list[Problem] = field(default_factory=list)
-
-
-def check_window(programme: Programme, now: dt.datetime) -> None:
-    """Raises ``registration_closed`` outside the registration window."""
-    window = programme.window(now)
-    if window is RegistrationWindow.OPEN:
-        return
-    if window is RegistrationWindow.UPCOMING:
-        message = _("De aanmelding is nog niet geopend.")
-    else:
-        message = _("De aanmelding voor dit programma is gesloten.")
-    raise RuleViolation(Problem("registration_closed", None, message))
 
 
 def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
@@ -128,16 +113,6 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
             )
         )
     return problems, warnings
-
-
-def find_or_create_person(data: PersonInput, locale: str) -> Person:
-    """The person with this e-mail address; a new one is made with the name given. An existing
-    person's name is not overwritten by what someone else typed."""
-    person = db.session.scalar(select(Person).where(Person.email == data.email))
-    if person is None:
-        person = Person(email=data.email, name=data.name, function=data.function, locale=locale)
-        db.session.add(person)
-    return person
 
 
 def exemption_for(programme: Programme, municipality: Municipality) -> str | None:
@@ -238,6 +213,7 @@ def _create(
         vat_rate_bp=programme.vat_rate_bp,
         exempt=reason is not None,
         exemption_reason=reason,
+        payment_method=PaymentMethod.INVOICE,  # municipalities pay "op factuur"
         locale=trio.locale,
         approver=find_or_create_person(trio.approver, trio.locale),
         approver_function=trio.approver.function,
@@ -249,6 +225,8 @@ def _create(
         description=trio.casus.description,
         domains=[d.value for d in trio.casus.domains or ()],
     )
+    if trio.billing is not None:
+        registration.billing = BillingDetails(**vars(trio.billing))
     for position, member in enumerate(trio.members):
         registration.members.append(
             RegistrationMember(
@@ -288,8 +266,9 @@ def approve(
         target = S.SUBMITTED
         note = reason or _("Akkoord gegeven; de plaatsen worden verdeeld na de sluitingsdatum.")
     elif places.take_place(registration):
-        target = S.CONFIRMED
         note = reason or _("Akkoord gegeven; het trio heeft een plaats.")
+        lifecycle.admit(registration, note, actor=actor, actor_label=actor_label)
+        return
     else:
         target = S.WAITLISTED
         note = reason or _(
@@ -320,44 +299,6 @@ def decline(
     notifications.status_changed(registration, event)
 
 
-def cancel(
-    registration: Registration,
-    *,
-    actor: Account | None = None,
-    actor_label: str = "registrant",
-    reason: str = "",
-) -> Registration | None:
-    """Cancel a registration; a place it held goes to the next on the waiting list, who is told.
-    Returns the promoted registration, if any. Cancelling twice changes nothing."""
-    if registration.state is S.CANCELLED:
-        return None
-    if not registration.can_transition(S.CANCELLED):
-        raise StateConflict(registration)
-    released = places.release_place(registration)
-    event = registration.transition(
-        S.CANCELLED,
-        actor=actor,
-        actor_label=actor_label,
-        reason=reason or _("Aanmelding geannuleerd."),
-    )
-    notifications.status_changed(registration, event)
-    if released:
-        return promote_next(registration.programme)
-    return None
-
-
-def promote_next(programme: Programme) -> Registration | None:
-    """Give a free place to the first on the waiting list, if any."""
-    waiting = places.next_waiting(programme)
-    if waiting is None or not places.take_place(waiting):
-        return None
-    event = waiting.transition(
-        S.CONFIRMED, reason=_("Er kwam een plaats vrij; het trio is van de wachtlijst geplaatst.")
-    )
-    notifications.status_changed(waiting, event)
-    return waiting
-
-
 def allocate(
     programme: Programme, *, actor: Account | None = None, now: dt.datetime | None = None
 ) -> places.AllocationResult:
@@ -368,14 +309,14 @@ def allocate(
     result = places.AllocationResult(minimum=programme.min_participants)
     for registration in places.complete_candidates(programme):
         if places.take_place(registration):
-            target, note = S.CONFIRMED, _("De plaatsen zijn verdeeld; het trio heeft een plaats.")
+            note = _("De plaatsen zijn verdeeld; het trio heeft een plaats.")
+            lifecycle.admit(registration, note, actor=actor, now=now)
             result.confirmed.append(registration)
         else:
-            target = S.WAITLISTED
             note = _("De plaatsen zijn verdeeld; het trio staat op de wachtlijst.")
+            event = registration.transition(S.WAITLISTED, actor=actor, reason=note)
+            notifications.status_changed(registration, event)
             result.waitlisted.append(registration)
-        event = registration.transition(target, actor=actor, reason=note)
-        notifications.status_changed(registration, event)
     first_time = programme.allocated_at is None
     programme.allocated_at = programme.allocated_at or now or now_utc()
     db.session.flush()
@@ -384,14 +325,6 @@ def allocate(
     if first_time and result.below_minimum:
         notifications.below_minimum(result.places_taken, programme, "allocation")
     return result
-
-
-class StateConflict(Exception):
-    """The registration is not in a state that allows this (a 409 at the API)."""
-
-    def __init__(self, registration: Registration) -> None:
-        super().__init__(f"{registration.reference} is {registration.state.value}")
-        self.registration = registration
 
 
 def set_exemption(registration: Registration, exempt: bool, reason: str, actor: Account) -> None:

@@ -11,7 +11,7 @@ from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations import bp, notifications, trios
+from wijkwerk.registrations import bp, lifecycle, notifications, trios
 from wijkwerk.registrations.forms import TrioForm
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
@@ -88,8 +88,8 @@ def cancel(token: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        trios.cancel(registration, actor_label="registrant")
-    except trios.StateConflict:
+        lifecycle.cancel(registration, actor_label="registrant")
+    except lifecycle.StateConflict:
         db.session.rollback()
         flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
     else:
@@ -133,7 +133,7 @@ def approval(token: str):
                 trios.approve(registration, actor_label=label, reason=reason)
             else:
                 trios.decline(registration, actor_label=label, reason=reason)
-        except trios.StateConflict:
+        except lifecycle.StateConflict:
             db.session.rollback()
         else:
             commit_and_send()

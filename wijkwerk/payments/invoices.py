@@ -1,0 +1,217 @@
+"""Invoices and credit invoices: numbered per year without gaps, with every field a Dutch invoice
+needs (art. 35a Wet OB), sent as a PDF to the invoice address.
+
+A number is taken by an atomic UPDATE of the year's counter row inside the transaction that issues
+the invoice: concurrent transactions queue on that row, and a rolled-back transaction gives its
+number back, so numbers have neither gaps nor duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from wijkwerk.extensions import db
+from wijkwerk.money import vat_cents
+from wijkwerk.outbox.services import Attachment, queue
+from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
+from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import AMSTERDAM, now_utc
+
+FULL_SHARE_BP = 10_000
+
+
+def next_number(year: int) -> int:
+    """Take the next invoice number of ``year``; the counter row stays locked until commit."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(InvoiceCounter)
+        .values(year=year, last_number=0)
+        .on_conflict_do_nothing(index_elements=["year"])
+    )
+    return db.session.execute(
+        update(InvoiceCounter)
+        .where(InvoiceCounter.year == year)
+        .values(last_number=InvoiceCounter.last_number + 1)
+        .returning(InvoiceCounter.last_number)
+    ).scalar_one()
+
+
+def _seller() -> dict:
+    config = current_app.config
+    return {
+        "seller_name": config["SELLER_NAME"],
+        "seller_address": config["SELLER_ADDRESS"],
+        "seller_kvk": config["SELLER_KVK"],
+        "seller_vat_number": config["SELLER_VAT_NUMBER"],
+        "seller_iban": config.get("SELLER_IBAN"),
+        "seller_email": config.get("SELLER_EMAIL"),
+    }
+
+
+def _numbered(kind: InvoiceKind, now: dt.datetime) -> dict:
+    year = now.astimezone(AMSTERDAM).year
+    sequence = next_number(year)
+    return {
+        "kind": kind,
+        "year": year,
+        "sequence": sequence,
+        "number": f"{year}-{sequence:04d}",
+        "issued_at": now,
+    }
+
+
+def description_for(registration: Registration) -> str:
+    programme = registration.programme
+    with force_locale("nl"):
+        if registration.municipality is not None and registration.members:
+            who = _("trio van gemeente %(name)s", name=registration.municipality.display_name)
+        elif registration.participant is not None:
+            who = registration.participant.person.name
+        else:
+            who = registration.billing.organisation
+        return _(
+            "Deelname %(programme)s: %(who)s (referentie %(reference)s)",
+            programme=programme.title,
+            who=who,
+            reference=registration.reference,
+        )
+
+
+def active_invoice(registration: Registration) -> Invoice | None:
+    """The registration's invoice that is not a credit invoice, if one was issued."""
+    for invoice in registration.invoices:
+        if invoice.kind is InvoiceKind.INVOICE:
+            return invoice
+    return None
+
+
+def issue_invoice(
+    registration: Registration, *, now: dt.datetime | None = None, paid_at: dt.datetime | None = None
+) -> Invoice | None:
+    """Invoice what the registration owes and mail it to the invoice address. Issuing twice
+    returns the first invoice. Nothing is issued when nothing is owed (an exemption) or when the
+    billing details are missing (a trio that left them out); the organiser sees the latter."""
+    existing = active_invoice(registration)
+    if existing is not None:
+        return existing
+    price = registration.price
+    billing = registration.billing
+    if price.amount_cents == 0 or billing is None:
+        return None
+    now = now or now_utc()
+    days = int(current_app.config["INVOICE_PAYMENT_DAYS"])
+    invoice = Invoice(
+        registration=registration,
+        **_numbered(InvoiceKind.INVOICE, now),
+        **_seller(),
+        due_at=now + dt.timedelta(days=days),
+        buyer_name=billing.organisation,
+        buyer_address=billing.address,
+        buyer_postcode=billing.postcode,
+        buyer_city=billing.city,
+        buyer_email=billing.email,
+        buyer_reference=billing.po_number,
+        ordered_by=billing.ordered_by,
+        description=description_for(registration),
+        amount_cents=price.amount_cents,
+        vat_rate_bp=price.vat_rate_bp,
+        vat_cents=price.vat_cents,
+        total_cents=price.total_cents,
+        vat_exemption_text=registration.programme.vat_exemption_text,
+        paid_at=paid_at,
+    )
+    db.session.add(invoice)
+    db.session.flush()
+    send_invoice(invoice)
+    return invoice
+
+
+def credited_cents(invoice: Invoice) -> int:
+    """How much of ``invoice`` (excl. VAT) credit invoices have already cancelled."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Invoice.amount_cents), 0)).where(
+            Invoice.credited_invoice_id == invoice.id
+        )
+    )
+    return -int(total)
+
+
+def issue_credit(
+    invoice: Invoice, share_bp: int, *, reason: str, now: dt.datetime | None = None
+) -> Invoice | None:
+    """A credit invoice for ``share_bp`` of ``invoice`` (10000 = all of it), never more than is
+    left uncredited. Returns None when there is nothing to credit."""
+    wanted = int(
+        (Decimal(invoice.amount_cents) * share_bp / FULL_SHARE_BP).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+    )
+    amount = min(wanted, invoice.amount_cents - credited_cents(invoice))
+    if amount <= 0:
+        return None
+    now = now or now_utc()
+    vat = vat_cents(amount, invoice.vat_rate_bp)
+    with force_locale("nl"):
+        description = _(
+            "Creditering van factuur %(number)s: %(reason)s", number=invoice.number, reason=reason
+        )
+    credit = Invoice(
+        registration_id=invoice.registration_id,
+        credited_invoice=invoice,
+        **_numbered(InvoiceKind.CREDIT, now),
+        **_seller(),
+        due_at=now,
+        buyer_name=invoice.buyer_name,
+        buyer_address=invoice.buyer_address,
+        buyer_postcode=invoice.buyer_postcode,
+        buyer_city=invoice.buyer_city,
+        buyer_email=invoice.buyer_email,
+        buyer_reference=invoice.buyer_reference,
+        ordered_by=invoice.ordered_by,
+        description=description,
+        amount_cents=-amount,
+        vat_rate_bp=invoice.vat_rate_bp,
+        vat_cents=-vat,
+        total_cents=-(amount + vat),
+        vat_exemption_text=invoice.vat_exemption_text,
+    )
+    db.session.add(credit)
+    db.session.flush()
+    send_invoice(credit)
+    return credit
+
+
+def send_invoice(invoice: Invoice) -> None:
+    """Queue the invoice mail with its PDF, once per invoice."""
+    from wijkwerk.payments.pdf import invoice_pdf
+
+    registration = invoice.registration or db.session.get(Registration, invoice.registration_id)
+    queue(
+        f"invoice:{invoice.id}",
+        invoice.buyer_email,
+        "invoice",
+        locale="nl",
+        registration_id=invoice.registration_id,
+        attachments=[Attachment(invoice.filename, "application/pdf", invoice_pdf(invoice))],
+        invoice=invoice,
+        registration=registration,
+    )
+
+
+def mark_paid(invoice: Invoice, *, actor, now: dt.datetime | None = None) -> None:
+    """Record that a bank transfer for ``invoice`` came in (organisers). Marking twice changes
+    nothing."""
+    if invoice.paid_at is not None or invoice.is_credit:
+        return
+    invoice.paid_at = now or now_utc()
+    invoice.registration.note_change(
+        actor=actor, reason=_("Factuur %(number)s is betaald.", number=invoice.number)
+    )

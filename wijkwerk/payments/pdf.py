@@ -1,0 +1,172 @@
+"""The invoice as a PDF (fpdf2): an A4 page with the seller, the buyer, the line with btw, the totals
+and how to pay. Always Dutch: the invoice is a legal document for a Dutch administration."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from fpdf import FPDF
+
+from wijkwerk.formatting import date, money, vat_rate
+from wijkwerk.payments.models import Invoice
+
+ENCODING = "windows-1252"  # the PDF core fonts' encoding; it has the euro sign and Dutch accents
+
+
+def pdf_text(text: str) -> str:
+    """``text`` with characters the core fonts lack replaced by their closest plain letters."""
+    out = []
+    for char in text:
+        try:
+            char.encode(ENCODING)
+        except UnicodeEncodeError:
+            plain = unicodedata.normalize("NFKD", char).encode(ENCODING, "ignore").decode(ENCODING)
+            out.append(plain or "?")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class _InvoicePdf(FPDF):
+    def __init__(self, invoice: Invoice) -> None:
+        super().__init__(format="A4")
+        self.core_fonts_encoding = ENCODING
+        self.invoice = invoice
+        self.set_margins(20, 20, 20)
+        self.set_auto_page_break(auto=True, margin=25)
+        self.set_title(pdf_text(f"{self.heading()} {invoice.number}"))
+        self.set_author(pdf_text(invoice.seller_name))
+        self.set_creation_date(invoice.issued_at)
+
+    def heading(self) -> str:
+        return _("Creditfactuur") if self.invoice.is_credit else _("Factuur")
+
+    def footer(self) -> None:
+        invoice = self.invoice
+        self.set_y(-18)
+        self.set_font("helvetica", size=8)
+        parts = [
+            invoice.seller_name,
+            _("KvK %(number)s", number=invoice.seller_kvk),
+            _("btw-id %(number)s", number=invoice.seller_vat_number),
+        ]
+        if invoice.seller_iban:
+            parts.append(_("IBAN %(iban)s", iban=invoice.seller_iban))
+        self.cell(0, 5, pdf_text(" · ".join(parts)), align="C")
+
+    def line(self, label: str, value: str, *, bold: bool = False) -> None:
+        self.set_font("helvetica", "B" if bold else "", 10)
+        self.cell(55, 6, pdf_text(label))
+        self.multi_cell(0, 6, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    with force_locale("nl"):
+        return bytes(_render(invoice).output())
+
+
+def _render(invoice: Invoice) -> FPDF:
+    pdf = _InvoicePdf(invoice)
+    pdf.add_page()
+
+    pdf.set_font("helvetica", "B", 12)
+    pdf.cell(0, 6, pdf_text(invoice.seller_name), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    seller_lines = [*invoice.seller_address.splitlines()]
+    if invoice.seller_email:
+        seller_lines.append(invoice.seller_email)
+    seller_lines += [
+        _("KvK-nummer: %(number)s", number=invoice.seller_kvk),
+        _("Btw-nummer: %(number)s", number=invoice.seller_vat_number),
+    ]
+    for text in seller_lines:
+        pdf.cell(0, 5, pdf_text(text), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.ln(8)
+    pdf.set_font("helvetica", "B", 10)
+    for text in (invoice.buyer_name, invoice.buyer_address):
+        pdf.cell(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(
+        0, 5, pdf_text(f"{invoice.buyer_postcode} {invoice.buyer_city}"), new_x="LMARGIN", new_y="NEXT"
+    )
+
+    pdf.ln(8)
+    pdf.set_font("helvetica", "B", 18)
+    pdf.cell(0, 10, pdf_text(pdf.heading()), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.line(_("Factuurnummer"), invoice.number, bold=True)
+    pdf.line(_("Factuurdatum"), date(invoice.issued_at))
+    if invoice.credited_invoice is not None:
+        pdf.line(_("Crediteert factuur"), invoice.credited_invoice.number)
+    elif invoice.paid_at is None:
+        pdf.line(_("Te betalen vóór"), date(invoice.due_at))
+    if invoice.buyer_reference:
+        pdf.line(_("Uw inkoopordernummer"), invoice.buyer_reference)
+    if invoice.ordered_by:
+        pdf.line(_("Besteld door"), invoice.ordered_by)
+    pdf.line(_("Referentie aanmelding"), invoice.registration.reference)
+
+    pdf.ln(6)
+    widths = (80, 30, 15, 25, 20)
+    headers = (_("Omschrijving"), _("Bedrag excl. btw"), _("Btw"), _("Btw-bedrag"), _("Totaal"))
+    pdf.set_font("helvetica", "B", 9)
+    for width, text in zip(widths, headers, strict=True):
+        pdf.cell(width, 7, pdf_text(text), border="B", align="L" if width == 80 else "R")
+    pdf.ln()
+    pdf.set_font("helvetica", size=9)
+    top = pdf.get_y()
+    pdf.multi_cell(widths[0], 5, pdf_text(invoice.description), new_x="RIGHT", new_y="TOP")
+    bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + widths[0], top)
+    cells = (
+        money(invoice.amount_cents),
+        vat_rate(invoice.vat_rate_bp),
+        money(invoice.vat_cents),
+        money(invoice.total_cents),
+    )
+    for width, text in zip(widths[1:], cells, strict=True):
+        pdf.cell(width, 5, pdf_text(text), align="R")
+    pdf.set_y(max(bottom, top + 5) + 4)
+
+    pdf.set_font("helvetica", size=10)
+    totals = (
+        (_("Totaal excl. btw"), money(invoice.amount_cents)),
+        (_("Btw %(rate)s", rate=vat_rate(invoice.vat_rate_bp)), money(invoice.vat_cents)),
+        (_("Totaal incl. btw"), money(invoice.total_cents)),
+    )
+    for index, (label, value) in enumerate(totals):
+        pdf.set_font("helvetica", "B" if index == 2 else "", 10)
+        pdf.cell(140, 6, pdf_text(label), align="R")
+        pdf.cell(30, 6, pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.ln(6)
+    pdf.set_font("helvetica", size=10)
+    for text in _payment_lines(invoice):
+        pdf.multi_cell(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def _payment_lines(invoice: Invoice) -> list[str]:
+    lines = []
+    if invoice.vat_exemption_text:
+        lines.append(invoice.vat_exemption_text)
+    if invoice.is_credit:
+        lines.append(_("Het gecrediteerde bedrag wordt verrekend of teruggestort."))
+    elif invoice.paid_at is not None:
+        lines.append(_("Voldaan op %(date)s. U hoeft niets meer te betalen.", date=date(invoice.paid_at)))
+    else:
+        lines.append(
+            _(
+                "Gelieve %(amount)s vóór %(date)s over te maken op %(iban)s ten name van "
+                "%(seller)s, onder vermelding van factuurnummer %(number)s.",
+                amount=money(invoice.total_cents),
+                date=date(invoice.due_at),
+                iban=invoice.seller_iban or "-",
+                seller=invoice.seller_name,
+                number=invoice.number,
+            )
+        )
+    return lines

@@ -1,0 +1,361 @@
+"""What happens to any registration once it is in: it gets a place (and pays, or is invoiced), waits,
+is cancelled with refunds per the programme's terms, or moves up from the waiting list.
+
+Trios, individuals and bookings all pass through here, so a rule about money or places is written
+once. Like every service, these functions flush and never commit; the caller owns the transaction
+and, after its commit, sends the queued mail and refunds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.extensions import db
+from wijkwerk.formatting import datetime as format_datetime
+from wijkwerk.formatting import money
+from wijkwerk.payments import invoices
+from wijkwerk.payments import services as payments
+from wijkwerk.payments.models import Payment, PaymentStatus
+from wijkwerk.people.models import Person
+from wijkwerk.programmes.models import Programme, RegistrationWindow
+from wijkwerk.registrations import notifications, places
+from wijkwerk.registrations.inputs import PersonInput
+from wijkwerk.registrations.models import (
+    CoachSlot,
+    PaymentMethod,
+    Registration,
+    RegistrationEvent,
+    RegistrationState,
+)
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
+
+logger = logging.getLogger(__name__)
+
+S = RegistrationState
+FULL_SHARE_BP = 10_000
+
+
+@dataclass
+class Outcome:
+    """A registration made, with the warnings it was accepted with."""
+
+    registration: Registration
+    warnings: list[Problem] = field(default_factory=list)
+
+
+class StateConflict(Exception):
+    """The registration is not in a state that allows this (a 409 at the API)."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(f"{registration.reference} is {registration.state.value}")
+        self.registration = registration
+
+
+def check_window(programme: Programme, now: dt.datetime) -> None:
+    """Raises ``registration_closed`` outside the registration window."""
+    window = programme.window(now)
+    if window is RegistrationWindow.OPEN:
+        return
+    if window is RegistrationWindow.UPCOMING:
+        message = _("De aanmelding is nog niet geopend.")
+    else:
+        message = _("De aanmelding voor dit programma is gesloten.")
+    raise RuleViolation(Problem("registration_closed", None, message))
+
+
+def find_or_create_person(data: PersonInput, locale: str, *, phone: str | None = None) -> Person:
+    """The person with this e-mail address; a new one is made with the name given. An existing
+    person's name is not overwritten by what someone else typed."""
+    person = db.session.scalar(select(Person).where(Person.email == data.email))
+    if person is None:
+        person = Person(
+            email=data.email, name=data.name, function=data.function, locale=locale, phone=phone
+        )
+        db.session.add(person)
+    elif phone and not person.phone:
+        person.phone = phone
+    return person
+
+
+def _transition(
+    registration: Registration,
+    target: RegistrationState,
+    reason: str,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "system",
+) -> RegistrationEvent:
+    event = registration.transition(target, actor=actor, actor_label=actor_label, reason=reason)
+    notifications.status_changed(registration, event)
+    return event
+
+
+# --- a place, and the money that comes with it ------------------------------------------------------
+
+
+def pays_by_stripe(registration: Registration) -> bool:
+    return (
+        registration.price.total_cents > 0 and registration.payment_method is PaymentMethod.STRIPE
+    )
+
+
+def admit(
+    registration: Registration,
+    reason: str,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "system",
+    now: dt.datetime | None = None,
+) -> RegistrationEvent:
+    """``registration`` holds a place: confirm it and send the invoice, or, for payment by Stripe,
+    wait for the payment while the place is held for a limited time."""
+    now = now or now_utc()
+    if pays_by_stripe(registration):
+        payment = payments.open_payment(registration, now)
+        reason = reason + " " + _(
+            "Betaal vóór %(time)s; tot dan houden we uw plaats vast.",
+            time=format_datetime(payment.expires_at),
+        )
+        return _transition(
+            registration, S.AWAITING_PAYMENT, reason, actor=actor, actor_label=actor_label
+        )
+    event = _transition(registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label)
+    if registration.price.amount_cents > 0:
+        invoice = invoices.issue_invoice(registration, now=now)
+        if invoice is None:
+            registration.note_change(
+                actor=actor,
+                actor_label=actor_label,
+                reason=_("De factuur wacht op factuurgegevens (adres en e-mailadres)."),
+            )
+    return event
+
+
+def place_or_waitlist(
+    registration: Registration,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "system",
+    now: dt.datetime | None = None,
+) -> RegistrationEvent:
+    """Take a place for a complete registration (``first_come``), or put it on the waiting list."""
+    if places.take_place(registration):
+        return admit(
+            registration,
+            _("U heeft een plaats."),
+            actor=actor,
+            actor_label=actor_label,
+            now=now,
+        )
+    return _transition(
+        registration,
+        S.WAITLISTED,
+        _("Alle plaatsen zijn bezet; u staat op de wachtlijst."),
+        actor=actor,
+        actor_label=actor_label,
+    )
+
+
+def promote_next(programme: Programme, *, now: dt.datetime | None = None) -> Registration | None:
+    """Give a free place to the first on the waiting list, if any."""
+    waiting = places.next_waiting(programme)
+    if waiting is None or not places.take_place(waiting):
+        return None
+    admit(waiting, _("Er kwam een plaats vrij; u bent van de wachtlijst geplaatst."), now=now)
+    return waiting
+
+
+def pay_again(registration: Registration, *, now: dt.datetime | None = None) -> RegistrationEvent:
+    """A registration whose checkout expired tries again: a place if one is free, else the
+    waiting list."""
+    if registration.state is not S.SUBMITTED or not pays_by_stripe(registration):
+        raise StateConflict(registration)
+    return place_or_waitlist(registration, actor_label="registrant", now=now)
+
+
+# --- payments coming in or not --------------------------------------------------------------------
+
+
+def payment_received(payment: Payment, *, now: dt.datetime | None = None) -> None:
+    """Stripe says ``payment`` is paid (its status is already PAID). Confirms the registration and
+    issues a paid invoice; money that can no longer buy a place goes back in full."""
+    now = now or now_utc()
+    registration = payment.registration
+    if registration.state is S.AWAITING_PAYMENT and registration.holds_place:
+        _confirm_paid(registration, now)
+        return
+    if registration.state in (S.SUBMITTED, S.WAITLISTED) and places.take_place(registration):
+        _confirm_paid(registration, now)
+        return
+    # Cancelled meanwhile, paid twice, or the place went to someone else after the hold expired.
+    payments.refund(payment, payment.refundable_cents, _("Betaling ontvangen zonder plaats"))
+    if registration.state is S.SUBMITTED:
+        _transition(
+            registration,
+            S.WAITLISTED,
+            _(
+                "Uw betaling kwam binnen nadat de betaaltermijn was verlopen en alle plaatsen "
+                "bezet waren. U krijgt %(amount)s terug en staat op de wachtlijst.",
+                amount=money(payment.amount_cents),
+            ),
+        )
+    else:
+        registration.note_change(
+            reason=_(
+                "Betaling van %(amount)s ontvangen die niet (meer) nodig was; die wordt "
+                "teruggestort.",
+                amount=money(payment.amount_cents),
+            )
+        )
+
+
+def _confirm_paid(registration: Registration, now: dt.datetime) -> None:
+    registration.completed_at = registration.completed_at or now
+    _transition(registration, S.CONFIRMED, _("Betaling ontvangen; uw plaats is bevestigd."))
+    invoices.issue_invoice(registration, now=now, paid_at=now)
+
+
+def payment_expired(
+    payment: Payment, reason: str, *, status: PaymentStatus = PaymentStatus.EXPIRED
+) -> bool:
+    """The checkout of ``payment`` ended unpaid: free the place it held, give it to the next on the
+    waiting list and tell the registrant how to try again. False when already handled."""
+    claimed = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
+        .values(status=status, failure_message=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return False
+    db.session.expire(payment, ["status", "failure_message"])
+    registration = payment.registration
+    if registration.state is not S.AWAITING_PAYMENT or registration.open_payment is not None:
+        return True
+    released = places.release_place(registration)
+    _transition(
+        registration,
+        S.SUBMITTED,
+        reason
+        + " "
+        + _("Uw plaats is vrijgegeven. U kunt opnieuw betalen zolang er plaatsen vrij zijn."),
+    )
+    if released:
+        promote_next(registration.programme)
+    return True
+
+
+def payment_failed(payment: Payment, message: str, attempt: str) -> None:
+    """A payment attempt failed; the checkout stays open until it expires, so the registrant can
+    try again with another bank or card. They are told once per failed ``attempt``."""
+    if payment.status is not PaymentStatus.PENDING:
+        return
+    payment.failure_message = message[:1000]
+    notifications.payment_failed(payment, attempt)
+
+
+# --- cancelling -----------------------------------------------------------------------------------
+
+
+def refund_share_bp(programme: Programme, now: dt.datetime) -> int:
+    """How much of the fee goes back on cancellation at ``now``, in basis points, by the
+    programme's terms: all of it until ``cancel_free_days`` before the start, then all but the
+    late charge; nothing once the programme has begun."""
+    starts_at = programme.starts_at
+    if starts_at is None:
+        return FULL_SHARE_BP
+    if now >= starts_at:
+        return 0
+    free_days = programme.cancel_free_days
+    if free_days is None or now <= starts_at - dt.timedelta(days=free_days):
+        return FULL_SHARE_BP
+    return FULL_SHARE_BP - programme.cancel_late_charge_bp
+
+
+def cancel(
+    registration: Registration,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "registrant",
+    reason: str = "",
+    full_refund: bool = False,
+    now: dt.datetime | None = None,
+) -> Registration | None:
+    """Cancel a registration. By the programme's terms (or in full, when an organiser says so) a
+    credit invoice cancels what was invoiced and a Stripe payment is refunded; a held place and
+    coach slot are freed, and the next on the waiting list gets the place. Returns that promoted
+    registration, if any. Cancelling twice changes nothing."""
+    if registration.state is S.CANCELLED:
+        return None
+    if not registration.can_transition(S.CANCELLED):
+        raise StateConflict(registration)
+    now = now or now_utc()
+    share = FULL_SHARE_BP if full_refund else refund_share_bp(registration.programme, now)
+    notes = [reason or _("Aanmelding geannuleerd.")]
+    notes += _settle_money(registration, share, now)
+    released = places.release_place(registration)
+    release_coach_slot(registration)
+    _transition(
+        registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label
+    )
+    if released:
+        return promote_next(registration.programme, now=now)
+    return None
+
+
+def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -> list[str]:
+    notes = []
+    for payment in registration.payments:
+        if payment.status is PaymentStatus.PENDING:
+            payment.status = PaymentStatus.EXPIRED
+            payment.failure_message = _("Aanmelding geannuleerd vóór de betaling.")
+    invoice = invoices.active_invoice(registration)
+    credit = None
+    if invoice is not None and share_bp > 0:
+        credit = invoices.issue_credit(
+            invoice, share_bp, reason=_("annulering van aanmelding %(ref)s", ref=registration.reference), now=now
+        )
+        if credit is not None:
+            notes.append(
+                _("Creditfactuur %(number)s: %(amount)s.", number=credit.number, amount=money(-credit.total_cents))
+            )
+    paid = [p for p in registration.payments if p.refundable_cents > 0]
+    for payment in paid:
+        if credit is not None:
+            wanted = -credit.total_cents
+        else:
+            wanted = _share(payment.amount_cents, share_bp)
+        made = payments.refund(payment, wanted, _("Annulering"))
+        if made is not None:
+            notes.append(
+                _("U krijgt %(amount)s terug op de rekening of kaart waarmee u betaalde.", amount=money(made.amount_cents))
+            )
+    if invoice is not None and share_bp < FULL_SHARE_BP:
+        kept = invoice.total_cents + (credit.total_cents if credit is not None else 0)
+        notes.append(
+            _("Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.", amount=money(kept))
+        )
+    return notes
+
+
+def _share(amount_cents: int, share_bp: int) -> int:
+    exact = Decimal(amount_cents) * share_bp / FULL_SHARE_BP
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def release_coach_slot(registration: Registration) -> None:
+    db.session.execute(
+        update(CoachSlot)
+        .where(CoachSlot.registration_id == registration.id)
+        .values(registration_id=None, booked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(registration, ["coach_slot"])
