@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.backoffice import bp as backoffice_bp
     from wijkwerk.calendars import bp as calendars_bp
     from wijkwerk.core import bp as core_bp
+    from wijkwerk.payments import bp as payments_bp
     from wijkwerk.programmes import bp as programmes_bp
     from wijkwerk.registrations import bp as registrations_bp
 
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp, url_prefix="/beheer")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

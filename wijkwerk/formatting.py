@@ -64,6 +64,11 @@ def vat_rate(basis_points: int) -> str:
     return rate_as_string(basis_points).replace(".", ",") + "%"
 
 
+def percent(basis_points: int) -> str:
+    """A share in basis points as ``50%`` (``12,5%``)."""
+    return vat_rate(basis_points)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -74,4 +79,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(number, "number")
     app.add_template_filter(vat_rate, "vat_rate")
+    app.add_template_filter(percent, "percent")
     app.add_template_global(period, "period")

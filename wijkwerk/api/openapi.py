@@ -3,6 +3,8 @@ checks that the URL map and this document agree)."""
 
 from __future__ import annotations
 
+from wijkwerk.municipalities.models import OrganisationType
+from wijkwerk.payments.models import InvoiceKind, PaymentStatus, RefundStatus
 from wijkwerk.programmes.models import (
     Allocation,
     Exemption,
@@ -12,7 +14,13 @@ from wijkwerk.programmes.models import (
     SessionStatus,
 )
 from wijkwerk.registrations.inputs import TRIO_ROLES
-from wijkwerk.registrations.models import Domain, RegistrationState
+from wijkwerk.registrations.models import (
+    Domain,
+    MemberRole,
+    PaymentMethod,
+    ProfessionalRole,
+    RegistrationState,
+)
 
 
 def _enum(values) -> dict:
@@ -133,6 +141,53 @@ _PERSON = {
         "function": {"type": "string"},
     },
 }
+SCHEMAS["Billing"] = {
+    "type": "object",
+    "required": ["organisation", "address", "postcode", "city", "email"],
+    "properties": {
+        "organisation": {"type": "string"},
+        "address": {"type": "string"},
+        "postcode": {"type": "string", "examples": ["1234 AB"]},
+        "city": {"type": "string"},
+        "email": {"type": "string", "format": "email", "description": "waar de factuur heen gaat"},
+        "po_number": {
+            "type": ["string", "null"],
+            "description": "inkoopordernummer; verplicht voor een gemeente die op factuur betaalt",
+        },
+        "ordered_by": {"type": ["string", "null"], "description": "standaard: de aanmelder"},
+    },
+}
+SCHEMAS["IndividualRegistrationRequest"] = {
+    "type": "object",
+    "required": ["person", "billing"],
+    "properties": {
+        "person": {
+            "type": "object",
+            "required": ["name", "email", "organisation", "organisation_type", "role"],
+            "properties": {
+                "name": {"type": "string"},
+                "email": {"type": "string", "format": "email"},
+                "phone": {"type": ["string", "null"]},
+                "function": {"type": ["string", "null"]},
+                "organisation": {"type": "string"},
+                "organisation_type": _enum(OrganisationType),
+                "role": _enum(ProfessionalRole),
+            },
+        },
+        "billing": _ref("Billing"),
+        "payment_method": {
+            **_enum(PaymentMethod),
+            "description": "verplicht als het programma iets kost; `stripe` alleen als Stripe is ingesteld",
+        },
+        "dietary_needs": {"type": "string"},
+        "accessibility_needs": {"type": "string"},
+        "consent": {
+            "type": "boolean",
+            "description": "toestemming volgens de privacyverklaring; `false` wordt geweigerd",
+        },
+        "locale": {"type": "string", "enum": ["nl", "en"]},
+    },
+}
 SCHEMAS["TrioRegistrationRequest"] = {
     "type": "object",
     "required": ["municipality", "casus", "members", "approver"],
@@ -150,6 +205,10 @@ SCHEMAS["TrioRegistrationRequest"] = {
         },
         "members": {"type": "array", "items": _TRIO_MEMBER, "minItems": 3, "maxItems": 3},
         "approver": _PERSON,
+        "billing": {
+            "oneOf": [_ref("Billing"), {"type": "null"}],
+            "description": "factuurgegevens; nodig als de gemeente betaalt",
+        },
         "locale": {"type": "string", "enum": ["nl", "en"]},
         "allow_second": {
             "type": "boolean",
@@ -188,13 +247,72 @@ SCHEMAS["Registration"] = {
         "manage_url": {"type": "string"},
     },
 }
+SCHEMAS["Payment"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "method": _enum(PaymentMethod),
+        "status": _enum(PaymentStatus),
+        "amount_cents": {"type": "integer", "description": "incl. btw"},
+        "refunded_cents": {"type": "integer"},
+        "currency": {"type": "string"},
+        "expires_at": {"type": ["string", "null"], "format": "date-time"},
+        "paid_at": {"type": ["string", "null"], "format": "date-time"},
+        "refunds": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "amount_cents": {"type": "integer"},
+                    "status": _enum(RefundStatus),
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+    },
+}
+SCHEMAS["Invoice"] = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string", "examples": ["2027-0001"]},
+        "kind": _enum(InvoiceKind),
+        "credits": {"type": ["string", "null"], "description": "het nummer dat deze creditfactuur crediteert"},
+        "issued_at": {"type": "string", "format": "date-time"},
+        "due_at": {"type": "string", "format": "date-time"},
+        "paid_at": {"type": ["string", "null"], "format": "date-time"},
+        "amount_cents": {"type": "integer", "description": "excl. btw; negatief bij een creditfactuur"},
+        "vat_rate": {"type": "string"},
+        "vat_cents": {"type": "integer"},
+        "total_cents": {"type": "integer"},
+        "buyer_reference": {"type": ["string", "null"]},
+    },
+}
+_MEMBER = {
+    "type": "object",
+    "properties": {
+        **_TRIO_MEMBER["properties"],
+        "role": _enum(MemberRole),
+        "domain": {"oneOf": [_enum(Domain), {"type": "null"}]},
+        "function": {"type": ["string", "null"]},
+        "phone": {"type": ["string", "null"]},
+        "organisation": {"type": ["string", "null"]},
+        "organisation_type": {"oneOf": [_enum(OrganisationType), {"type": "null"}]},
+        "professional_role": {"oneOf": [_enum(ProfessionalRole), {"type": "null"}]},
+        "dietary_needs": {"type": "string"},
+        "accessibility_needs": {"type": "string"},
+    },
+}
 SCHEMAS["RegistrationDetail"] = {
     "allOf": [
         _ref("Registration"),
         {
             "type": "object",
             "properties": {
-                "members": {"type": "array", "items": _TRIO_MEMBER},
+                "payment_method": {"oneOf": [_enum(PaymentMethod), {"type": "null"}]},
+                "billing": {"oneOf": [_ref("Billing"), {"type": "null"}]},
+                "payments": {"type": "array", "items": _ref("Payment")},
+                "invoices": {"type": "array", "items": _ref("Invoice")},
+                "members": {"type": "array", "items": _MEMBER},
                 "approver": {"oneOf": [_PERSON, {"type": "null"}]},
                 "history": {
                     "type": "array",
@@ -295,11 +413,20 @@ PATHS: dict[str, dict] = {
     },
     "/programmes/{slug}/registrations": {
         "post": {
-            "summary": "Aanmelden (trio voor werkplaatsen)",
+            "summary": "Aanmelden: een trio (werkplaats) of een persoon (driedaagse)",
             "parameters": [_SLUG],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("TrioRegistrationRequest")}},
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                _ref("TrioRegistrationRequest"),
+                                _ref("IndividualRegistrationRequest"),
+                            ]
+                        }
+                    }
+                },
             },
             "responses": {
                 "201": _json(_ref("Registration"), "Aanmelding ontvangen"),
@@ -328,7 +455,10 @@ PATHS: dict[str, dict] = {
         "Akkoord vastleggen namens de bestuurder"
     ),
     "/registrations/{registration_id}/decline": _decision("Geen akkoord vastleggen"),
-    "/registrations/{registration_id}/cancel": _decision("Aanmelding annuleren"),
+    "/registrations/{registration_id}/cancel": _decision(
+        "Aanmelding annuleren: creditfactuur en terugbetaling volgens de annuleringsvoorwaarden, "
+        'of alles terug met `{"full_refund": true}`'
+    ),
 }
 
 

@@ -6,9 +6,15 @@ import datetime as dt
 
 from wijkwerk.money import rate_as_string
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.payments.models import Invoice, Payment
 from wijkwerk.programmes.models import Programme, ProgrammeSession
 from wijkwerk.registrations import notifications
-from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.models import (
+    BillingDetails,
+    MemberRole,
+    Registration,
+    RegistrationMember,
+)
 
 
 def timestamp(value: dt.datetime | None) -> str | None:
@@ -90,7 +96,7 @@ def registration(r: Registration, warnings=()) -> dict:
         "state": r.state.value,
         "fee": fee(r),
         "warnings": [{"code": w.code, "message": w.message} for w in warnings],
-        "payment_url": None,
+        "payment_url": notifications.payment_url(r),
         "calendar_url": notifications.calendar_url(r),
         "manage_url": notifications.manage_url(r),
     }
@@ -105,16 +111,8 @@ def registration_detail(r: Registration) -> dict:
             "created_at": timestamp(r.created_at),
             "completed_at": timestamp(r.completed_at),
             "holds_place": r.holds_place,
-            "members": [
-                {
-                    "name": m.person.name,
-                    "email": m.person.email,
-                    "function": m.function,
-                    "role": m.role.value,
-                    "domain": m.domain.value if m.domain else None,
-                }
-                for m in r.members
-            ],
+            "payment_method": r.payment_method.value if r.payment_method else None,
+            "members": [member(m) for m in r.members],
             "casus": {
                 "title": r.casus.title,
                 "wijk": r.casus.wijk,
@@ -140,10 +138,83 @@ def registration_detail(r: Registration) -> dict:
                 }
                 for e in r.events
             ],
-            "payments": [],
+            "billing": billing(r.billing) if r.billing else None,
+            "payments": [payment(p) for p in r.payments],
+            "invoices": [invoice(i) for i in r.invoices],
         }
     )
     return body
+
+
+def member(m: RegistrationMember) -> dict:
+    body = {
+        "name": m.person.name,
+        "email": m.person.email,
+        "function": m.function,
+        "role": m.role.value,
+        "domain": m.domain.value if m.domain else None,
+    }
+    if m.role is MemberRole.PARTICIPANT:
+        body.update(
+            {
+                "phone": m.person.phone,
+                "organisation": m.organisation_name,
+                "organisation_type": m.organisation_type.value if m.organisation_type else None,
+                "professional_role": m.professional_role.value if m.professional_role else None,
+                "dietary_needs": m.dietary_needs,
+                "accessibility_needs": m.accessibility_needs,
+            }
+        )
+    return body
+
+
+def billing(b: BillingDetails) -> dict:
+    return {
+        "organisation": b.organisation,
+        "address": b.address,
+        "postcode": b.postcode,
+        "city": b.city,
+        "email": b.email,
+        "po_number": b.po_number,
+        "ordered_by": b.ordered_by,
+    }
+
+
+def payment(p: Payment) -> dict:
+    return {
+        "id": p.id,
+        "method": p.method.value,
+        "status": p.status.value,
+        "amount_cents": p.amount_cents,
+        "refunded_cents": p.refunded_cents,
+        "currency": p.currency,
+        "expires_at": timestamp(p.expires_at),
+        "paid_at": timestamp(p.paid_at),
+        "refunds": [
+            {
+                "amount_cents": refund.amount_cents,
+                "status": refund.status.value,
+                "created_at": timestamp(refund.created_at),
+            }
+            for refund in p.refunds
+        ],
+    }
+
+
+def invoice(i: Invoice) -> dict:
+    return {
+        "number": i.number,
+        "kind": i.kind.value,
+        "credits": i.credited_invoice.number if i.credited_invoice else None,
+        "issued_at": timestamp(i.issued_at),
+        "due_at": timestamp(i.due_at),
+        "paid_at": timestamp(i.paid_at),
+        "amount_cents": i.amount_cents,
+        "vat_rate": rate_as_string(i.vat_rate_bp),
+        "vat_cents": i.vat_cents,
+        "total_cents": i.total_cents,
+        "buyer_reference": i.buyer_reference,
+    }
 
 
 def allocation(result) -> dict:

@@ -9,8 +9,9 @@ from wijkwerk.api.openapi import openapi_document
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.services import get_programme, list_programmes
-from wijkwerk.registrations import lifecycle, trios
+from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -67,7 +68,10 @@ def register(slug: str):
         and organiser.role.can_write
     )
     try:
-        outcome = trios.register_trio(found, body, allow_second=allow_second)
+        if found.kind in individuals.INDIVIDUAL_KINDS:
+            outcome = individuals.register_individual(found, body)
+        else:
+            outcome = trios.register_trio(found, body, allow_second=allow_second)
     except RuleViolation as violation:
         return _rule_violation(violation)
     commit_and_send()
@@ -80,15 +84,15 @@ def registration(registration_id: int):
     return jsonify(serialise.registration_detail(db.get_or_404(Registration, registration_id)))
 
 
-def _decide(registration_id: int, action):
+def _decide(registration_id: int, action, **options):
     found = db.get_or_404(Registration, registration_id)
     body = request.get_json(silent=True) or {}
     reason = body.get("reason") if isinstance(body, dict) else None
     try:
-        action(found, actor=g.api_account, reason=str(reason or ""))
+        action(found, actor=g.api_account, reason=str(reason or "")[:1000], **options)
     except lifecycle.StateConflict as conflict:
         return _conflict(conflict)
-    commit_and_send()
+    commit_and_settle()
     return jsonify(serialise.registration_detail(found))
 
 
@@ -107,7 +111,10 @@ def decline(registration_id: int):
 @bp.post("/registrations/<int:registration_id>/cancel")
 @organiser_required(write=True)
 def cancel(registration_id: int):
-    return _decide(registration_id, lifecycle.cancel)
+    """Cancel by the programme's terms, or refund everything with ``{"full_refund": true}``."""
+    body = request.get_json(silent=True)
+    full_refund = isinstance(body, dict) and body.get("full_refund") is True
+    return _decide(registration_id, lifecycle.cancel, full_refund=full_refund)
 
 
 @bp.post("/programmes/<slug>/allocate")

@@ -148,6 +148,14 @@ class Programme(db.Model):
         starts = [s.starts_at for s in self.sessions if s.status is SessionStatus.SCHEDULED]
         return min(starts, default=None)
 
+    @property
+    def free_cancellation_until(self) -> dt.datetime | None:
+        """Until when a registrant cancels free of charge (None: until the start)."""
+        starts_at = self.starts_at
+        if starts_at is None or self.cancel_free_days is None:
+            return starts_at
+        return starts_at - dt.timedelta(days=self.cancel_free_days)
+
     def window(self, now: dt.datetime | None = None) -> RegistrationWindow:
         """Whether registration is open at ``now`` (default: the clock)."""
         now = now or now_utc()

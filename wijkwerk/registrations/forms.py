@@ -6,16 +6,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Field,
     FieldList,
     Form,
     FormField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wijkwerk.municipalities.models import Municipality
@@ -68,11 +71,69 @@ class CasusForm(Form):
     )
 
 
-class TrioForm(FlaskForm):
+class BillingForm(Form):
+    organisation = StringField(_l("Naam organisatie (zoals op de factuur)"))
+    address = StringField(_l("Adres of postbus"), render_kw={"autocomplete": "street-address"})
+    postcode = StringField(_l("Postcode"), render_kw={"autocomplete": "postal-code"})
+    city = StringField(_l("Plaats"), render_kw={"autocomplete": "address-level2"})
+    email = StringField(_l("E-mailadres voor facturen"), render_kw={"type": "email"})
+    po_number = StringField(
+        _l("Inkoopordernummer of verplichtingennummer"), validators=[Optional()]
+    )
+
+    def as_request(self) -> dict:
+        return {name: self[name].data for name in self._fields}
+
+    @property
+    def filled(self) -> bool:
+        return any((self[name].data or "").strip() for name in self._fields)
+
+
+class OptionalBillingForm(BillingForm):
+    """Billing details a trio gives only when its municipality pays."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.flags.optional = True
+
+
+class ProblemFields:
+    """Find the field a service problem points at, by its path (``members[1].email``)."""
+
+    def field_at(self, path: str | None) -> Field | None:
+        """The field a problem's path points at (``members[1].email``); for a path inside a field
+        (``casus.domains[2]``) that field; None for a group such as ``members``."""
+        while path:
+            found = self._resolve(path)
+            if found is not None or ("." not in path and "[" not in path):
+                return found
+            path = path[: max(path.rfind("."), path.rfind("["))]
+        return None
+
+    def _resolve(self, path: str) -> Field | None:
+        node: object = self
+        for part in path.replace("[", ".").replace("]", "").split("."):
+            try:
+                if isinstance(node, FieldList):
+                    node = node[int(part)]
+                elif isinstance(node, FormField):
+                    node = node.form[part]
+                else:
+                    node = node[part]  # the top-level form
+            except (KeyError, IndexError, ValueError, TypeError):
+                return None
+        if isinstance(node, (FieldList, FormField)):
+            return None
+        return node if isinstance(node, Field) else None
+
+
+class TrioForm(ProblemFields, FlaskForm):
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
     casus = FormField(CasusForm)
     members = FieldList(FormField(MemberForm), min_entries=3, max_entries=3)
     approver = FormField(PersonForm)
+    billing = FormField(OptionalBillingForm)
 
     def set_municipalities(self, municipalities: list[Municipality]) -> None:
         self.municipality.choices = [SelectChoice("", _l("Kies uw gemeente"))] + [
@@ -109,31 +170,89 @@ class TrioForm(FlaskForm):
                 for entry in self.members
             ],
             "approver": person(self.approver),
+            "billing": self.billing.form.as_request() if self.billing.form.filled else None,
             "locale": locale,
         }
 
-    def field_at(self, path: str | None) -> Field | None:
-        """The field a problem's path points at (``members[1].email``); for a path inside a field
-        (``casus.domains[2]``) that field; None for a group such as ``members``."""
-        while path:
-            found = self._resolve(path)
-            if found is not None or ("." not in path and "[" not in path):
-                return found
-            path = path[: max(path.rfind("."), path.rfind("["))]
-        return None
 
-    def _resolve(self, path: str) -> Field | None:
-        node: object = self
-        for part in path.replace("[", ".").replace("]", "").split("."):
-            try:
-                if isinstance(node, FieldList):
-                    node = node[int(part)]
-                elif isinstance(node, FormField):
-                    node = node.form[part]
-                else:
-                    node = node[part]  # the top-level form
-            except (KeyError, IndexError, ValueError, TypeError):
-                return None
-        if isinstance(node, (FieldList, FormField)):
-            return None
-        return node if isinstance(node, Field) else None
+def organisation_type_choices():
+    return [
+        SelectChoice("", _l("Kies het soort organisatie")),
+        SelectChoice("gemeente", _l("Gemeente")),
+        SelectChoice("welzijn", _l("Welzijnsinstelling")),
+        SelectChoice("onderwijs", _l("Onderwijs")),
+        SelectChoice("zorg", _l("Zorgverlening")),
+        SelectChoice("sociaal_werk", _l("Sociaal werk en gemeenschapswerk")),
+        SelectChoice("impact", _l("Impactonderneming")),
+        SelectChoice("initiatief", _l("Maatschappelijk initiatief")),
+        SelectChoice("woningcorporatie", _l("Woningcorporatie")),
+        SelectChoice("politie", _l("Politie")),
+        SelectChoice("anders", _l("Anders")),
+    ]
+
+
+def professional_role_choices():
+    return [
+        SelectChoice("", _l("Kies uw rol")),
+        SelectChoice("programmaleider", _l("Programmaleider")),
+        SelectChoice("projectleider", _l("Projectleider")),
+        SelectChoice("manager", _l("Manager")),
+        SelectChoice("onderzoeker", _l("Onderzoeker")),
+        SelectChoice("professional", _l("Uitvoerend professional")),
+        SelectChoice("adviseur", _l("Adviseur")),
+        SelectChoice("anders", _l("Anders")),
+    ]
+
+
+class ParticipantForm(Form):
+    name = StringField(_l("Naam"), render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-mailadres"), render_kw={"type": "email", "autocomplete": "email"})
+    phone = StringField(
+        _l("Telefoonnummer"),
+        validators=[Optional()],
+        render_kw={"type": "tel", "autocomplete": "tel"},
+    )
+    function = StringField(
+        _l("Functie"),
+        validators=[Optional()],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    organisation = StringField(_l("Organisatie"), render_kw={"autocomplete": "organization"})
+    organisation_type = SelectField(
+        _l("Soort organisatie"), validate_choice=False, choices=organisation_type_choices()
+    )
+    role = SelectField(_l("Uw rol"), validate_choice=False, choices=professional_role_choices())
+
+
+class IndividualForm(ProblemFields, FlaskForm):
+    """An individual's registration for a course; the service checks every rule."""
+
+    person = FormField(ParticipantForm)
+    billing = FormField(BillingForm)
+    payment_method = RadioField(_l("Betaalwijze"), validate_choice=False)
+    dietary_needs = TextAreaField(
+        _l("Dieetwensen"), validators=[Optional()], render_kw={"rows": 2}
+    )
+    accessibility_needs = TextAreaField(
+        _l("Wensen voor toegankelijkheid"), validators=[Optional()], render_kw={"rows": 2}
+    )
+    consent = BooleanField(
+        _l("Ik geef toestemming om mijn gegevens te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft.")
+    )
+
+    def set_payment_methods(self, stripe_enabled: bool) -> None:
+        choices = [SelectChoice("invoice", _l("Op factuur (bankoverschrijving binnen 30 dagen)"))]
+        if stripe_enabled:
+            choices.insert(0, SelectChoice("stripe", _l("Direct online: iDEAL of creditcard")))
+        self.payment_method.choices = choices
+
+    def as_request(self, locale: str) -> dict:
+        return {
+            "person": {name: self.person.form[name].data or None for name in self.person.form._fields},
+            "billing": self.billing.form.as_request(),
+            "payment_method": self.payment_method.data or None,
+            "dietary_needs": self.dietary_needs.data,
+            "accessibility_needs": self.accessibility_needs.data,
+            "consent": bool(self.consent.data),
+            "locale": locale,
+        }

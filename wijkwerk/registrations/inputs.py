@@ -143,8 +143,10 @@ class _Reader:
         self.problem("invalid", field, _("Kies ja of nee."))
         return None
 
-    def choice(self, data: dict, key: str, field: str, choices: type) -> Any:
-        value = self.text(data, key, field)
+    def choice(
+        self, data: dict, key: str, field: str, choices: type, *, required: bool = True
+    ) -> Any:
+        value = self.text(data, key, field, required=required)
         if not value:
             return None
         try:
@@ -225,7 +227,9 @@ def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
         ),
         role=reader.choice(person_data, "role", "person.role", ProfessionalRole),
         billing=read_billing(reader, data.get("billing"), "billing", ordered_by=name),
-        payment_method=reader.choice(data, "payment_method", "payment_method", PaymentMethod),
+        payment_method=reader.choice(
+            data, "payment_method", "payment_method", PaymentMethod, required=False
+        ),
         dietary_needs=reader.text(
             data, "dietary_needs", "dietary_needs", required=False, limit=MAX_TEXT * 5
         ),

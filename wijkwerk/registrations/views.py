@@ -7,59 +7,84 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from wijkwerk.extensions import csrf, db
+from wijkwerk.formatting import period
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.payments import gateway
+from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations import bp, lifecycle, notifications, trios
-from wijkwerk.registrations.forms import TrioForm
+from wijkwerk.registrations import bp, individuals, lifecycle, notifications, trios
+from wijkwerk.registrations.forms import IndividualForm, TrioForm
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
-from wijkwerk.validation import RuleViolation
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
 
 
 @bp.route("/programmes/<slug>/aanmelden", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps everything typed
 def register(slug: str):
     programme = get_programme(slug)
-    if programme is None or programme.kind is not ProgrammeKind.WERKPLAATS:
+    if programme is None or programme.kind not in FORMS:
         abort(404)
-    form = TrioForm()
-    form.set_municipalities(search_municipalities())
+    form_class, template, service = FORMS[programme.kind]
+    form = form_class()
+    if isinstance(form, TrioForm):
+        form.set_municipalities(search_municipalities())
+    else:
+        form.set_payment_methods(gateway.enabled())
     general_errors: list[str] = []
     group_errors: dict[str, list[str]] = {}
     if form.validate_on_submit():
         try:
-            outcome = trios.register_trio(programme, form.as_request(str(get_locale())))
+            outcome = service(programme, form.as_request(str(get_locale())))
         except RuleViolation as violation:
             db.session.rollback()
-            for problem in violation.problems:
-                field = form.field_at(problem.field)
-                if field is not None:
-                    field.errors = [*field.errors, problem.message]
-                elif problem.field:
-                    group = problem.field.split("[")[0].split(".")[0]
-                    group_errors.setdefault(group, []).append(problem.message)
-                else:
-                    general_errors.append(problem.message)
+            _place_problems(form, violation, general_errors, group_errors)
         else:
             commit_and_send()
             for warning in outcome.warnings:
                 flash(warning.message, "warning")
-            token = outcome.registration.manage_token
-            return redirect(url_for("registrations.manage", token=token, nieuw=1))
+            registration = outcome.registration
+            if registration.state is RegistrationState.AWAITING_PAYMENT:
+                return redirect(url_for("payments.pay", token=registration.manage_token), 303)
+            return redirect(url_for("registrations.manage", token=registration.manage_token, nieuw=1))
     elif request.method == "POST":
         general_errors.append(
             _("Het formulier is verlopen. Controleer uw gegevens en verstuur het opnieuw.")
         )
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "registrations/trio_form.html",
+        template,
         programme=programme,
         form=form,
         general_errors=general_errors,
         group_errors=group_errors,
     ), status
+
+
+FORMS = {
+    ProgrammeKind.WERKPLAATS: (TrioForm, "registrations/trio_form.html", trios.register_trio),
+    ProgrammeKind.DRIEDAAGSE: (
+        IndividualForm,
+        "registrations/individual_form.html",
+        individuals.register_individual,
+    ),
+}
+
+
+def _place_problems(form, violation: RuleViolation, general_errors, group_errors) -> None:
+    """Put each problem next to its field, or above its group, or at the top."""
+    for problem in violation.problems:
+        field = form.field_at(problem.field)
+        if field is not None:
+            field.errors = [*field.errors, problem.message]
+        elif problem.field:
+            group = problem.field.split("[")[0].split(".")[0]
+            group_errors.setdefault(group, []).append(problem.message)
+        else:
+            general_errors.append(problem.message)
 
 
 def _by_manage_token(token: str) -> Registration:
@@ -72,11 +97,20 @@ def _by_manage_token(token: str) -> Registration:
 @bp.get("/aanmelding/<token>")
 def manage(token: str):
     registration = _by_manage_token(token)
+    programme = registration.programme
+    show_slots = registration.state is RegistrationState.CONFIRMED and programme.kind in (
+        individuals.INDIVIDUAL_KINDS
+    )
     return render_template(
         "registrations/manage.html",
         registration=registration,
         new=request.args.get("nieuw") == "1",
         calendar_url=notifications.calendar_url(registration),
+        payment_url=notifications.payment_url(registration),
+        can_pay_again=registration.state is RegistrationState.SUBMITTED
+        and lifecycle.pays_by_stripe(registration),
+        refund_share=lifecycle.refund_share_bp(programme, now_utc()),
+        slots=individuals.coach_slots(programme) if show_slots else None,
         form=FlaskForm(),
     )
 
@@ -93,9 +127,39 @@ def cancel(token: str):
         db.session.rollback()
         flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
     else:
-        commit_and_send()
+        commit_and_settle()
         flash(_("Uw aanmelding is geannuleerd."), "success")
     return redirect(url_for("registrations.manage", token=token))
+
+
+@bp.post("/aanmelding/<token>/coachgesprek")
+def book_coach(token: str):
+    """Choose (or change, or give up) the time of a coach conversation."""
+    registration = _by_manage_token(token)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    slot = request.form.get("slot", "")
+    try:
+        if slot == "none":
+            individuals.cancel_coach_slot(registration)
+            message = _("U heeft het coachgesprek afgezegd.")
+        elif slot.isdigit():
+            chosen = individuals.book_coach_slot(registration, int(slot))
+            message = _(
+                "Uw coachgesprek staat vast: %(when)s met %(coach)s.",
+                when=period(chosen.starts_at, chosen.ends_at),
+                coach=chosen.coach_name,
+            )
+        else:
+            raise RuleViolation(Problem("required", "slot", _("Kies een tijd.")))
+    except (RuleViolation, lifecycle.StateConflict) as exc:
+        db.session.rollback()
+        problems = getattr(exc, "problems", None)
+        flash(problems[0].message if problems else _("Dat kan niet in de huidige status."), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("registrations.manage", token=token, _anchor="coach"))
 
 
 def _by_approval_token(token: str) -> Registration:

@@ -1,0 +1,121 @@
+"""The registrant's way to pay and their invoices, and Stripe's webhook."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from wijkwerk.extensions import csrf, db
+from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.payments import bp, gateway, services, webhooks
+from wijkwerk.payments.models import Invoice
+from wijkwerk.payments.pdf import invoice_pdf
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import Registration, RegistrationState
+
+logger = logging.getLogger(__name__)
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt  # Stripe signs its requests instead
+def webhook():
+    try:
+        event = gateway.parse_event(request.get_data(), request.headers.get("Stripe-Signature"))
+    except gateway.BadSignature as exc:
+        logger.warning("stripe webhook refused: %s", exc)
+        return jsonify({"error": "invalid signature"}), 400
+    handled = webhooks.handle(event)
+    services.commit_and_settle()
+    return jsonify({"received": True, "duplicate": not handled})
+
+
+def _registration(token: str) -> Registration:
+    found = db.session.scalar(select(Registration).where(Registration.manage_token == token))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/aanmelding/<token>/betalen")
+def pay(token: str):
+    """Send the registrant to Stripe's Checkout for their open payment (made on first use)."""
+    registration = _registration(token)
+    try:
+        url = services.checkout_url(registration)
+    except services.NothingToPay:
+        db.session.rollback()
+        return redirect(url_for("registrations.manage", token=token))
+    except gateway.GatewayError as exc:
+        db.session.rollback()
+        logger.warning("checkout for %s not created: %s", registration.reference, exc)
+        flash(
+            _(
+                "De betaalpagina is even niet bereikbaar. Uw plaats blijft gereserveerd; "
+                "probeer het over enkele minuten opnieuw met de knop Betalen."
+            ),
+            "error",
+        )
+        return redirect(url_for("registrations.manage", token=token))
+    return redirect(url, 303)
+
+
+@bp.post("/aanmelding/<token>/opnieuw-betalen")
+def pay_again(token: str):
+    """After an expired checkout: take a place again if one is free, then pay."""
+    registration = _registration(token)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        lifecycle.pay_again(registration)
+    except lifecycle.StateConflict:
+        db.session.rollback()
+        return redirect(url_for("registrations.manage", token=token))
+    commit_and_send()
+    if registration.state is RegistrationState.AWAITING_PAYMENT:
+        return redirect(url_for("payments.pay", token=token), 303)
+    flash(_("Alle plaatsen zijn bezet; u staat op de wachtlijst."), "warning")
+    return redirect(url_for("registrations.manage", token=token))
+
+
+@bp.get("/aanmelding/<token>/betaling")
+def returned(token: str):
+    """Where Stripe sends the registrant back. It shows the state as we know it from Stripe's
+    webhook; the redirect itself proves nothing."""
+    registration = _registration(token)
+    processing = registration.state is RegistrationState.AWAITING_PAYMENT
+    return render_template(
+        "payments/returned.html", registration=registration, processing=processing
+    ), 200
+
+
+def _invoice_of(registration: Registration, number: str) -> Invoice:
+    for invoice in registration.invoices:
+        if invoice.number == number:
+            return invoice
+    abort(404)
+
+
+@bp.get("/aanmelding/<token>/facturen/<number>")
+def invoice(token: str, number: str):
+    found = _invoice_of(_registration(token), number)
+    return render_template("payments/invoice.html", invoice=found)
+
+
+@bp.get("/aanmelding/<token>/facturen/<number>.pdf")
+def invoice_download(token: str, number: str):
+    return pdf_response(_invoice_of(_registration(token), number))
+
+
+def pdf_response(found: Invoice) -> Response:
+    return Response(
+        invoice_pdf(found),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

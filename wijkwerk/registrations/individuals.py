@@ -1,0 +1,236 @@
+"""Individuals for a course (DOMAIN.md §2, the driedaagse): register, get a place or wait, pay by
+invoice or by Stripe, book a coach conversation.
+
+The web form and the JSON API both call :func:`register_individual`; it flushes and never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from wijkwerk.extensions import db
+from wijkwerk.municipalities.models import OrganisationType
+from wijkwerk.payments import gateway
+from wijkwerk.programmes.models import Programme, ProgrammeKind
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.inputs import IndividualInput, read_individual
+from wijkwerk.registrations.lifecycle import Outcome, StateConflict
+from wijkwerk.registrations.models import (
+    BillingDetails,
+    CoachSlot,
+    MemberRole,
+    PaymentMethod,
+    Registration,
+    RegistrationMember,
+    RegistrationState,
+)
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
+
+S = RegistrationState
+INDIVIDUAL_KINDS = (ProgrammeKind.DRIEDAAGSE,)
+
+
+def individual_rules(programme: Programme, data: IndividualInput) -> list[Problem]:
+    problems = []
+    if data.consent is False:
+        problems.append(
+            Problem(
+                "required",
+                "consent",
+                _("Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."),
+            )
+        )
+    if programme.fee_cents > 0:
+        if data.payment_method is None:
+            problems.append(Problem("required", "payment_method", _("Kies hoe u betaalt.")))
+        elif data.payment_method is PaymentMethod.STRIPE and not gateway.enabled():
+            problems.append(
+                Problem(
+                    "invalid",
+                    "payment_method",
+                    _("Betalen met iDEAL of creditcard is nu niet mogelijk; kies betaling op factuur."),
+                )
+            )
+        if (
+            data.payment_method is PaymentMethod.INVOICE
+            and data.organisation_type is OrganisationType.GEMEENTE
+            and not data.billing.po_number
+        ):
+            problems.append(
+                Problem(
+                    "required",
+                    "billing.po_number",
+                    _(
+                        "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
+                        "verplichtingennummer. Vul dat hier in."
+                    ),
+                )
+            )
+    return problems
+
+
+def register_individual(
+    programme: Programme, data: object, *, now: dt.datetime | None = None
+) -> Outcome:
+    """Register one person for a course. A free place is confirmed at once (and invoiced) or, for
+    payment by Stripe, held while they pay; when the course is full they wait on the list.
+
+    Raises :class:`RuleViolation` with every problem found.
+    """
+    now = now or now_utc()
+    if programme.kind not in INDIVIDUAL_KINDS:
+        raise RuleViolation(
+            Problem("invalid", None, _("Voor dit programma meldt u zich niet als persoon aan."))
+        )
+    lifecycle.check_window(programme, now)
+    individual, problems = read_individual(data)
+    problems += individual_rules(programme, individual)
+    person = None
+    if individual.person.email and not problems:
+        person = lifecycle.find_or_create_person(
+            individual.person, individual.locale, phone=individual.phone or None
+        )
+        if person.id is not None and _has_active_registration(programme, person.id):
+            problems.append(_already_registered())
+    if problems:
+        raise RuleViolation(*problems)
+
+    registration = _create(programme, person, individual, now)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the same person registering twice at the same moment
+        raise RuleViolation(_already_registered()) from exc
+    lifecycle.place_or_waitlist(registration, actor_label="registrant", now=now)
+    return Outcome(registration)
+
+
+def _already_registered() -> Problem:
+    return Problem(
+        "already_registered",
+        "person.email",
+        _("Met dit e-mailadres is al iemand aangemeld voor dit programma."),
+    )
+
+
+def _has_active_registration(programme: Programme, person_id: int) -> bool:
+    found = db.session.scalar(
+        select(Registration.id).where(
+            Registration.programme_id == programme.id,
+            Registration.contact_person_id == person_id,
+            Registration.active_slot.is_not(None),
+        )
+    )
+    return found is not None
+
+
+def _create(programme: Programme, person, data: IndividualInput, now: dt.datetime) -> Registration:
+    owes = programme.fee_cents > 0
+    registration = Registration(
+        programme=programme,
+        contact_person=person,
+        active_slot=1,
+        state=S.SUBMITTED,
+        fee_cents=programme.fee_cents,
+        vat_rate_bp=programme.vat_rate_bp,
+        payment_method=data.payment_method if owes else None,
+        locale=data.locale,
+        consent_at=now if data.consent else None,
+        completed_at=now,
+        created_at=now,
+    )
+    registration.billing = BillingDetails(**vars(data.billing))
+    registration.members.append(
+        RegistrationMember(
+            person=person,
+            position=0,
+            role=MemberRole.PARTICIPANT,
+            function=data.person.function or None,
+            organisation_name=data.organisation,
+            organisation_type=data.organisation_type,
+            professional_role=data.role,
+            dietary_needs=data.dietary_needs,
+            accessibility_needs=data.accessibility_needs,
+        )
+    )
+    db.session.add(registration)
+    registration.record_created(actor_label="registrant")
+    return registration
+
+
+# --- coach conversations --------------------------------------------------------------------------
+
+
+def book_coach_slot(registration: Registration, slot_id: int, *, now: dt.datetime | None = None) -> CoachSlot:
+    """Book ``slot_id`` for a confirmed participant, giving up a slot they held before. A slot
+    holds one person: the booking is a conditional UPDATE, so of two people clicking the same
+    slot at once exactly one gets it."""
+    if registration.state is not S.CONFIRMED:
+        raise StateConflict(registration)
+    slot = db.session.get(CoachSlot, slot_id)
+    if slot is None or slot.programme_id != registration.programme_id:
+        raise RuleViolation(Problem("invalid", "slot", _("Kies een van de tijden.")))
+    if slot.registration_id == registration.id:
+        return slot
+    lifecycle.release_coach_slot(registration)
+    db.session.flush()
+    taken = db.session.execute(
+        update(CoachSlot)
+        .where(CoachSlot.id == slot_id, CoachSlot.registration_id.is_(None))
+        .values(registration_id=registration.id, booked_at=now or now_utc())
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise RuleViolation(
+            Problem("slot_taken", "slot", _("Deze tijd is net door iemand anders gekozen. Kies een andere."))
+        )
+    db.session.expire(slot)
+    db.session.expire(registration, ["coach_slot"])
+    registration.note_change(
+        actor_label="registrant",
+        reason=_("Coachgesprek gekozen: %(coach)s.", coach=slot.coach_name),
+    )
+    return slot
+
+
+def cancel_coach_slot(registration: Registration) -> None:
+    if registration.coach_slot is None:
+        return
+    lifecycle.release_coach_slot(registration)
+    registration.note_change(actor_label="registrant", reason=_("Coachgesprek afgezegd."))
+
+
+def coach_slots(programme: Programme) -> list[CoachSlot]:
+    return list(
+        db.session.scalars(
+            select(CoachSlot)
+            .where(CoachSlot.programme_id == programme.id)
+            .order_by(CoachSlot.starts_at, CoachSlot.id)
+        )
+    )
+
+
+def publish_coach_slot(
+    programme: Programme, starts_at: dt.datetime, minutes: int, coach_name: str, location: str = ""
+) -> CoachSlot:
+    """An organiser offers a time for a coach conversation."""
+    problems = []
+    if not coach_name.strip():
+        problems.append(Problem("required", "coach_name", _("Vul de naam van de coach in.")))
+    if not 5 <= minutes <= 240:
+        problems.append(Problem("invalid", "minutes", _("Kies een duur tussen 5 en 240 minuten.")))
+    if problems:
+        raise RuleViolation(*problems)
+    slot = CoachSlot(
+        programme=programme,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=minutes),
+        coach_name=coach_name.strip()[:200],
+        location=location.strip()[:200],
+    )
+    db.session.add(slot)
+    return slot
