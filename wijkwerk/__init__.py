@@ -128,14 +128,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from wijkwerk.accounts import bp as accounts_bp
-    from wijkwerk.api import bp as api_bp
-    from wijkwerk.backoffice import bp as backoffice_bp
-    from wijkwerk.calendars import bp as calendars_bp
-    from wijkwerk.core import bp as core_bp
-    from wijkwerk.payments import bp as payments_bp
-    from wijkwerk.programmes import bp as programmes_bp
-    from wijkwerk.registrations import bp as registrations_bp
+    from wijkwerk.accounts.views import bp as accounts_bp
+    from wijkwerk.api.views import bp as api_bp
+    from wijkwerk.backoffice.views import bp as backoffice_bp
+    from wijkwerk.calendars.views import bp as calendars_bp
+    from wijkwerk.core.views import bp as core_bp
+    from wijkwerk.payments.views import bp as payments_bp
+    from wijkwerk.programmes.views import bp as programmes_bp
+    from wijkwerk.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(programmes_bp)

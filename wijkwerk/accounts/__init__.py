@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__)
-
-from wijkwerk.accounts import views  # noqa: E402,F401
+"""Back-office accounts (admin, organiser, viewer), log-in and API tokens."""

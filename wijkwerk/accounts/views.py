@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wijkwerk.accounts import bp
 from wijkwerk.accounts.forms import LoginForm
 from wijkwerk.accounts.services import authenticate
 from wijkwerk.extensions import db
 from wijkwerk.urls import local_target
+
+bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])

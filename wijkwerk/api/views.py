@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask import abort, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 from flask_babel import gettext as _
 
-from wijkwerk.api import bp, serialise
+from wijkwerk.api import serialise
 from wijkwerk.api.auth import bearer_account, organiser_required
 from wijkwerk.api.openapi import openapi_document
 from wijkwerk.extensions import db
@@ -14,6 +14,8 @@ from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
+
+bp = Blueprint("api", __name__)
 
 
 @bp.get("/openapi.json")

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("backoffice", __name__)
-
-from wijkwerk.backoffice import views  # noqa: E402,F401
+"""The organisers' back-office under ``/beheer``."""

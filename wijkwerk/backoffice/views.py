@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from wijkwerk.backoffice import bp
 from wijkwerk.backoffice.forms import NO, RULE, YES, DecisionForm, MiddelgrootOverrideForm
 from wijkwerk.backoffice.queries import RegistrationCounts, registrations_of
 from wijkwerk.extensions import db
@@ -18,6 +17,8 @@ from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import RuleViolation
+
+bp = Blueprint("backoffice", __name__)
 
 
 @bp.before_request

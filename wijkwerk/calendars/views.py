@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import Blueprint, Response, abort
 from sqlalchemy import select
 
-from wijkwerk.calendars import bp
 from wijkwerk.calendars.ics import calendar
 from wijkwerk.extensions import db
 from wijkwerk.registrations.models import Registration, RegistrationState
+
+bp = Blueprint("calendars", __name__)
 
 
 @bp.get("/agenda/<token>.ics")

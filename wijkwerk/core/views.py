@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from wijkwerk.core import bp
 from wijkwerk.extensions import db
 from wijkwerk.urls import local_target
+
+bp = Blueprint("core", __name__)
 
 logger = logging.getLogger(__name__)
 

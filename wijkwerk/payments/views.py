@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from wijkwerk.extensions import csrf, db
 from wijkwerk.outbox.services import commit_and_send
-from wijkwerk.payments import bp, gateway, services, webhooks
+from wijkwerk.payments import gateway, services, webhooks
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration, RegistrationState
+
+bp = Blueprint("payments", __name__)
 
 logger = logging.getLogger(__name__)
 

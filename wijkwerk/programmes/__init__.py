@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("programmes", __name__)
-
-from wijkwerk.programmes import views  # noqa: E402,F401
+"""Programmes and their sessions: the public pages and the demo data."""

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 
-from wijkwerk.programmes import bp
 from wijkwerk.programmes.services import get_programme, list_programmes
+
+bp = Blueprint("programmes", __name__)
 
 
 @bp.get("/")

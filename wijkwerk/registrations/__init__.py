@@ -1,7 +1,1 @@
-"""Registrations: the trio form, the approver's page and the registrant's own page."""
-
-from flask import Blueprint
-
-bp = Blueprint("registrations", __name__)
-
-from wijkwerk.registrations import views  # noqa: E402,F401
+"""Registrations: forms, the rules of each kind, places and the lifecycle every kind shares."""

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -14,12 +14,14 @@ from wijkwerk.payments import gateway
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations import bp, individuals, lifecycle, notifications, trios
+from wijkwerk.registrations import individuals, lifecycle, notifications, trios
 from wijkwerk.registrations.forms import IndividualForm, TrioForm
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
+
+bp = Blueprint("registrations", __name__)
 
 
 @bp.route("/programmes/<slug>/aanmelden", methods=["GET", "POST"])
