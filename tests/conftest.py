@@ -159,3 +159,32 @@ def log_in(client: FlaskClient, email: str, password: str) -> None:
         "/login", data={"email": email, "password": password, "csrf_token": csrf_token(page.text)}
     )
     assert response.status_code == 302, response.text
+
+
+@pytest.fixture(scope="session")
+def _stripe_server():
+    from tests.stripe_server import FakeStripe
+
+    server = FakeStripe()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe(_stripe_server):
+    """The local Stripe-compatible server, emptied for each test. Use with ``stripe_settings``."""
+    _stripe_server.reset()
+    return _stripe_server
+
+
+@pytest.fixture
+def stripe_settings(stripe) -> dict:
+    """Settings that point the app's ``stripe`` library at the local server."""
+    from tests.stripe_server import SECRET_KEY, WEBHOOK_SECRET
+
+    return {
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": stripe.url,
+    }

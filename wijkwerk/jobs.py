@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import deliver_pending
+from wijkwerk.payments import gateway, services
+from wijkwerk.payments.models import Payment, PaymentStatus
+from wijkwerk.payments.services import send_pending_refunds
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
-from wijkwerk.registrations import notifications, places, trios
-from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations import lifecycle, notifications, places, trios
+from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,8 @@ logger = logging.getLogger(__name__)
 class TickReport:
     approval_reminders: int = 0
     allocations: list[str] = field(default_factory=list)
+    checkouts_expired: int = 0
+    refunds_sent: int = 0
     mail_sent: int = 0
     mail_failed: int = 0
 
@@ -35,6 +41,8 @@ class TickReport:
         return (
             f"{self.approval_reminders} herinnering(en) voor akkoord, "
             f"{len(self.allocations)} verdeling(en) ({', '.join(self.allocations) or '-'}), "
+            f"{self.checkouts_expired} verlopen betaling(en), "
+            f"{self.refunds_sent} terugbetaling(en), "
             f"{self.mail_sent} mail(s) verstuurd, {self.mail_failed} mislukt"
         )
 
@@ -43,6 +51,8 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     report = TickReport()
     report.approval_reminders = _approval_reminders(now)
     report.allocations = _allocations_at_deadline(now)
+    report.checkouts_expired = _expired_checkouts(now)
+    report.refunds_sent = send_pending_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed
     return report
@@ -100,3 +110,48 @@ def _allocations_at_deadline(now: dt.datetime) -> list[str]:
         ):
             done.append(programme.slug)
     return done
+
+
+def _expired_checkouts(now: dt.datetime) -> int:
+    """Free the places held by Stripe checkouts that were not paid in time. Each checkout is
+    closed at Stripe first: if it turns out to have been paid meanwhile, the payment counts."""
+    due = db.session.scalars(
+        select(Payment.id).where(
+            Payment.status == PaymentStatus.PENDING,
+            Payment.method == PaymentMethod.STRIPE,
+            Payment.expires_at <= now,
+        )
+    ).all()
+    db.session.commit()  # no transaction stays open while Stripe is called
+    expired = 0
+    for payment_id in due:
+        payment = db.session.get(Payment, payment_id)
+        session = _close_checkout(payment) if payment.stripe_checkout_session_id else None
+        if session is False:
+            continue  # Stripe unreachable: try again on the next run
+        if session is not None and session.get("payment_status") == "paid":
+            if services.mark_paid(payment, session, now):
+                lifecycle.payment_received(payment, now=now)
+            _commit_or_skip(f"late payment {payment_id}")
+            continue
+        reason = _("De betaling is niet op tijd afgerond.")
+        if lifecycle.payment_expired(payment, reason) and _commit_or_skip(
+            f"expired checkout {payment_id}"
+        ):
+            expired += 1
+        else:
+            db.session.rollback()
+    return expired
+
+
+def _close_checkout(payment: Payment):
+    """Expire the checkout at Stripe; its final state, or False when Stripe could not say."""
+    try:
+        return gateway.expire_checkout(payment.stripe_checkout_session_id)
+    except gateway.GatewayError:
+        pass  # already completed or expired: ask what became of it
+    try:
+        return gateway.retrieve_checkout(payment.stripe_checkout_session_id)
+    except gateway.GatewayError as exc:
+        logger.warning("checkout %s: Stripe unreachable: %s", payment.id, exc)
+        return False

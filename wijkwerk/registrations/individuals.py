@@ -89,7 +89,8 @@ def register_individual(
         )
     lifecycle.check_window(programme, now)
     individual, problems = read_individual(data)
-    problems += individual_rules(programme, individual)
+    shaped = {p.field for p in problems}
+    problems += [p for p in individual_rules(programme, individual) if p.field not in shaped]
     person = None
     if individual.person.email and not problems:
         person = lifecycle.find_or_create_person(

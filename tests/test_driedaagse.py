@@ -1,0 +1,248 @@
+"""Individuals register for the driedaagse through the API and the form (DOMAIN.md §2): every rule
+with its contract code, the invoice route, the waiting list and cancellation by the terms."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from tests.conftest import csrf_token
+from tests.course_helpers import URL, course, individual
+from tests.trio_helpers import plain
+from wijkwerk.payments.models import Invoice, InvoiceKind
+from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import frozen_at, local
+
+MARCH_2027 = local(2027, 3, 1, 10)
+
+
+@pytest.fixture
+def programme(db):
+    found = course()
+    db.session.commit()
+    return found
+
+
+def subject(message) -> str:
+    """A subject as a mail client shows it (a long one arrives folded)."""
+    return re.sub(r"\s+", " ", str(message["Subject"])).strip()
+
+
+def errors_of(response) -> set[tuple[str, str | None]]:
+    assert response.status_code == 422, response.json
+    return {(e["code"], e["field"]) for e in response.json["errors"]}
+
+
+def pdf_text(message) -> str:
+    [attachment] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    reader = PdfReader(io.BytesIO(attachment.get_content()))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_invoice_route_confirms_the_place_and_sends_a_complete_dutch_invoice(
+    client, db, smtp, programme
+):
+    with frozen_at(MARCH_2027):
+        response = client.post(URL, json=individual())
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["state"] == "confirmed"
+    assert body["fee"] == {
+        "amount_cents": 180_000,
+        "vat_rate": "21",
+        "vat_cents": 37_800,
+        "total_cents": 217_800,
+        "exempt": False,
+        "exemption_reason": None,
+    }
+    assert body["payment_url"] is None
+
+    [confirmation] = smtp.to("fatima@rotterdam.nl")
+    assert subject(confirmation).startswith("Plaats bevestigd: Werkplaats Werken aan wijkontwikkeling")
+    [invoice_mail] = smtp.to("facturen@rotterdam.nl")
+    assert subject(invoice_mail) == "Factuur 2027-0001: Werkplaats Werken aan wijkontwikkeling"
+    assert "€ 2.178,00" in plain(invoice_mail)
+    text = pdf_text(invoice_mail)
+    for expected in (
+        "Factuur",
+        "2027-0001",  # number
+        "1 maart 2027",  # invoice date
+        "31 maart 2027",  # due: 30 days
+        "Kennisinstituut Wijkwerk (ontwikkelomgeving)",  # seller, address, KvK, btw-id
+        "Voorbeeldstraat 1",
+        "KvK-nummer: 00000000",
+        "Btw-nummer: NL000000000B00",
+        "Gemeente Rotterdam",  # buyer and address
+        "Coolsingel 40",
+        "3011 AD Rotterdam",
+        "4500123456",  # purchase order
+        "Fatima el Amrani",  # ordered by, and in the description
+        "€ 1.800,00",
+        "21%",
+        "€ 378,00",
+        "€ 2.178,00",
+    ):
+        assert expected in text, expected
+
+    invoice = db.session.scalar(select(Invoice))
+    assert (invoice.number, invoice.amount_cents, invoice.vat_cents, invoice.total_cents) == (
+        "2027-0001",
+        180_000,
+        37_800,
+        217_800,
+    )
+    assert invoice.paid_at is None
+
+
+def test_every_problem_is_reported_at_once_with_its_field(client, programme):
+    body = individual()
+    body["person"].update(name="", email="geen-adres", organisation_type="bakkerij", role=None)
+    body["billing"].update(postcode="12345", city=None)
+    body["payment_method"] = "contant"
+    assert errors_of(client.post(URL, json=body)) == {
+        ("required", "person.name"),
+        ("invalid", "person.email"),
+        ("invalid", "person.organisation_type"),
+        ("required", "person.role"),
+        ("invalid", "billing.postcode"),
+        ("required", "billing.city"),
+        ("invalid", "payment_method"),
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [None, [], "tekst", {"person": "Fatima"}, {"person": {}, "billing": []}],
+    ids=["null", "list", "string", "person-string", "billing-list"],
+)
+def test_nonsense_bodies_are_refused_not_crashed(client, programme, body):
+    assert client.post(URL, json=body).status_code == 422
+
+
+def test_a_municipality_paying_by_invoice_must_give_its_purchase_order(client, programme):
+    body = individual()
+    body["billing"]["po_number"] = ""
+    assert errors_of(client.post(URL, json=body)) == {("required", "billing.po_number")}
+    body["person"]["organisation_type"] = "woningcorporatie"
+    assert client.post(URL, json=body).status_code == 201
+
+
+def test_consent_refused_is_refused_and_consent_given_is_recorded(client, db, programme):
+    assert errors_of(client.post(URL, json=individual(consent=False))) == {("required", "consent")}
+    response = client.post(URL, json=individual())
+    registration = db.session.get(Registration, response.json["id"])
+    assert registration.consent_at is not None
+
+
+def test_paying_by_stripe_is_refused_while_stripe_is_not_configured(client, programme):
+    assert errors_of(client.post(URL, json=individual(payment_method="stripe"))) == {
+        ("invalid", "payment_method")
+    }
+
+
+def test_the_same_person_cannot_register_twice_but_may_again_after_cancelling(
+    client, db, programme
+):
+    first = client.post(URL, json=individual())
+    assert errors_of(client.post(URL, json=individual())) == {("already_registered", "person.email")}
+    from wijkwerk.registrations import lifecycle
+
+    lifecycle.cancel(db.session.get(Registration, first.json["id"]))
+    db.session.commit()
+    assert client.post(URL, json=individual()).status_code == 201
+
+
+def test_registration_outside_the_window_is_closed(client, db, programme):
+    programme.registration_deadline = local(2020, 1, 1)
+    db.session.commit()
+    assert errors_of(client.post(URL, json=individual())) == {("registration_closed", None)}
+
+
+def test_a_full_course_waitlists_and_a_cancellation_gives_the_place_to_the_next(
+    client, db, smtp, programme
+):
+    states = [
+        client.post(URL, json=individual(f"deelnemer{n}@example.nl")).json["state"]
+        for n in range(4)
+    ]
+    assert states == ["confirmed"] * 3 + ["waitlisted"]
+    assert subject(smtp.to("deelnemer3@example.nl")[-1]).startswith("Op de wachtlijst")
+    assert db.session.scalar(select(func.count(Invoice.id))) == 3  # none for the waiting list
+
+    first = db.session.scalar(select(Registration).order_by(Registration.id))
+    token = first.manage_token
+    page = client.get(f"/aanmelding/{token}")
+    response = client.post(
+        f"/aanmelding/{token}/annuleren", data={"csrf_token": csrf_token(page.text)}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    waiting = db.session.scalars(select(Registration).order_by(Registration.id)).all()[-1]
+    assert waiting.state.value == "confirmed"
+    assert subject(smtp.to("deelnemer3@example.nl")[-1]).startswith("Plaats bevestigd")
+    assert db.session.get(Registration, first.id).state.value == "cancelled"
+    assert programme.places_taken == 3
+
+
+def test_cancelling_before_the_free_date_credits_the_whole_invoice(client, db, smtp, programme):
+    with frozen_at(MARCH_2027):
+        registration_id = client.post(URL, json=individual()).json["id"]
+        response = client.post(f"/api/v1/registrations/{registration_id}/cancel")
+    assert response.status_code == 401  # organisers only; the registrant uses the manage page
+    registration = db.session.get(Registration, registration_id)
+    page = client.get(f"/aanmelding/{registration.manage_token}")
+    assert "u krijgt een creditfactuur" in page.text
+    with frozen_at(MARCH_2027):
+        client.post(
+            f"/aanmelding/{registration.manage_token}/annuleren",
+            data={"csrf_token": csrf_token(page.text)},
+        )
+    credit = db.session.scalar(select(Invoice).where(Invoice.kind == InvoiceKind.CREDIT))
+    assert (credit.number, credit.amount_cents, credit.vat_cents, credit.total_cents) == (
+        "2027-0002",
+        -180_000,
+        -37_800,
+        -217_800,
+    )
+    assert credit.credited_invoice.number == "2027-0001"
+    mail = smtp.to("facturen@rotterdam.nl")[-1]
+    assert subject(mail).startswith("Creditfactuur 2027-0002")
+    text = pdf_text(mail)
+    assert "Creditfactuur" in text and "Crediteert factuur 2027-0001" in text
+    assert "€ -2.178,00" in text
+
+
+def test_a_late_cancellation_credits_half_by_the_terms(client, db, smtp, programme):
+    with frozen_at(MARCH_2027):
+        registration_id = client.post(URL, json=individual()).json["id"]
+    registration = db.session.get(Registration, registration_id)
+    token = registration.manage_token
+    late = local(2099, 10, 20, 12)  # after 11 October: less than six weeks before 22 November
+    with frozen_at(late):
+        page = client.get(f"/aanmelding/{token}")
+        assert "50% van de prijs verschuldigd" in plain_text(page.text)
+        client.post(f"/aanmelding/{token}/annuleren", data={"csrf_token": csrf_token(page.text)})
+    credit = db.session.scalar(select(Invoice).where(Invoice.kind == InvoiceKind.CREDIT))
+    assert (credit.amount_cents, credit.vat_cents, credit.total_cents) == (-90_000, -18_900, -108_900)
+    assert credit.number == "2099-0001"  # numbered in the year it is issued
+    [cancelled] = [m for m in smtp.to("fatima@rotterdam.nl") if "geannuleerd" in subject(m)]
+    assert "Volgens de annuleringsvoorwaarden is € 1.089,00 verschuldigd." in plain(cancelled)
+
+
+def test_cancelling_after_the_start_credits_nothing(client, db, programme):
+    with frozen_at(MARCH_2027):
+        registration_id = client.post(URL, json=individual()).json["id"]
+    registration = db.session.get(Registration, registration_id)
+    from wijkwerk.registrations import lifecycle
+
+    lifecycle.cancel(registration, now=local(2099, 11, 22, 12))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Invoice.id))) == 1
+
+
+def plain_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
