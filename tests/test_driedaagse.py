@@ -14,6 +14,7 @@ from tests.conftest import csrf_token
 from tests.course_helpers import URL, course, individual
 from tests.trio_helpers import plain
 from wijkwerk.payments.models import Invoice, InvoiceKind
+from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
 
@@ -149,8 +150,6 @@ def test_the_same_person_cannot_register_twice_but_may_again_after_cancelling(
 ):
     first = client.post(URL, json=individual())
     assert errors_of(client.post(URL, json=individual())) == {("already_registered", "person.email")}
-    from wijkwerk.registrations import lifecycle
-
     lifecycle.cancel(db.session.get(Registration, first.json["id"]))
     db.session.commit()
     assert client.post(URL, json=individual()).status_code == 201
@@ -237,8 +236,6 @@ def test_cancelling_after_the_start_credits_nothing(client, db, programme):
     with frozen_at(MARCH_2027):
         registration_id = client.post(URL, json=individual()).json["id"]
     registration = db.session.get(Registration, registration_id)
-    from wijkwerk.registrations import lifecycle
-
     lifecycle.cancel(registration, now=local(2099, 11, 22, 12))
     db.session.commit()
     assert db.session.scalar(select(func.count(Invoice.id))) == 1

@@ -52,14 +52,15 @@ def _client() -> stripe.StripeClient:
     return client
 
 
-def _call(action, *args, **kwargs):
+def _call(action, *args, **kwargs) -> dict:
+    """Call Stripe; its answer as a plain dict."""
     try:
-        return action(*args, **kwargs)
+        return action(*args, **kwargs).to_dict()
     except stripe.StripeError as exc:
         raise GatewayError(str(exc.user_message or exc)) from exc
 
 
-def create_checkout(payment: Payment, registration: Registration) -> stripe.checkout.Session:
+def create_checkout(payment: Payment, registration: Registration) -> dict:
     """A hosted Checkout Session (iDEAL and card) for ``payment``, expiring with its hold."""
     programme = registration.programme
     participant = registration.participant
@@ -100,16 +101,16 @@ def create_checkout(payment: Payment, registration: Registration) -> stripe.chec
     )
 
 
-def retrieve_checkout(session_id: str) -> stripe.checkout.Session:
+def retrieve_checkout(session_id: str) -> dict:
     return _call(_client().v1.checkout.sessions.retrieve, session_id)
 
 
-def expire_checkout(session_id: str) -> stripe.checkout.Session:
+def expire_checkout(session_id: str) -> dict:
     """Close an open Checkout Session; a GatewayError when Stripe refuses (it was completed)."""
     return _call(_client().v1.checkout.sessions.expire, session_id)
 
 
-def create_refund(refund: Refund) -> stripe.Refund:
+def create_refund(refund: Refund) -> dict:
     payment = refund.payment
     return _call(
         _client().v1.refunds.create,

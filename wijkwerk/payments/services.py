@@ -57,16 +57,16 @@ def checkout_url(registration: Registration) -> str:
         # Stripe needs 30 minutes at least; the hold grows to match.
         payment.expires_at = now + gateway.MIN_CHECKOUT_LIFETIME + dt.timedelta(minutes=1)
     session = gateway.create_checkout(payment, registration)
-    payment.stripe_checkout_session_id = session.id
-    payment.stripe_checkout_url = session.url
+    payment.stripe_checkout_session_id = session["id"]
+    payment.stripe_checkout_url = session["url"]
     db.session.commit()
-    return session.url
+    return session["url"]
 
 
-def payment_for_checkout(session) -> Payment | None:
+def payment_for_checkout(session: dict) -> Payment | None:
     """Our payment behind a Stripe Checkout Session (by its id, else by its metadata)."""
     payment = db.session.scalar(
-        select(Payment).where(Payment.stripe_checkout_session_id == session.id)
+        select(Payment).where(Payment.stripe_checkout_session_id == session["id"])
     )
     if payment is not None:
         return payment
@@ -77,14 +77,16 @@ def payment_for_checkout(session) -> Payment | None:
     return None
 
 
-def mark_paid(payment: Payment, session, now: dt.datetime) -> bool:
+def mark_paid(payment: Payment, session: dict, now: dt.datetime) -> bool:
     """Record a completed, paid checkout on ``payment``: true for the one caller that changed it
     (a replayed or concurrent notice finds it paid already). A paid amount that is not what we
     asked is refused and logged; the organiser sees it on the payment."""
     if session.get("amount_total") != payment.amount_cents or (
         str(session.get("currency", "")).upper() != payment.currency
     ):
-        logger.error("checkout %s: amount or currency differs from payment %s", session.id, payment.id)
+        logger.error(
+            "checkout %s: amount or currency differs from payment %s", session["id"], payment.id
+        )
         payment.failure_message = (
             f"amount mismatch: {session.get('amount_total')} {session.get('currency')}"
         )
@@ -99,7 +101,7 @@ def mark_paid(payment: Payment, session, now: dt.datetime) -> bool:
             status=PaymentStatus.PAID,
             paid_at=now,
             stripe_payment_intent_id=session.get("payment_intent"),
-            stripe_checkout_session_id=session.id,
+            stripe_checkout_session_id=session["id"],
             failure_message=None,
         )
         .execution_options(synchronize_session=False)
@@ -153,7 +155,7 @@ def send_pending_refunds() -> int:
     return done
 
 
-def _record_refund(entry: Refund, made) -> bool:
+def _record_refund(entry: Refund, made: dict) -> bool:
     """Store Stripe's answer on ``entry``, once: a concurrent sender of the same refund (Stripe
     gave both the same refund, by its idempotency key) finds it done."""
     status = RefundStatus.FAILED if made.get("status") == "failed" else RefundStatus.SUCCEEDED
@@ -161,7 +163,7 @@ def _record_refund(entry: Refund, made) -> bool:
         update(Refund)
         .where(Refund.id == entry.id, Refund.status == RefundStatus.PENDING)
         .values(
-            status=status, stripe_refund_id=made.id, processed_at=now_utc(), last_error=None
+            status=status, stripe_refund_id=made["id"], processed_at=now_utc(), last_error=None
         )
         .execution_options(synchronize_session=False)
     )
@@ -180,7 +182,7 @@ def _sync_refunded(payment: Payment, stripe_total: int = 0) -> None:
         payment.status = PaymentStatus.REFUNDED
 
 
-def charge_refunded(charge) -> None:
+def charge_refunded(charge: dict) -> None:
     """Stripe's own total of what was refunded on a charge (refunds made in its dashboard too)."""
     intent = charge.get("payment_intent")
     if not intent:

@@ -30,7 +30,7 @@ def handle(event) -> bool:
     handler = HANDLERS.get(event.type)
     if handler is not None:
         with force_locale("nl"):
-            handler(event.data.object, event.id)
+            handler(event.data.object.to_dict(), event.id)
     return True
 
 
@@ -43,7 +43,7 @@ def _checkout_completed(session, event_id: str) -> None:
 def _paid(session) -> None:
     payment = services.payment_for_checkout(session)
     if payment is None:
-        logger.warning("paid checkout %s matches no payment", session.id)
+        logger.warning("paid checkout %s matches no payment", session["id"])
         return
     now = now_utc()
     if services.mark_paid(payment, session, now):
