@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 RULE, YES, NO = "rule", "yes", "no"
 
@@ -34,7 +42,8 @@ class DecisionForm(FlaskForm):
         choices=[
             SelectChoice("approve", _l("Akkoord vastleggen (namens de bestuurder)")),
             SelectChoice("decline", _l("Geen akkoord vastleggen")),
-            SelectChoice("cancel", _l("Annuleren")),
+            SelectChoice("cancel", _l("Annuleren volgens de annuleringsvoorwaarden")),
+            SelectChoice("cancel_full_refund", _l("Annuleren en alles crediteren en terugbetalen")),
             SelectChoice("exempt", _l("Vrijstelling toekennen")),
             SelectChoice("charge", _l("Vrijstelling intrekken")),
         ],
@@ -44,3 +53,20 @@ class DecisionForm(FlaskForm):
         _l("Reden of toelichting"),
         validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
     )
+
+
+class CoachSlotForm(FlaskForm):
+    """A time for a coach conversation, in Amsterdam time."""
+
+    day = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
+    start = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Kies een begintijd."))])
+    minutes = IntegerField(
+        _l("Duur in minuten"),
+        default=45,
+        validators=[
+            InputRequired(_l("Vul de duur in.")),
+            NumberRange(5, 240, message=_l("Kies een duur tussen 5 en 240 minuten.")),
+        ],
+    )
+    coach_name = StringField(_l("Coach"), validators=[InputRequired(_l("Vul de naam van de coach in."))])
+    location = StringField(_l("Plek"), validators=[Optional(), Length(max=200)])

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from wijkwerk.extensions import db
+from wijkwerk.payments.models import Invoice, InvoiceKind
 from wijkwerk.programmes.models import Programme
 from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
 from wijkwerk.registrations.places import allocation_order
@@ -23,6 +24,8 @@ def registrations_of(programme: Programme) -> list[Registration]:
             joinedload(Registration.municipality),
             joinedload(Registration.casus),
             selectinload(Registration.members).joinedload(RegistrationMember.person),
+            selectinload(Registration.invoices),
+            selectinload(Registration.payments),
         )
     )
     registrations = list(db.session.scalars(allocation_order(query, programme)).unique())
@@ -38,10 +41,14 @@ class RegistrationCounts:
     awaiting_approval: int
     exempt: int
     below_minimum: bool
+    invoiced_cents: int  # excl. btw, after credit invoices
+    invoiced_total_cents: int  # incl. btw
+    outstanding_invoices: int
 
     @classmethod
     def of(cls, programme: Programme, registrations: list[Registration]) -> RegistrationCounts:
         active = [r for r in registrations if r.state.is_active]
+        invoices = [i for r in registrations for i in r.invoices]
         return cls(
             places_taken=programme.places_taken,
             places_left=programme.places_left,
@@ -50,4 +57,42 @@ class RegistrationCounts:
             exempt=sum(r.exempt for r in active),
             below_minimum=programme.min_participants is not None
             and programme.places_taken < programme.min_participants,
+            invoiced_cents=sum(i.amount_cents for i in invoices),
+            invoiced_total_cents=sum(i.total_cents for i in invoices),
+            outstanding_invoices=sum(is_outstanding(i) for i in invoices),
         )
+
+
+def is_outstanding(invoice: Invoice) -> bool:
+    """Not paid, and not cancelled by credit invoices (loaded with the registration)."""
+    if invoice.is_credit or invoice.paid_at is not None:
+        return False
+    credited = -sum(
+        i.amount_cents for i in invoice.registration.invoices if i.credited_invoice_id == invoice.id
+    )
+    return credited < invoice.amount_cents
+
+
+INVOICE_FILTERS = ("open", "paid", "credit", "all")
+
+
+def invoices_list(which: str) -> list[Invoice]:
+    """Invoices, newest first, with their registration and programme (two queries)."""
+    query = (
+        select(Invoice)
+        .options(
+            joinedload(Invoice.registration).joinedload(Registration.programme),
+            joinedload(Invoice.registration).selectinload(Registration.invoices),
+        )
+        .order_by(Invoice.year.desc(), Invoice.sequence.desc())
+    )
+    if which == "paid":
+        query = query.where(Invoice.paid_at.is_not(None))
+    elif which == "credit":
+        query = query.where(Invoice.kind == InvoiceKind.CREDIT)
+    elif which == "open":
+        query = query.where(Invoice.kind == InvoiceKind.INVOICE, Invoice.paid_at.is_(None))
+    found = list(db.session.scalars(query).unique())
+    if which == "open":
+        found = [i for i in found if is_outstanding(i)]
+    return found

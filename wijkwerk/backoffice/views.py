@@ -1,21 +1,40 @@
 from __future__ import annotations
 
-from functools import wraps
+import datetime as dt
+from functools import partial, wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from wijkwerk.backoffice.forms import NO, RULE, YES, DecisionForm, MiddelgrootOverrideForm
-from wijkwerk.backoffice.queries import RegistrationCounts, registrations_of
+from wijkwerk.backoffice.forms import (
+    NO,
+    RULE,
+    YES,
+    CoachSlotForm,
+    DecisionForm,
+    MiddelgrootOverrideForm,
+)
+from wijkwerk.backoffice.queries import (
+    INVOICE_FILTERS,
+    RegistrationCounts,
+    invoices_list,
+    is_outstanding,
+    registrations_of,
+)
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
 from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.payments import invoices as payment_invoices
+from wijkwerk.payments.models import Invoice
+from wijkwerk.payments.services import commit_and_settle
+from wijkwerk.payments.views import pdf_response
 from wijkwerk.programmes.services import get_programme, list_programmes
-from wijkwerk.registrations import lifecycle, trios
+from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import AMSTERDAM
 from wijkwerk.validation import RuleViolation
 
 bp = Blueprint("backoffice", __name__)
@@ -128,7 +147,12 @@ def registration(registration_id: int):
     return render_template("backoffice/registration.html", registration=found, form=DecisionForm())
 
 
-ACTIONS = {"approve": trios.approve, "decline": trios.decline, "cancel": lifecycle.cancel}
+ACTIONS = {
+    "approve": trios.approve,
+    "decline": trios.decline,
+    "cancel": lifecycle.cancel,
+    "cancel_full_refund": partial(lifecycle.cancel, full_refund=True),
+}
 
 
 @bp.post("/aanmeldingen/<int:registration_id>")
@@ -152,6 +176,80 @@ def decide(registration_id: int):
         form.reason.errors = [p.message for p in violation.problems]
         return render_template("backoffice/registration.html", registration=found, form=form), 422
     else:
-        commit_and_send()
+        commit_and_settle()
         flash(_("Vastgelegd."), "success")
     return redirect(url_for("backoffice.registration", registration_id=registration_id))
+
+
+@bp.get("/facturen")
+def invoices():
+    which = request.args.get("toon", "open")
+    if which not in INVOICE_FILTERS:
+        which = "open"
+    return render_template(
+        "backoffice/invoices.html",
+        invoices=invoices_list(which),
+        which=which,
+        is_outstanding=is_outstanding,
+        form=FlaskForm(),
+    )
+
+
+@bp.get("/facturen/<int:invoice_id>")
+def invoice(invoice_id: int):
+    return render_template("payments/invoice.html", invoice=db.get_or_404(Invoice, invoice_id))
+
+
+@bp.get("/facturen/<int:invoice_id>.pdf")
+def invoice_download(invoice_id: int):
+    return pdf_response(db.get_or_404(Invoice, invoice_id))
+
+
+@bp.post("/facturen/<int:invoice_id>/betaald")
+@require_write
+def mark_invoice_paid(invoice_id: int):
+    found = db.get_or_404(Invoice, invoice_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    payment_invoices.mark_paid(found, actor=current_user)
+    db.session.commit()
+    flash(_("Factuur %(number)s staat op betaald.", number=found.number), "success")
+    return redirect(request.form.get("next") or url_for("backoffice.invoices"))
+
+
+@bp.route("/programmas/<slug>/coachgesprekken", methods=["GET", "POST"])
+def coach_slots(slug: str):
+    """The coach conversations of a course: who booked which time; organisers add times."""
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    form = CoachSlotForm()
+    status = 200
+    if request.method == "POST":
+        if not current_user.role.can_write:
+            abort(403)
+        if form.validate_on_submit():
+            starts_at = dt.datetime.combine(form.day.data, form.start.data, tzinfo=AMSTERDAM)
+            try:
+                individuals.publish_coach_slot(
+                    found,
+                    starts_at.astimezone(dt.UTC),
+                    form.minutes.data,
+                    form.coach_name.data or "",
+                    form.location.data or "",
+                )
+            except RuleViolation as violation:
+                db.session.rollback()
+                for problem in violation.problems:
+                    form[problem.field].errors.append(problem.message)
+            else:
+                db.session.commit()
+                flash(_("Tijd toegevoegd."), "success")
+                return redirect(url_for("backoffice.coach_slots", slug=slug))
+        status = 422
+    return render_template(
+        "backoffice/coach_slots.html",
+        programme=found,
+        slots=individuals.coach_slots(found),
+        form=form,
+    ), status

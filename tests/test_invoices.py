@@ -1,0 +1,155 @@
+"""Invoice numbers: consecutive per year, without gaps or duplicates, also when registrations race
+(real threads, on SQLite and PostgreSQL); and who gets an invoice: paying trios, not exempt ones."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import trio_helpers
+from tests.conftest import csrf_token, log_in
+from tests.course_helpers import course, individual
+from tests.test_races import race
+from tests.trio_helpers import approval_link, trio
+from wijkwerk.extensions import db as _db
+from wijkwerk.payments import invoices
+from wijkwerk.payments.models import Invoice, InvoiceCounter
+from wijkwerk.programmes.models import Programme
+from wijkwerk.registrations import individuals
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.timeutil import AMSTERDAM, now_utc
+
+
+def numbers(db) -> list[str]:
+    return db.session.scalars(select(Invoice.number).order_by(Invoice.sequence)).all()
+
+
+def this_year() -> int:
+    return now_utc().astimezone(AMSTERDAM).year
+
+
+def test_twelve_registrations_at_once_get_twelve_consecutive_numbers(app, db):
+    programme_id = course(capacity=None).id
+    db.session.commit()
+
+    def register(n: int):
+        def job():
+            found = _db.session.get(Programme, programme_id)
+            return individuals.register_individual(
+                found, individual(f"deelnemer{n}@example.nl")
+            ).registration.state
+
+        return job
+
+    results = race(app, [register(n) for n in range(12)])
+    assert results == [RegistrationState.CONFIRMED] * 12
+    db.session.expire_all()
+    year = this_year()
+    assert numbers(db) == [f"{year}-{n:04d}" for n in range(1, 13)]
+    assert db.session.get(InvoiceCounter, year).last_number == 12
+
+
+def test_ten_racing_for_three_places_give_three_invoices_and_seven_on_the_waiting_list(app, db):
+    programme_id = course().id  # three places
+    db.session.commit()
+
+    def register(n: int):
+        def job():
+            found = _db.session.get(Programme, programme_id)
+            return individuals.register_individual(
+                found, individual(f"deelnemer{n}@example.nl")
+            ).registration.state.value
+
+        return job
+
+    results = race(app, [register(n) for n in range(10)])
+    assert sorted(results) == ["confirmed"] * 3 + ["waitlisted"] * 7
+    db.session.expire_all()
+    assert db.session.get(Programme, programme_id).places_taken == 3
+    assert numbers(db) == [f"{this_year()}-{n:04d}" for n in (1, 2, 3)]
+
+
+def test_a_rolled_back_transaction_gives_its_number_back(db):
+    year = this_year()
+    assert invoices.next_number(year) == 1
+    db.session.rollback()
+    assert invoices.next_number(year) == 1
+    db.session.commit()
+    assert invoices.next_number(year) == 2
+    assert invoices.next_number(year + 1) == 1  # a new year starts again at 1
+
+
+@pytest.fixture
+def series(db):
+    trio_helpers.load_municipalities()
+    found = trio_helpers.werkplaats()
+    db.session.commit()
+    return found
+
+
+def approve(client, smtp, approver="dirk@schiedam.nl"):
+    link = approval_link(smtp, approver)
+    page = client.get(link)
+    response = client.post(link, data={"csrf_token": csrf_token(page.text), "decision": "approve"})
+    assert response.status_code == 302
+
+
+def test_a_paying_trio_is_invoiced_200_euro_when_its_place_is_confirmed(client, db, smtp, series):
+    response = client.post("/api/v1/programmes/werkplaatsen/registrations", json=trio())
+    assert response.json["fee"]["total_cents"] == 24_200
+    assert not smtp.to("facturen@schiedam.nl")
+    approve(client, smtp)
+    [mail] = smtp.to("facturen@schiedam.nl")
+    invoice = db.session.scalar(select(Invoice))
+    assert (invoice.amount_cents, invoice.vat_cents, invoice.total_cents) == (20_000, 4_200, 24_200)
+    assert invoice.buyer_name == "Gemeente Schiedam" and invoice.buyer_reference == "PO-2027-118"
+    assert invoice.ordered_by == "Dirk Smit"
+    assert "trio van gemeente Schiedam" in invoice.description
+    assert mail.get_content_type() == "multipart/mixed"
+
+
+def test_an_exempt_trio_gets_no_payment_and_no_invoice(client, db, smtp, series):
+    body = trio("GM0141", "almelo.nl")
+    body.pop("billing")
+    response = client.post("/api/v1/programmes/werkplaatsen/registrations", json=body)
+    assert response.json["fee"]["exempt"] is True and response.json["fee"]["total_cents"] == 0
+    approve(client, smtp, "dirk@almelo.nl")
+    registration = db.session.get(Registration, response.json["id"])
+    assert registration.state.value == "confirmed"
+    assert db.session.scalar(select(func.count(Invoice.id))) == 0
+    assert registration.payments == []
+
+
+def test_a_paying_trio_without_billing_details_is_flagged_not_invoiced(client, db, smtp, series):
+    body = trio()
+    body.pop("billing")
+    response = client.post("/api/v1/programmes/werkplaatsen/registrations", json=body)
+    approve(client, smtp)
+    registration = db.session.get(Registration, response.json["id"])
+    assert registration.state.value == "confirmed" and registration.invoices == []
+    assert "De factuur wacht op factuurgegevens" in registration.events[-1].reason
+
+
+def test_an_organiser_marks_an_invoice_paid_in_the_back_office(client, db, smtp, series):
+    from tests import factories
+
+    client.post("/api/v1/programmes/werkplaatsen/registrations", json=trio())
+    approve(client, smtp)
+    factories.account("org@example.nl")
+    db.session.commit()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get("/beheer/facturen")
+    assert page.status_code == 200
+    invoice = db.session.scalar(select(Invoice))
+    assert invoice.number in page.text and "Open" in page.text
+    response = client.post(
+        f"/beheer/facturen/{invoice.id}/betaald", data={"csrf_token": csrf_token(page.text)}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    invoice = db.session.scalar(select(Invoice))
+    assert invoice.paid_at is not None
+    assert invoice.registration.events[-1].actor_label == "org@example.nl"
+    assert client.get(f"/beheer/facturen/{invoice.id}.pdf").headers["Content-Type"] == (
+        "application/pdf"
+    )
