@@ -24,6 +24,7 @@ from wijkwerk.programmes.models import (
     ProgrammeSession,
     ProgrammeStatus,
 )
+from wijkwerk.registrations.models import CoachSlot
 from wijkwerk.timeutil import local, now_utc
 
 
@@ -210,6 +211,16 @@ def _driedaagse(year: int) -> tuple[dict, list[_SessionSeed]]:
         "min_participants": 12,
         "allocation": Allocation.FIRST_COME,
         "registration_deadline": _at(deadline_day, 23, 59),
+        # Free cancellation until six weeks before; later, half the price stays due.
+        "cancel_free_days": 42,
+        "cancel_late_charge_bp": 5_000,
+        "cancellation_terms": "Verhinderd? U mag zich ook laten vervangen door een collega; "
+        "geef dat door aan de organisatie.",
+        "coach_slots": [
+            (first + dt.timedelta(days=1), hour, minute, coach)
+            for hour, minute in ((13, 30), (14, 15), (15, 0), (15, 45))
+            for coach in ("Cisca (Van Vieren)", "Imke (Van Vieren)")
+        ],
         "contacts": [
             (ContactTopic.CONTENT, "Cisca (Van Vieren)", "+31 6 21 56 11 75"),
             (ContactTopic.CONTENT, "Imke (Van Vieren)", "+31 6 22 31 40 34"),
@@ -291,7 +302,19 @@ def load_demo(now: dt.datetime | None = None) -> list[Programme]:
         if values["slug"] in existing:
             continue
         contacts = values.pop("contacts", [])
+        coach_slots = values.pop("coach_slots", [])
         programme = Programme(status=ProgrammeStatus.PUBLISHED, **values)
+        for day, hour, minute, coach in coach_slots:
+            starts_at = _at(day, hour, minute)
+            db.session.add(
+                CoachSlot(
+                    programme=programme,
+                    starts_at=starts_at,
+                    ends_at=starts_at + dt.timedelta(minutes=45),
+                    coach_name=coach,
+                    location="Kaap Doorn",
+                )
+            )
         for position, contact in enumerate(contacts):
             topic, name, phone, *email = contact
             programme.contacts.append(
