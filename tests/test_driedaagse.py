@@ -243,3 +243,88 @@ def test_cancelling_after_the_start_credits_nothing(client, db, programme):
 
 def plain_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
+
+
+def test_the_programme_page_shows_the_price_excl_btw_and_incl_and_the_terms(client, programme):
+    page = plain_text(client.get("/programmes/driedaagse").text)
+    assert "Prijs excl. btw € 1.800,00 per persoon" in page
+    assert "Btw (21%) € 378,00" in page
+    assert "Prijs incl. btw € 2.178,00" in page
+    assert "Kosteloos annuleren kan tot en met 11 oktober 2099." in page
+    assert "Annuleert u later, dan is 50% van de prijs verschuldigd." in page
+
+
+def test_the_form_keeps_what_was_typed_and_puts_each_error_next_to_its_field(client, programme):
+    page = client.get("/programmes/driedaagse/aanmelden")
+    assert page.status_code == 200
+    assert "iDEAL" not in page.text  # Stripe is not configured here
+    response = client.post(
+        "/programmes/driedaagse/aanmelden",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "person-name": "Fatima el Amrani",
+            "person-email": "fatima@rotterdam",
+            "person-organisation": "Gemeente Rotterdam",
+            "person-organisation_type": "gemeente",
+            "person-role": "programmaleider",
+            "billing-postcode": "3011",
+            "dietary_needs": "geen noten",
+            "payment_method": "invoice",
+        },
+    )
+    assert response.status_code == 422
+    html = response.text
+    assert 'value="Fatima el Amrani"' in html and 'value="fatima@rotterdam"' in html
+    assert "geen noten</textarea>" in html
+    assert '<option selected value="gemeente">' in html
+    error = re.search(r'id="person-email-error">\s*<p>([^<]+)</p>', html)
+    assert error and error.group(1) == "Dit is geen geldig e-mailadres."
+    assert re.search(r'id="billing-postcode-error">\s*<p>Vul een Nederlandse postcode in', html)
+    assert re.search(r'id="consent-error">\s*<p>Geef toestemming', html)
+    assert 'aria-invalid="true"' in html
+
+
+def test_registering_through_the_form_shows_the_invoice_on_the_registrants_page(
+    client, db, programme
+):
+    page = client.get("/programmes/driedaagse/aanmelden")
+    with frozen_at(MARCH_2027):
+        response = client.post(
+            "/programmes/driedaagse/aanmelden",
+            data={
+                "csrf_token": csrf_token(page.text),
+                "person-name": "Bas Visser",
+                "person-email": "bas@woonstad.nl",
+                "person-organisation": "Woonstad Rotterdam",
+                "person-organisation_type": "woningcorporatie",
+                "person-role": "projectleider",
+                "billing-organisation": "Woonstad Rotterdam",
+                "billing-address": "Postbus 2140",
+                "billing-postcode": "3000 CC",
+                "billing-city": "Rotterdam",
+                "billing-email": "crediteuren@woonstad.nl",
+                "payment_method": "invoice",
+                "consent": "y",
+            },
+        )
+    assert response.status_code == 302
+    manage = client.get(response.headers["Location"])
+    assert "Bedankt, uw aanmelding is ontvangen" in manage.text
+    assert "Factuur 2027-0001" in manage.text
+    token = response.headers["Location"].split("/aanmelding/")[1].split("?")[0]
+    invoice_page = plain_text(client.get(f"/aanmelding/{token}/facturen/2027-0001").text)
+    for expected in (
+        "Factuur 2027-0001",
+        "KvK-nummer: 00000000",
+        "Btw-nummer: NL000000000B00",
+        "Woonstad Rotterdam Postbus 2140 3000 CC Rotterdam",
+        "Factuurdatum 1 maart 2027",
+        "Te betalen vóór 31 maart 2027",
+        "Totaal incl. btw € 2.178,00",
+    ):
+        assert expected in invoice_page, expected
+    pdf = client.get(f"/aanmelding/{token}/facturen/2027-0001.pdf")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    assert client.get(f"/aanmelding/{token}/facturen/2027-0002").status_code == 404
+    assert client.get("/aanmelding/onzin/facturen/2027-0001").status_code == 404
