@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
 from tests.course_helpers import URL, course, individual
-from tests.trio_helpers import plain
+from tests.trio_helpers import plain, subject
 from wijkwerk.payments.models import Invoice, InvoiceKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
@@ -26,11 +26,6 @@ def programme(db):
     found = course()
     db.session.commit()
     return found
-
-
-def subject(message) -> str:
-    """A subject as a mail client shows it (a long one arrives folded)."""
-    return re.sub(r"\s+", " ", str(message["Subject"])).strip()
 
 
 def errors_of(response) -> set[tuple[str, str | None]]:

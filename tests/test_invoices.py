@@ -28,9 +28,8 @@ def this_year() -> int:
     return now_utc().astimezone(AMSTERDAM).year
 
 
-def test_twelve_registrations_at_once_get_twelve_consecutive_numbers(app, db):
-    programme_id = course(capacity=None).id
-    db.session.commit()
+def registering(programme_id: int, count: int) -> list:
+    """Jobs for ``race``: each registers another person; each returns the state it got."""
 
     def register(n: int):
         def job():
@@ -41,7 +40,13 @@ def test_twelve_registrations_at_once_get_twelve_consecutive_numbers(app, db):
 
         return job
 
-    results = race(app, [register(n) for n in range(12)])
+    return [register(n) for n in range(count)]
+
+
+def test_twelve_registrations_at_once_get_twelve_consecutive_numbers(app, db):
+    programme_id = course(capacity=None).id
+    db.session.commit()
+    results = race(app, registering(programme_id, 12))
     assert results == [RegistrationState.CONFIRMED] * 12
     db.session.expire_all()
     year = this_year()
@@ -52,17 +57,7 @@ def test_twelve_registrations_at_once_get_twelve_consecutive_numbers(app, db):
 def test_ten_racing_for_three_places_give_three_invoices_and_seven_on_the_waiting_list(app, db):
     programme_id = course().id  # three places
     db.session.commit()
-
-    def register(n: int):
-        def job():
-            found = _db.session.get(Programme, programme_id)
-            return individuals.register_individual(
-                found, individual(f"deelnemer{n}@example.nl")
-            ).registration.state.value
-
-        return job
-
-    results = race(app, [register(n) for n in range(10)])
+    results = [state.value for state in race(app, registering(programme_id, 10))]
     assert sorted(results) == ["confirmed"] * 3 + ["waitlisted"] * 7
     db.session.expire_all()
     assert db.session.get(Programme, programme_id).places_taken == 3

@@ -5,7 +5,6 @@ event and by `tick`), failed payments and refunds."""
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 
@@ -16,7 +15,7 @@ from tests import factories
 from tests.conftest import csrf_token
 from tests.course_helpers import URL, course, deliver, individual
 from tests.stripe_server import sign
-from tests.trio_helpers import plain
+from tests.trio_helpers import plain, subject
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.payments.models import Invoice, InvoiceKind, Refund, StripeEvent
 from wijkwerk.registrations.models import Registration
@@ -35,10 +34,6 @@ def programme(db):
     found = course()
     db.session.commit()
     return found
-
-
-def subject(message) -> str:
-    return re.sub(r"\s+", " ", str(message["Subject"])).strip()
 
 
 def register(client, email="fatima@rotterdam.nl", **changes) -> dict:

@@ -116,6 +116,11 @@ def plain(message) -> str:
     return re.sub(r"\s+", " ", message.get_body(("plain",)).get_content())
 
 
+def subject(message) -> str:
+    """A subject as a mail client shows it (a long one arrives folded)."""
+    return re.sub(r"\s+", " ", str(message["Subject"])).strip()
+
+
 def links(message) -> list[str]:
     return LINK.findall(message.get_body(("plain",)).get_content())
 

@@ -25,6 +25,15 @@ from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
 FULL_SHARE_BP = 10_000
+BUYER_FIELDS = (
+    "buyer_name",
+    "buyer_address",
+    "buyer_postcode",
+    "buyer_city",
+    "buyer_email",
+    "buyer_reference",
+    "ordered_by",
+)
 
 
 def next_number(year: int) -> int:
@@ -169,13 +178,7 @@ def issue_credit(
         **_numbered(InvoiceKind.CREDIT, now),
         **_seller(),
         due_at=now,
-        buyer_name=invoice.buyer_name,
-        buyer_address=invoice.buyer_address,
-        buyer_postcode=invoice.buyer_postcode,
-        buyer_city=invoice.buyer_city,
-        buyer_email=invoice.buyer_email,
-        buyer_reference=invoice.buyer_reference,
-        ordered_by=invoice.ordered_by,
+        **{name: getattr(invoice, name) for name in BUYER_FIELDS},
         description=description,
         amount_cents=-amount,
         vat_rate_bp=invoice.vat_rate_bp,

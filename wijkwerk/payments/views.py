@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from wijkwerk.extensions import csrf, db
 from wijkwerk.outbox.services import commit_and_send
@@ -46,7 +45,7 @@ def webhook():
 
 
 def _registration(token: str) -> Registration:
-    found = db.session.scalar(select(Registration).where(Registration.manage_token == token))
+    found = lifecycle.by_manage_token(token)
     if found is None:
         abort(404)
     return found

@@ -59,6 +59,11 @@ class StateConflict(Exception):
         self.registration = registration
 
 
+def by_manage_token(token: str) -> Registration | None:
+    """The registration whose private page has this token."""
+    return db.session.scalar(select(Registration).where(Registration.manage_token == token))
+
+
 def check_window(programme: Programme, now: dt.datetime) -> None:
     """Raises ``registration_closed`` outside the registration window."""
     window = programme.window(now)

@@ -44,23 +44,34 @@ def _people(registration: Registration):
         yield registration.contact_person
 
 
+def _tell(key: str, person, registration: Registration, template: str, **context) -> None:
+    """Queue ``template`` for ``person`` about ``registration``, in its locale, with its links."""
+    queue(
+        key,
+        person.email,
+        template,
+        locale=registration.locale,
+        registration_id=registration.id,
+        person_id=person.id,
+        registration=registration,
+        person=person,
+        manage_url=manage_url(registration),
+        payment_url=payment_url(registration),
+        **context,
+    )
+
+
 def status_changed(registration: Registration, event: RegistrationEvent) -> None:
     """Tell everyone on the registration what ``event`` means for them."""
     db.session.flush()  # the event needs its id for the mail's key
     for person in _people(registration):
-        queue(
+        _tell(
             f"status:{registration.id}:{event.id}:{person.id}",
-            person.email,
+            person,
+            registration,
             "registration_status",
-            locale=registration.locale,
-            registration_id=registration.id,
-            person_id=person.id,
-            registration=registration,
             event=event,
-            person=person,
-            manage_url=manage_url(registration),
             calendar_url=calendar_url(registration),
-            payment_url=payment_url(registration),
         )
 
 
@@ -109,38 +120,14 @@ def payment_failed(payment, attempt: str) -> None:
     the id of Stripe's notice)."""
     registration = payment.registration
     person = _payer(registration)
-    if person is None:
-        return
-    queue(
-        f"payment-failed:{payment.id}:{attempt}"[:255],
-        person.email,
-        "payment_failed",
-        locale=registration.locale,
-        registration_id=registration.id,
-        person_id=person.id,
-        registration=registration,
-        person=person,
-        payment=payment,
-        payment_url=payment_url(registration),
-        manage_url=manage_url(registration),
-    )
+    if person is not None:
+        key = f"payment-failed:{payment.id}:{attempt}"[:255]
+        _tell(key, person, registration, "payment_failed", payment=payment)
 
 
 def refund_sent(refund) -> None:
     """Tell the registrant money is on its way back."""
     registration = refund.payment.registration
     person = _payer(registration)
-    if person is None:
-        return
-    queue(
-        f"refund:{refund.id}",
-        person.email,
-        "refund",
-        locale=registration.locale,
-        registration_id=registration.id,
-        person_id=person.id,
-        registration=registration,
-        person=person,
-        refund=refund,
-        manage_url=manage_url(registration),
-    )
+    if person is not None:
+        _tell(f"refund:{refund.id}", person, registration, "refund", refund=refund)

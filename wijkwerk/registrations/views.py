@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from wijkwerk.extensions import csrf, db
 from wijkwerk.formatting import period
@@ -90,7 +89,7 @@ def _place_problems(form, violation: RuleViolation, general_errors, group_errors
 
 
 def _by_manage_token(token: str) -> Registration:
-    registration = db.session.scalar(select(Registration).where(Registration.manage_token == token))
+    registration = lifecycle.by_manage_token(token)
     if registration is None:
         abort(404)
     return registration
