@@ -35,6 +35,8 @@ class Config:
     # How long an unpaid Stripe Checkout holds its place (Stripe allows 30 minutes to 24 hours);
     # `tick` frees the place of an expired checkout.
     STRIPE_CHECKOUT_MINUTES = 60
+    # Someone moved up from the waiting list hears it by mail: they get longer (Stripe's maximum).
+    STRIPE_WAITLIST_HOLD_MINUTES = 24 * 60 - 5
     STRIPE_PAYMENT_METHODS = ("ideal", "card")
 
     # The seller on every invoice (art. 35a Wet OB). Development values; production must set them.

@@ -4,6 +4,7 @@ event and by `tick`), failed payments and refunds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -18,6 +19,8 @@ from tests.stripe_server import sign
 from tests.trio_helpers import plain, subject
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.payments.models import Invoice, InvoiceKind, Refund, StripeEvent
+from wijkwerk.payments.services import commit_and_settle
+from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
 
@@ -424,3 +427,21 @@ def test_a_paid_amount_that_differs_is_not_accepted(client, db, stripe, programm
     registration = registration_of(db, body)
     assert registration.state.value == "awaiting_payment"
     assert registration.payments[0].failure_message.startswith("amount mismatch")
+
+
+def test_someone_moved_up_from_the_waiting_list_gets_a_day_to_pay(client, db, smtp, stripe, programme):
+    programme.capacity = 1
+    db.session.commit()
+    with frozen_at(MARCH_2027):
+        first = client.post(URL, json=individual("bas@example.nl")).json  # invoice: the place
+        waiting = register(client)
+        assert waiting["state"] == "waitlisted" and waiting["payment_url"] is None
+        lifecycle.cancel(db.session.get(Registration, first["id"]))
+        commit_and_settle()
+    registration = registration_of(db, waiting)
+    assert registration.state.value == "awaiting_payment" and registration.holds_place
+    hold = registration.payments[0].expires_at - MARCH_2027
+    assert hold > dt.timedelta(hours=23)
+    mail = smtp.to("fatima@rotterdam.nl")[-1]
+    assert "van de wachtlijst geplaatst" in plain(mail)
+    assert "/betalen" in plain(mail)

@@ -30,10 +30,12 @@ class NothingToPay(Exception):
     """The registration has no open payment (paid, expired or never owed)."""
 
 
-def open_payment(registration: Registration, now: dt.datetime) -> Payment:
+def open_payment(registration: Registration, now: dt.datetime, *, promoted: bool = False) -> Payment:
     """A pending Stripe payment for what ``registration`` owes, holding its place until
-    ``expires_at``. The Checkout Session itself is made after the commit (:func:`checkout_url`)."""
-    minutes = int(current_app.config["STRIPE_CHECKOUT_MINUTES"])
+    ``expires_at`` (longer for someone ``promoted`` from the waiting list, who learns it by mail).
+    The Checkout Session itself is made after the commit (:func:`checkout_url`)."""
+    setting = "STRIPE_WAITLIST_HOLD_MINUTES" if promoted else "STRIPE_CHECKOUT_MINUTES"
+    minutes = int(current_app.config[setting])
     payment = Payment(
         registration=registration,
         method=PaymentMethod.STRIPE,
@@ -53,6 +55,7 @@ def checkout_url(registration: Registration) -> str:
         raise NothingToPay
     if payment.stripe_checkout_url:
         return payment.stripe_checkout_url
+    payment.expires_at = min(payment.expires_at, now + gateway.MAX_CHECKOUT_LIFETIME)
     if payment.expires_at < now + gateway.MIN_CHECKOUT_LIFETIME:
         # Stripe needs 30 minutes at least; the hold grows to match.
         payment.expires_at = now + gateway.MIN_CHECKOUT_LIFETIME + dt.timedelta(minutes=1)

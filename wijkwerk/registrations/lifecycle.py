@@ -119,12 +119,13 @@ def admit(
     actor: Account | None = None,
     actor_label: str = "system",
     now: dt.datetime | None = None,
+    promoted: bool = False,
 ) -> RegistrationEvent:
     """``registration`` holds a place: confirm it and send the invoice, or, for payment by Stripe,
     wait for the payment while the place is held for a limited time."""
     now = now or now_utc()
     if pays_by_stripe(registration):
-        payment = payments.open_payment(registration, now)
+        payment = payments.open_payment(registration, now, promoted=promoted)
         reason = reason + " " + _(
             "Betaal vóór %(time)s; tot dan houden we uw plaats vast.",
             time=format_datetime(payment.expires_at),
@@ -174,7 +175,12 @@ def promote_next(programme: Programme, *, now: dt.datetime | None = None) -> Reg
     waiting = places.next_waiting(programme)
     if waiting is None or not places.take_place(waiting):
         return None
-    admit(waiting, _("Er kwam een plaats vrij; u bent van de wachtlijst geplaatst."), now=now)
+    admit(
+        waiting,
+        _("Er kwam een plaats vrij; u bent van de wachtlijst geplaatst."),
+        now=now,
+        promoted=True,
+    )
     return waiting
 
 
