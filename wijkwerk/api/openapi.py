@@ -97,6 +97,25 @@ SCHEMAS: dict[str, dict] = {
                 "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
             },
             "status": _enum(SessionStatus),
+            "uid": {"type": "string", "description": "iCalendar UID, stable for the session's life"},
+            "sequence": {"type": "integer", "description": "iCalendar SEQUENCE; rises at each change"},
+        },
+    },
+    "SessionChange": {
+        "type": "object",
+        "properties": {
+            "starts_at": {"type": "string", "format": "date-time"},
+            "ends_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "zonder ends_at houdt een verplaatste bijeenkomst haar duur",
+            },
+            "location": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
+            },
+            "status": _enum(SessionStatus),
+            "reason": {"type": "string", "description": "komt in de mail aan de deelnemers"},
         },
     },
     "Programme": {
@@ -449,6 +468,25 @@ PATHS: dict[str, dict] = {
             "security": _AUTH,
             "parameters": [_ID],
             "responses": {"200": _json(_ref("RegistrationDetail"), "Aanmelding"), **_AUTH_ERRORS},
+        }
+    },
+    "/sessions/{session_id}": {
+        "patch": {
+            "summary": "Bijeenkomst verplaatsen, verhuizen of afzeggen; deelnemers krijgen één mail "
+            "met de bijgewerkte afspraak",
+            "security": _AUTH,
+            "parameters": [
+                {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("SessionChange")}},
+            },
+            "responses": {
+                "200": _json(_ref("Session"), "De bijeenkomst na de wijziging"),
+                "422": ERROR_RESPONSE,
+                **_AUTH_ERRORS,
+            },
         }
     },
     "/registrations/{registration_id}/approve": _decision(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from wijkwerk.calendars.services import feed_url
 from wijkwerk.money import rate_as_string
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments.models import Invoice, Payment
@@ -43,6 +44,8 @@ def session(s: ProgrammeSession) -> dict:
         "ends_at": timestamp(s.ends_at),
         "location": {"name": s.location_name, "address": s.location_address},
         "status": s.status.value,
+        "uid": s.uid,
+        "sequence": s.sequence,
     }
 
 
@@ -97,7 +100,7 @@ def registration(r: Registration, warnings=()) -> dict:
         "fee": fee(r),
         "warnings": [{"code": w.code, "message": w.message} for w in warnings],
         "payment_url": notifications.payment_url(r),
-        "calendar_url": notifications.calendar_url(r),
+        "calendar_url": feed_url(r),
         "manage_url": notifications.manage_url(r),
     }
 

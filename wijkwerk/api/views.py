@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from wijkwerk.api import serialise
 from wijkwerk.api.auth import bearer_account, organiser_required
 from wijkwerk.api.openapi import openapi_document
+from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments.services import commit_and_settle
+from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
@@ -128,3 +130,16 @@ def allocate(slug: str):
     result = trios.allocate(found, actor=g.api_account)
     commit_and_send()
     return jsonify(serialise.allocation(result))
+
+
+@bp.patch("/sessions/<int:session_id>")
+@organiser_required(write=True)
+def change_session(session_id: int):
+    """Move, relocate or cancel a session; participants are told and calendars updated."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    try:
+        changes.change_session(found, changes.read_change(request.get_json(silent=True)), actor=g.api_account)
+    except RuleViolation as violation:
+        return _rule_violation(violation)
+    commit_and_send()
+    return jsonify(serialise.session(found))

@@ -70,3 +70,25 @@ class CoachSlotForm(FlaskForm):
     )
     coach_name = StringField(_l("Coach"), validators=[InputRequired(_l("Vul de naam van de coach in."))])
     location = StringField(_l("Plek"), validators=[Optional(), Length(max=200)])
+
+
+class SessionForm(FlaskForm):
+    """Move, relocate or cancel a session (times in Amsterdam)."""
+
+    day = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
+    start = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Kies een begintijd."))])
+    end = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Kies een eindtijd."))])
+    location_name = StringField(_l("Locatie"), validators=[Optional(), Length(max=200)])
+    location_address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
+    status = RadioField(
+        _l("Gaat de bijeenkomst door?"),
+        choices=[
+            SelectChoice("scheduled", _l("Ja, gaat door")),
+            SelectChoice("cancelled", _l("Nee, gaat niet door")),
+        ],
+        validators=[InputRequired(_l("Maak een keuze."))],
+    )
+    reason = TextAreaField(
+        _l("Toelichting voor de deelnemers"),
+        validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+    )

@@ -15,6 +15,7 @@ from wijkwerk.backoffice.forms import (
     CoachSlotForm,
     DecisionForm,
     MiddelgrootOverrideForm,
+    SessionForm,
 )
 from wijkwerk.backoffice.queries import (
     INVOICE_FILTERS,
@@ -23,6 +24,7 @@ from wijkwerk.backoffice.queries import (
     is_outstanding,
     registrations_of,
 )
+from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
@@ -31,6 +33,7 @@ from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.payments.views import pdf_response
+from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
@@ -253,3 +256,49 @@ def coach_slots(slug: str):
         slots=individuals.coach_slots(found),
         form=form,
     ), status
+
+
+@bp.route("/bijeenkomsten/<int:session_id>", methods=["GET", "POST"])
+def session(session_id: int):
+    """Move, relocate or cancel a session; every confirmed participant is told once."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    starts, ends = found.starts_at.astimezone(AMSTERDAM), found.ends_at.astimezone(AMSTERDAM)
+    form = SessionForm(
+        day=starts.date(),
+        start=starts.time(),
+        end=ends.time(),
+        location_name=found.location_name,
+        location_address=found.location_address,
+        status=found.status.value,
+    )
+    if request.method == "GET":
+        return _session_page(found, form)
+    if not current_user.role.can_write:
+        abort(403)
+    if not form.validate_on_submit():
+        return _session_page(found, form, 422)
+    change = changes.SessionChange(
+        starts_at=dt.datetime.combine(form.day.data, form.start.data, tzinfo=AMSTERDAM),
+        ends_at=dt.datetime.combine(form.day.data, form.end.data, tzinfo=AMSTERDAM),
+        location_name=form.location_name.data or "",
+        location_address=form.location_address.data or "",
+        status=SessionStatus(form.status.data),
+        reason=form.reason.data or "",
+    )
+    try:
+        what = changes.change_session(found, change, actor=current_user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        form.end.errors = [p.message for p in violation.problems]
+        return _session_page(found, form, 422)
+    told = len(changes.participants(found)) if what else 0
+    commit_and_send()
+    if what:
+        flash(_("Opgeslagen; %(count)s deelnemer(s) krijgen bericht.", count=told), "success")
+    else:
+        flash(_("Er is niets gewijzigd."), "info")
+    return redirect(url_for("backoffice.programme", slug=found.programme.slug))
+
+
+def _session_page(found, form, status: int = 200):
+    return render_template("backoffice/session.html", session=found, form=form), status

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wijkwerk.db import UTCDateTime, str_enum
@@ -107,6 +107,8 @@ class Programme(db.Model):
     # once the programme has begun, nothing is refunded.
     cancel_free_days: Mapped[int | None] = mapped_column(Integer)
     cancel_late_charge_bp: Mapped[int] = mapped_column(Integer, default=10_000)
+    # Reminders before each session, in days (issue: 7 and 1 by default).
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [7, 1])
 
     capacity: Mapped[int | None] = mapped_column(Integer)
     min_participants: Mapped[int | None] = mapped_column(Integer)

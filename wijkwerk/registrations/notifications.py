@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
+from wijkwerk.calendars.services import feed_url, ics_attachment, sessions_of, webcal_url
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
@@ -14,12 +15,6 @@ from wijkwerk.urls import external_url
 
 def manage_url(registration: Registration) -> str:
     return external_url("registrations.manage", token=registration.manage_token)
-
-
-def calendar_url(registration: Registration) -> str | None:
-    if registration.feed_token is None:
-        return None
-    return external_url("calendars.personal_feed", token=registration.feed_token)
 
 
 def payment_url(registration: Registration) -> str | None:
@@ -62,16 +57,26 @@ def _tell(key: str, person, registration: Registration, template: str, **context
 
 
 def status_changed(registration: Registration, event: RegistrationEvent) -> None:
-    """Tell everyone on the registration what ``event`` means for them."""
+    """Tell everyone on the registration what ``event`` means for them. A confirmation carries
+    the sessions as an .ics file and the link to the personal feed."""
     db.session.flush()  # the event needs its id for the mail's key
+    attachments = []
+    if event.to_state is RegistrationState.CONFIRMED:
+        sessions = sessions_of(registration)
+        if sessions:
+            attachments.append(
+                ics_attachment(registration.programme.title, sessions, locale=registration.locale)
+            )
     for person in _people(registration):
         _tell(
             f"status:{registration.id}:{event.id}:{person.id}",
             person,
             registration,
             "registration_status",
+            attachments=attachments,
             event=event,
-            calendar_url=calendar_url(registration),
+            calendar_url=feed_url(registration),
+            webcal_url=webcal_url(registration),
         )
 
 

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from wijkwerk.calendars.services import feed_url, webcal_url
 from wijkwerk.extensions import csrf, db
 from wijkwerk.formatting import period
 from wijkwerk.municipalities.services import search_municipalities
@@ -106,7 +107,8 @@ def manage(token: str):
         "registrations/manage.html",
         registration=registration,
         new=request.args.get("nieuw") == "1",
-        calendar_url=notifications.calendar_url(registration),
+        calendar_url=feed_url(registration),
+        webcal_url=webcal_url(registration),
         payment_url=notifications.payment_url(registration),
         can_pay_again=registration.state is RegistrationState.SUBMITTED
         and lifecycle.pays_by_stripe(registration),

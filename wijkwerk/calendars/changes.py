@@ -1,0 +1,187 @@
+"""Organisers move, relocate or cancel a session (back-office and ``PATCH /api/v1/sessions/{id}``).
+
+A change keeps the session's UID and raises its SEQUENCE; every confirmed participant gets one
+Dutch mail (or in their locale) saying what changed, with the updated event attached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.calendars.services import ics_attachment, sessions_of
+from wijkwerk.extensions import db
+from wijkwerk.formatting import period
+from wijkwerk.outbox.services import queue
+from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
+from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.registrations.notifications import manage_url
+from wijkwerk.validation import Problem, RuleViolation
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    location_name: str | None = None
+    location_address: str | None = None
+    status: SessionStatus | None = None
+    reason: str = ""
+
+
+def _moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        problems.append(
+            Problem("invalid", key, _("Geef een tijdstip in ISO 8601 met tijdzone, zoals 2027-10-12T13:00:00+02:00."))
+        )
+        return None
+    return moment.astimezone(dt.UTC)
+
+
+def read_change(data: Any) -> SessionChange:
+    """A PATCH body: ``starts_at``, ``ends_at``, ``location {name, address}``, ``status``,
+    ``reason``; every field optional. Raises :class:`RuleViolation`."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise RuleViolation(Problem("invalid", None, _("Stuur een JSON-object.")))
+    location = data.get("location")
+    if location is not None and not isinstance(location, dict):
+        problems.append(Problem("invalid", "location", _("Dit onderdeel heeft een onjuiste vorm.")))
+        location = None
+    location = location or {}
+    texts = {}
+    for key, source, limit in (
+        ("location_name", location.get("name"), 200),
+        ("location_address", location.get("address"), 300),
+        ("reason", data.get("reason"), 1000),
+    ):
+        if source is not None and (not isinstance(source, str) or len(source) > limit):
+            field = key.replace("location_", "location.")
+            problems.append(Problem("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit)))
+        elif source is not None:
+            texts[key] = source.strip()
+    status = None
+    if data.get("status") is not None:
+        try:
+            status = SessionStatus(data["status"])
+        except ValueError:
+            problems.append(Problem("invalid", "status", _("Kies scheduled of cancelled.")))
+    change = SessionChange(
+        starts_at=_moment(data, "starts_at", problems),
+        ends_at=_moment(data, "ends_at", problems),
+        location_name=texts.get("location_name"),
+        location_address=texts.get("location_address"),
+        status=status,
+        reason=texts.get("reason", ""),
+    )
+    if problems:
+        raise RuleViolation(*problems)
+    return change
+
+
+def change_session(
+    session: ProgrammeSession, change: SessionChange, *, actor: Account | None = None
+) -> list[str]:
+    """Apply ``change``; returns what changed (``moved``, ``relocated``, ``cancelled``,
+    ``restored``; empty when nothing did). Participants are told once per change."""
+    starts_at = change.starts_at or session.starts_at
+    ends_at = change.ends_at or session.ends_at
+    if change.starts_at and not change.ends_at:  # moved: keep the length
+        ends_at = starts_at + (session.ends_at - session.starts_at)
+    if ends_at <= starts_at:
+        raise RuleViolation(Problem("invalid", "ends_at", _("De bijeenkomst eindigt na het begin.")))
+    before = (session.starts_at, session.ends_at, session.location_name, session.location_address, session.status)
+    session.starts_at, session.ends_at = starts_at, ends_at
+    if change.location_name is not None:
+        session.location_name = change.location_name
+    if change.location_address is not None:
+        session.location_address = change.location_address
+    if change.status is not None:
+        session.status = change.status
+    after = (session.starts_at, session.ends_at, session.location_name, session.location_address, session.status)
+    if after == before:
+        return []
+    session.sequence += 1
+    db.session.flush()
+    what = _what_changed(before, after)
+    _tell_participants(session, before, what, change.reason)
+    return what
+
+
+def _what_changed(before: tuple, after: tuple) -> list[str]:
+    what = []
+    if before[:2] != after[:2]:
+        what.append("moved")
+    if before[2:4] != after[2:4]:
+        what.append("relocated")
+    if after[4] is not before[4]:
+        what.append("cancelled" if after[4] is SessionStatus.CANCELLED else "restored")
+    return what
+
+
+def participants(session: ProgrammeSession) -> list[tuple[Registration, object]]:
+    """(registration, person) for everyone confirmed who attends ``session``."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.programme_id == session.programme_id,
+            Registration.state == RegistrationState.CONFIRMED,
+        )
+        .options(selectinload(Registration.members).selectinload(RegistrationMember.person))
+    ).all()
+    found = []
+    for registration in registrations:
+        if session not in sessions_of(registration):
+            continue
+        people = {m.person_id: m.person for m in registration.members if m.session_id in (None, session.id)}
+        if not people and registration.contact_person is not None:
+            people = {registration.contact_person_id: registration.contact_person}
+        found += [(registration, person) for person in people.values()]
+    return found
+
+
+def _tell_participants(
+    session: ProgrammeSession, before: tuple, what: list[str], reason: str
+) -> None:
+    old_start, old_end = before[:2]
+    for registration, person in participants(session):
+        with force_locale(registration.locale):
+            was = period(old_start, old_end)
+        queue(
+            f"session-change:{session.id}:{session.sequence}:{person.id}",
+            person.email,
+            "session_changed",
+            locale=registration.locale,
+            registration_id=registration.id,
+            person_id=person.id,
+            session_id=session.id,
+            attachments=[
+                ics_attachment(
+                    session.programme.title,
+                    [session],
+                    locale=registration.locale,
+                    filename=f"bijeenkomst-{session.id}.ics",
+                )
+            ],
+            session=session,
+            person=person,
+            registration=registration,
+            was=was,
+            what=what,
+            reason=reason,
+            manage_url=manage_url(registration),
+        )

@@ -1,0 +1,44 @@
+"""Which sessions belong in whose calendar, and the .ics attachments of mails."""
+
+from __future__ import annotations
+
+from wijkwerk.calendars.ics import calendar
+from wijkwerk.outbox.services import Attachment
+from wijkwerk.programmes.models import ProgrammeSession
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.urls import external_url
+
+
+def sessions_of(registration: Registration) -> list[ProgrammeSession]:
+    """The sessions a registration attends: none unless confirmed; a city's delegates named per
+    meeting attend only those meetings."""
+    if registration.state is not RegistrationState.CONFIRMED:
+        return []
+    sessions = registration.programme.sessions
+    named = {m.session_id for m in registration.members}
+    if registration.members and None not in named:
+        sessions = [s for s in sessions if s.id in named]
+    return list(sessions)
+
+
+def feed_url(registration: Registration) -> str | None:
+    if registration.feed_token is None:
+        return None
+    return external_url("calendars.personal_feed", token=registration.feed_token)
+
+
+def webcal_url(registration: Registration) -> str | None:
+    """The feed as a subscription link (``webcal://``): calendar apps subscribe instead of
+    importing once."""
+    url = feed_url(registration)
+    if url is None:
+        return None
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def ics_attachment(
+    name: str, sessions: list[ProgrammeSession], *, locale: str, filename: str = "bijeenkomsten.ics"
+) -> Attachment:
+    return Attachment(
+        filename, "text/calendar; method=PUBLISH; charset=utf-8", calendar(name, sessions, locale=locale)
+    )
