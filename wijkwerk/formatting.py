@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import (
@@ -12,10 +13,21 @@ from flask_babel import (
     format_datetime,
     format_decimal,
     get_locale,
-    to_user_timezone,
+    get_timezone,
 )
 
 from wijkwerk.money import rate_as_string
+
+
+def shown(value: dt.datetime) -> dt.datetime:
+    """``value`` in the reader's time zone, by ``zoneinfo``: Flask-Babel's own conversion uses
+    pytz, whose tables stop at 2037."""
+    return value.astimezone(ZoneInfo(str(get_timezone())))
+
+
+def _format(value: dt.datetime, pattern: str) -> str:
+    return format_datetime(shown(value), pattern, rebase=False)
+
 
 DATE = "d MMMM y"
 WEEKDAY_DATE = "EEEE d MMMM y"
@@ -28,22 +40,22 @@ def date(value: dt.datetime | dt.date | None) -> str:
         return ""
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day, 12, tzinfo=dt.UTC)
-    return format_datetime(value, DATE)
+    return _format(value, DATE)
 
 
 def datetime(value: dt.datetime | None) -> str:
     """``dinsdag 15 oktober 2027, 09:30``."""
     if value is None:
         return ""
-    return format_datetime(value, f"{WEEKDAY_DATE}, {TIME}")
+    return _format(value, f"{WEEKDAY_DATE}, {TIME}")
 
 
 def period(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
     """A session's time span: ``dinsdag 15 oktober 2027, 09:30–17:00`` on one day, both dates
     written out when it spans several."""
-    start_local, end_local = to_user_timezone(starts_at), to_user_timezone(ends_at)
+    start_local, end_local = shown(starts_at), shown(ends_at)
     if start_local.date() == end_local.date():
-        return f"{datetime(starts_at)}–{format_datetime(ends_at, TIME)}"
+        return f"{datetime(starts_at)}–{_format(ends_at, TIME)}"
     return f"{datetime(starts_at)} – {datetime(ends_at)}"
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from wijkwerk import reminders
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import deliver_pending
 from wijkwerk.payments import gateway, services
@@ -34,6 +35,9 @@ class TickReport:
     allocations: list[str] = field(default_factory=list)
     checkouts_expired: int = 0
     refunds_sent: int = 0
+    session_reminders: int = 0
+    payment_reminders: int = 0
+    aftercare: int = 0
     mail_sent: int = 0
     mail_failed: int = 0
 
@@ -41,6 +45,9 @@ class TickReport:
         return (
             f"{self.approval_reminders} herinnering(en) voor akkoord, "
             f"{len(self.allocations)} verdeling(en) ({', '.join(self.allocations) or '-'}), "
+            f"{self.session_reminders} herinnering(en) voor bijeenkomsten, "
+            f"{self.payment_reminders} betaalherinnering(en), "
+            f"{self.aftercare} mail(s) na afloop, "
             f"{self.checkouts_expired} verlopen betaling(en), "
             f"{self.refunds_sent} terugbetaling(en), "
             f"{self.mail_sent} mail(s) verstuurd, {self.mail_failed} mislukt"
@@ -52,6 +59,9 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     report.approval_reminders = _approval_reminders(now)
     report.allocations = _allocations_at_deadline(now)
     report.checkouts_expired = _expired_checkouts(now)
+    report.session_reminders = reminders.session_reminders(now)
+    report.payment_reminders = reminders.invoice_reminders(now) + reminders.checkout_reminders(now)
+    report.aftercare = reminders.aftercare(now)
     report.refunds_sent = send_pending_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed

@@ -37,6 +37,11 @@ class Attachment:
     content: bytes
 
 
+def queued_before(key: str) -> bool:
+    """Whether a message with ``key`` is in the outbox (sent or not)."""
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None
+
+
 def queue(
     key: str,
     recipient: str,
@@ -53,7 +58,7 @@ def queue(
 
     The template's first line of ``<template>.txt`` is ``Subject: …``; the rest is the body.
     """
-    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
+    if queued_before(key):
         return None
     for pending in db.session.new:  # queued earlier in this same transaction
         if isinstance(pending, OutboxMessage) and pending.key == key:
