@@ -88,7 +88,10 @@ def session_reminders(now: dt.datetime) -> int:
             continue
         for registration, person in participants(session):
             key = f"reminder:{session.id}:{person.id}:{days}d"
-            if queued_before(key):  # the common case: skip building the attachment
+            later = [d for d in session.programme.reminder_days if d < days]
+            if queued_before(key) or any(  # sent, or superseded by a later one already sent
+                queued_before(f"reminder:{session.id}:{person.id}:{d}d") for d in later
+            ):
                 continue
             count += _queue_once(
                 key,
