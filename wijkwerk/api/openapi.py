@@ -3,6 +3,7 @@ checks that the URL map and this document agree)."""
 
 from __future__ import annotations
 
+from wijkwerk.attendance.models import AttendanceStatus
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments.models import InvoiceKind, PaymentStatus, RefundStatus
 from wijkwerk.programmes.models import (
@@ -350,6 +351,135 @@ SCHEMAS["RegistrationDetail"] = {
         },
     ]
 }
+_MARK = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {
+                "status": _enum(AttendanceStatus),
+                "substitute": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "email": {"type": ["string", "null"]},
+                            },
+                        },
+                        {"type": "null"},
+                    ]
+                },
+                "recorded_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        {"type": "null"},
+    ]
+}
+_SESSION_REF = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "starts_at": {"type": "string", "format": "date-time"},
+    },
+}
+SCHEMAS["AttendanceRecords"] = {
+    "type": "object",
+    "required": ["records"],
+    "properties": {
+        "records": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["email", "status"],
+                "properties": {
+                    "email": {"type": "string", "format": "email"},
+                    "status": _enum(AttendanceStatus),
+                    "substitute": {
+                        "oneOf": [
+                            {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "email": {"type": "string", "format": "email"},
+                                },
+                            },
+                            {"type": "null"},
+                        ]
+                    },
+                },
+            },
+        }
+    },
+}
+SCHEMAS["Roster"] = {
+    "type": "object",
+    "properties": {
+        "session": _SESSION_REF,
+        "records": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "email": {"type": "string"},
+                    "name": {"type": "string"},
+                    "registration": {"type": "string"},
+                    "group": {"type": "string"},
+                    "attendance": _MARK,
+                },
+            },
+        },
+    },
+}
+SCHEMAS["AttendanceMatrix"] = {
+    "type": "object",
+    "properties": {
+        "programme": {"type": "string"},
+        "sessions": {
+            "type": "array",
+            "items": {
+                "allOf": [_SESSION_REF, {"type": "object", "properties": {"present": {"type": "integer"}}}]
+            },
+        },
+        "people": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "email": {"type": "string"},
+                    "name": {"type": "string"},
+                    "registration": {"type": "string"},
+                    "group": {"type": "string"},
+                    "present": {"type": "integer"},
+                    "marks": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "session_id": {"type": "integer"},
+                                "expected": {"type": "boolean"},
+                                "attendance": _MARK,
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "registration": {"type": "string"},
+                    "name": {"type": "string"},
+                    "present": {"type": "integer"},
+                    "expected": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
 SCHEMAS["Allocation"] = {
     "type": "object",
     "properties": {
@@ -485,6 +615,51 @@ PATHS: dict[str, dict] = {
             "responses": {
                 "200": _json(_ref("Session"), "De bijeenkomst na de wijziging"),
                 "422": ERROR_RESPONSE,
+                **_AUTH_ERRORS,
+            },
+        }
+    },
+    "/sessions/{session_id}/attendance": {
+        "put": {
+            "summary": "Aanwezigheid vastleggen; een onbekende persoon is een 422 en dan wordt "
+            "niets van het verzoek opgeslagen",
+            "security": _AUTH,
+            "parameters": [
+                {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("AttendanceRecords")}},
+            },
+            "responses": {
+                "200": _json(_ref("Roster"), "De presentielijst na het vastleggen"),
+                "422": ERROR_RESPONSE,
+                **_AUTH_ERRORS,
+            },
+        }
+    },
+    "/programmes/{slug}/attendance": {
+        "get": {
+            "summary": "Aanwezigheid per persoon en bijeenkomst, met totalen; ?format=csv voor "
+            "een spreadsheet",
+            "security": _AUTH,
+            "parameters": [
+                _SLUG,
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["json", "csv"]},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "De matrix",
+                    "content": {
+                        "application/json": {"schema": _ref("AttendanceMatrix")},
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                },
                 **_AUTH_ERRORS,
             },
         }

@@ -228,3 +228,62 @@ def allocation(result) -> dict:
         "min_participants": result.minimum,
         "below_minimum": result.below_minimum,
     }
+
+
+def mark(a) -> dict | None:
+    if a is None:
+        return None
+    return {
+        "status": a.status.value,
+        "substitute": {"name": a.substitute_name, "email": a.substitute_email}
+        if a.substitute_name
+        else None,
+        "recorded_at": timestamp(a.recorded_at),
+    }
+
+
+def roster(session, lines) -> dict:
+    return {
+        "session": session_ref(session),
+        "records": [
+            {
+                "email": line.member.person.email,
+                "name": line.member.person.name,
+                "registration": line.registration.reference,
+                "group": line.group,
+                "attendance": mark(line.mark),
+            }
+            for line in lines
+        ],
+    }
+
+
+def session_ref(s: ProgrammeSession) -> dict:
+    return {"id": s.id, "title": s.title, "starts_at": timestamp(s.starts_at)}
+
+
+def attendance_matrix(m) -> dict:
+    return {
+        "programme": m.programme.slug,
+        "sessions": [
+            {**session_ref(s), "present": m.present_at(index)} for index, s in enumerate(m.sessions)
+        ],
+        "people": [
+            {
+                "email": row.member.person.email,
+                "name": row.member.person.name,
+                "registration": row.registration.reference,
+                "group": row.group,
+                "marks": [
+                    {"session_id": s.id, "expected": expected, "attendance": mark(a)}
+                    for s, a, expected in zip(m.sessions, row.marks, row.expected, strict=True)
+                ],
+                "present": row.present,
+            }
+            for row in m.rows
+        ],
+        "groups": [
+            {"registration": registration.reference, "name": name, "present": present, "expected": expected}
+            for name, registration, present, expected in m.groups()
+        ],
+    }

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request
 from flask_babel import gettext as _
 
 from wijkwerk.api import serialise
 from wijkwerk.api.auth import bearer_account, organiser_required
 from wijkwerk.api.openapi import openapi_document
+from wijkwerk.attendance import exports
+from wijkwerk.attendance import services as attendance
 from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
@@ -143,3 +145,33 @@ def change_session(session_id: int):
         return _rule_violation(violation)
     commit_and_send()
     return jsonify(serialise.session(found))
+
+
+@bp.put("/sessions/<int:session_id>/attendance")
+@organiser_required(write=True)
+def record_attendance(session_id: int):
+    """Record marks for a session; one unknown person and nothing of the request is stored."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    try:
+        marks = attendance.read_marks(found, request.get_json(silent=True))
+    except RuleViolation as violation:
+        return _rule_violation(violation)
+    attendance.record(found, marks, actor=g.api_account)
+    db.session.commit()
+    return jsonify(serialise.roster(found, attendance.roster(found)))
+
+
+@bp.get("/programmes/<slug>/attendance")
+@organiser_required(write=False)
+def attendance_matrix(slug: str):
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    matrix = attendance.matrix(found)
+    if request.args.get("format") == "csv":
+        return Response(
+            exports.matrix_csv(matrix),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="aanwezigheid-{slug}.csv"'},
+        )
+    return jsonify(serialise.attendance_matrix(matrix))

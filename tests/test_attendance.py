@@ -1,0 +1,213 @@
+"""Attendance per session through the API (API.md): marks with substitutes, an unknown person
+refuses the whole request, double taps leave one mark, and the matrix with totals as JSON and CSV."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories, trio_helpers
+from tests.course_helpers import course, individual
+from tests.test_races import race
+from tests.trio_helpers import trio
+from wijkwerk.accounts.models import Role
+from wijkwerk.accounts.services import create_api_token
+from wijkwerk.attendance import services as attendance
+from wijkwerk.attendance.models import Attendance
+from wijkwerk.extensions import db as _db
+from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.programmes.models import ProgrammeSession
+from wijkwerk.registrations import individuals, trios
+
+
+@pytest.fixture
+def series(db):
+    """Werkplaatsen with two sessions and two confirmed trios (Schiedam, Almelo); Amsterdam waits."""
+    trio_helpers.load_municipalities()
+    programme = trio_helpers.werkplaats()
+    factories.session(programme, day=(2099, 11, 10), title="Werkplaats 2")
+    for code, domain in (("GM0606", "schiedam.nl"), ("GM0141", "almelo.nl")):
+        trios.approve(trios.register_trio(programme, trio(code, domain)).registration)
+    trios.register_trio(programme, trio("GM0363", "amsterdam.nl"))
+    commit_and_send()
+    return programme
+
+
+@pytest.fixture
+def token(db):
+    value = create_api_token(factories.account("org@example.nl"))
+    db.session.commit()
+    return value
+
+
+def put(client, session_id, body, token):
+    return client.put(
+        f"/api/v1/sessions/{session_id}/attendance",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_marks_are_recorded_with_a_named_substitute(client, db, series, token):
+    session = series.sessions[0]
+    response = put(
+        client,
+        session.id,
+        {
+            "records": [
+                {"email": "anna@schiedam.nl", "status": "present", "substitute": None},
+                {
+                    "email": "BRAM@schiedam.nl",
+                    "status": "present",
+                    "substitute": {"name": "Sanne Bos", "email": "sanne@schiedam.nl"},
+                },
+                {"email": "chantal@schiedam.nl", "status": "excused"},
+            ]
+        },
+        token,
+    )
+    assert response.status_code == 200, response.json
+    records = {r["email"]: r for r in response.json["records"]}
+    assert len(records) == 6  # both confirmed trios, not the one awaiting approval
+    assert [r["group"] for r in response.json["records"]] == ["Almelo"] * 3 + ["Schiedam"] * 3
+    assert records["anna@schiedam.nl"]["attendance"]["status"] == "present"
+    assert records["bram@schiedam.nl"]["attendance"]["substitute"] == {
+        "name": "Sanne Bos",
+        "email": "sanne@schiedam.nl",
+    }
+    assert records["chantal@schiedam.nl"]["attendance"]["status"] == "excused"
+    assert records["anna@almelo.nl"]["attendance"] is None
+
+
+def test_an_unknown_person_refuses_the_whole_request(client, db, series, token):
+    session = series.sessions[0]
+    response = put(
+        client,
+        session.id,
+        {
+            "records": [
+                {"email": "anna@schiedam.nl", "status": "present"},
+                {"email": "anna@amsterdam.nl", "status": "present"},  # not confirmed
+                {"email": "bram@schiedam.nl", "status": "misschien"},
+            ]
+        },
+        token,
+    )
+    assert response.status_code == 422
+    assert {(e["code"], e["field"]) for e in response.json["errors"]} == {
+        ("unknown_person", "records[1].email"),
+        ("invalid", "records[2].status"),
+    }
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+
+
+@pytest.mark.parametrize("body", [None, {}, {"records": "x"}, {"records": [1]}])
+def test_nonsense_is_a_422(client, series, token, body):
+    assert put(client, series.sessions[0].id, body, token).status_code == 422
+
+
+def test_a_mark_given_twice_or_changed_stays_one_mark(client, db, series, token):
+    session_id = series.sessions[0].id
+    body = {"records": [{"email": "anna@schiedam.nl", "status": "absent"}]}
+    put(client, session_id, body, token)
+    put(client, session_id, body, token)
+    put(
+        client, session_id, {"records": [{"email": "anna@schiedam.nl", "status": "present"}]}, token
+    )
+    [mark] = db.session.scalars(select(Attendance)).all()
+    assert mark.status.value == "present"
+
+
+def test_two_organisers_marking_at_once_leave_one_mark_each_person(app, db, series):
+    session_id = series.sessions[0].id
+
+    def mark(status):
+        def job():
+            session = _db.session.get(ProgrammeSession, session_id)
+            marks = attendance.read_marks(
+                session, {"records": [{"email": "anna@schiedam.nl", "status": status}]}
+            )
+            attendance.record(session, marks, actor=None)
+            return status
+
+        return job
+
+    results = race(app, [mark("present"), mark("absent"), mark("present"), mark("excused")])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert db.session.scalar(select(func.count(Attendance.id))) == 1
+
+
+def test_the_matrix_has_totals_per_person_group_and_session(client, db, series, token):
+    first, second = series.sessions
+    put(
+        client,
+        first.id,
+        {
+            "records": [
+                {"email": "anna@schiedam.nl", "status": "present"},
+                {"email": "bram@schiedam.nl", "status": "present"},
+                {"email": "anna@almelo.nl", "status": "absent"},
+            ]
+        },
+        token,
+    )
+    put(client, second.id, {"records": [{"email": "anna@schiedam.nl", "status": "present"}]}, token)
+    response = client.get(
+        "/api/v1/programmes/werkplaatsen/attendance", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    body = response.json
+    assert [s["present"] for s in body["sessions"]] == [2, 1]
+    people = {p["email"]: p for p in body["people"]}
+    assert people["anna@schiedam.nl"]["present"] == 2
+    assert [
+        m["attendance"]["status"] if m["attendance"] else None
+        for m in people["anna@almelo.nl"]["marks"]
+    ] == [
+        "absent",
+        None,
+    ]
+    groups = {g["name"]: (g["present"], g["expected"]) for g in body["groups"]}
+    assert groups == {"Schiedam": (3, 6), "Almelo": (0, 6)}
+
+    csv = client.get(
+        "/api/v1/programmes/werkplaatsen/attendance?format=csv",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert csv.headers["Content-Type"].startswith("text/csv")
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith(
+        "Naam;E-mailadres;Gemeente of organisatie;Referentie;Werkplaats 1 (13 oktober 2099)"
+    )
+    assert "Anna de Vries;anna@schiedam.nl;Schiedam;" in lines[4]
+    assert lines[4].endswith(";aanwezig;aanwezig;2")
+    assert lines[-1] == "Totaal aanwezig;;;;2;1;3"
+
+
+def test_attendance_needs_an_organiser_token(client, db, series):
+    session_id = series.sessions[0].id
+    body = {"records": []}
+    assert client.put(f"/api/v1/sessions/{session_id}/attendance", json=body).status_code == 401
+    assert client.get("/api/v1/programmes/werkplaatsen/attendance").status_code == 401
+    viewer = create_api_token(factories.account("kijker@example.nl", Role.VIEWER))
+    db.session.commit()
+    assert put(client, session_id, body, viewer).status_code == 403
+    headers = {"Authorization": f"Bearer {viewer}"}
+    assert (
+        client.get("/api/v1/programmes/werkplaatsen/attendance", headers=headers).status_code == 200
+    )
+    assert client.get("/api/v1/programmes/onbekend/attendance", headers=headers).status_code == 404
+
+
+def test_individuals_are_grouped_by_organisation(client, db, token):
+    programme = course()
+    individuals.register_individual(programme, individual())
+    commit_and_send()
+    response = put(
+        client,
+        programme.sessions[0].id,
+        {"records": [{"email": "fatima@rotterdam.nl", "status": "present"}]},
+        token,
+    )
+    [record] = response.json["records"]
+    assert record["group"] == "Gemeente Rotterdam"

@@ -1,0 +1,55 @@
+"""The attendance matrix as a spreadsheet: CSV (Excel-friendly: UTF-8 with BOM, semicolons as Dutch
+Excel expects) for the API and the back-office."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask_babel import gettext as _
+
+from wijkwerk.attendance.models import AttendanceStatus
+from wijkwerk.attendance.services import Matrix
+from wijkwerk.formatting import date
+
+
+def status_label(mark, expected: bool = True) -> str:
+    if not expected:
+        return "–"
+    if mark is None:
+        return ""
+    label = {
+        AttendanceStatus.PRESENT: _("aanwezig"),
+        AttendanceStatus.ABSENT: _("afwezig"),
+        AttendanceStatus.EXCUSED: _("afgemeld"),
+    }[mark.status]
+    if mark.substitute_name:
+        label += " " + _("(vervangen door %(name)s)", name=mark.substitute_name)
+    return label
+
+
+def matrix_rows(matrix: Matrix) -> list[list[str]]:
+    """Header, a row per person, and a totals row."""
+    header = [_("Naam"), _("E-mailadres"), _("Gemeente of organisatie"), _("Referentie")]
+    header += [f"{s.title} ({date(s.starts_at)})" for s in matrix.sessions]
+    header.append(_("Aanwezig"))
+    rows = [header]
+    for row in matrix.rows:
+        rows.append(
+            [row.member.person.name, row.member.person.email, row.group, row.registration.reference]
+            + [status_label(m, e) for m, e in zip(row.marks, row.expected, strict=True)]
+            + [str(row.present)]
+        )
+    rows.append(
+        [_("Totaal aanwezig"), "", "", ""]
+        + [str(matrix.present_at(i)) for i in range(len(matrix.sessions))]
+        + [str(sum(r.present for r in matrix.rows))]
+    )
+    return rows
+
+
+def matrix_csv(matrix: Matrix) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows(matrix_rows(matrix))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

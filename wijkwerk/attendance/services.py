@@ -1,0 +1,239 @@
+"""Attendance per session: who is expected (the roster), recording marks, and the matrix of a
+programme (people × sessions) with totals.
+
+A mark is written with an upsert on (session, member), so a double tap, a retried request on a slow
+connection or two organisers at the same door leave one mark, the last one given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, selectinload
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.attendance.models import Attendance, AttendanceStatus
+from wijkwerk.extensions import db
+from wijkwerk.programmes.models import Programme, ProgrammeSession
+from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
+
+
+@dataclass
+class RosterLine:
+    member: RegistrationMember
+    registration: Registration
+    mark: Attendance | None
+
+    @property
+    def group(self) -> str:
+        """The trio's municipality, or the participant's organisation."""
+        if self.registration.municipality is not None:
+            return self.registration.municipality.display_name
+        return self.member.organisation_name or ""
+
+
+def _confirmed(programme_id: int) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.programme_id == programme_id,
+                Registration.state == RegistrationState.CONFIRMED,
+            )
+            .options(
+                joinedload(Registration.municipality),
+                selectinload(Registration.members).joinedload(RegistrationMember.person),
+            )
+        ).unique()
+    )
+
+
+def _expected(registrations: list[Registration], session: ProgrammeSession):
+    for registration in registrations:
+        for member in registration.members:
+            if member.session_id in (None, session.id):
+                yield registration, member
+
+
+def _sort_key(line: RosterLine) -> tuple:
+    return (line.group.lower(), line.registration.id, line.member.position, line.member.person.name)
+
+
+def roster(session: ProgrammeSession) -> list[RosterLine]:
+    """Everyone expected at ``session``, by municipality or organisation, then trio, then name;
+    with the mark recorded so far (three queries whatever the size)."""
+    registrations = _confirmed(session.programme_id)
+    marks = {
+        a.member_id: a
+        for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
+    }
+    lines = [
+        RosterLine(member, registration, marks.get(member.id))
+        for registration, member in _expected(registrations, session)
+    ]
+    return sorted(lines, key=_sort_key)
+
+
+@dataclass(frozen=True)
+class Mark:
+    member: RegistrationMember
+    status: AttendanceStatus
+    substitute_name: str | None
+    substitute_email: str | None
+
+
+def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
+    """Parse ``{"records": [{"email", "status", "substitute": {"name", "email"} | null}]}``. Every
+    problem is reported at once; an e-mail address that is not expected at this session is a
+    problem too, so nothing of a request with one is stored."""
+    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+        raise RuleViolation(Problem("required", "records", _("Stuur een lijst records.")))
+    by_email = {line.member.person.email: line.member for line in roster(session)}
+    problems: list[Problem] = []
+    marks: list[Mark] = []
+    for index, record in enumerate(data["records"]):
+        where = f"records[{index}]"
+        if not isinstance(record, dict):
+            problems.append(Problem("invalid", where, _("Dit onderdeel heeft een onjuiste vorm.")))
+            continue
+        email = str(record.get("email") or "").strip().lower()
+        member = by_email.get(email)
+        if member is None:
+            problems.append(
+                Problem(
+                    "unknown_person",
+                    f"{where}.email",
+                    _("Deze persoon staat niet op de lijst van deze bijeenkomst."),
+                )
+            )
+        try:
+            status = AttendanceStatus(record.get("status"))
+        except ValueError:
+            problems.append(
+                Problem("invalid", f"{where}.status", _("Kies present, absent of excused."))
+            )
+            status = None
+        substitute = record.get("substitute")
+        name = sub_email = None
+        if substitute is not None:
+            name, sub_email = _substitute(substitute, f"{where}.substitute", problems)
+        if member is not None and status is not None:
+            marks.append(Mark(member, status, name, sub_email))
+    if problems:
+        raise RuleViolation(*problems)
+    return marks
+
+
+def _substitute(data: Any, where: str, problems: list[Problem]) -> tuple[str | None, str | None]:
+    if not isinstance(data, dict):
+        problems.append(Problem("invalid", where, _("Dit onderdeel heeft een onjuiste vorm.")))
+        return None, None
+    name = str(data.get("name") or "").strip()
+    if not name or len(name) > 200:
+        problems.append(Problem("required", f"{where}.name", _("Vul de naam van de vervanger in.")))
+    email = str(data.get("email") or "").strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            problems.append(Problem("invalid", f"{where}.email", _("Dit is geen geldig e-mailadres.")))
+    return name or None, email or None
+
+
+def record(
+    session: ProgrammeSession,
+    marks: list[Mark],
+    *,
+    actor: Account | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Store ``marks`` for ``session``: one row per member, the last mark given wins."""
+    now = now or now_utc()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for mark in marks:
+        values = {
+            "status": mark.status,
+            "substitute_name": mark.substitute_name,
+            "substitute_email": mark.substitute_email,
+            "recorded_at": now,
+            "recorded_by_id": actor.id if actor is not None else None,
+        }
+        statement = insert(Attendance).values(
+            session_id=session.id, member_id=mark.member.id, **values
+        )
+        db.session.execute(
+            statement.on_conflict_do_update(index_elements=["session_id", "member_id"], set_=values)
+        )
+
+
+@dataclass
+class MatrixRow:
+    registration: Registration
+    member: RegistrationMember
+    group: str
+    marks: list[Attendance | None]
+    expected: list[bool]
+
+    @property
+    def present(self) -> int:
+        return sum(m is not None and m.status is AttendanceStatus.PRESENT for m in self.marks)
+
+
+@dataclass
+class Matrix:
+    programme: Programme
+    sessions: list[ProgrammeSession]
+    rows: list[MatrixRow] = field(default_factory=list)
+
+    def present_at(self, index: int) -> int:
+        return sum(
+            r.marks[index] is not None and r.marks[index].status is AttendanceStatus.PRESENT
+            for r in self.rows
+        )
+
+    def groups(self) -> list[tuple[str, Registration, int, int]]:
+        """(name, registration, present, expected) per trio, city or individual registration."""
+        totals: dict[int, list] = {}
+        for row in self.rows:
+            entry = totals.setdefault(row.registration.id, [row.group, row.registration, 0, 0])
+            entry[2] += row.present
+            entry[3] += sum(row.expected)
+        return [tuple(v) for v in totals.values()]
+
+
+def matrix(programme: Programme) -> Matrix:
+    """People × sessions of a programme, in a constant number of queries."""
+    sessions = list(programme.sessions)
+    registrations = _confirmed(programme.id)
+    marks = {
+        (a.session_id, a.member_id): a
+        for a in db.session.scalars(
+            select(Attendance).where(Attendance.session_id.in_([s.id for s in sessions]))
+        )
+    }
+    result = Matrix(programme, sessions)
+    for registration in registrations:
+        for member in registration.members:
+            line = RosterLine(member, registration, None)
+            result.rows.append(
+                MatrixRow(
+                    registration,
+                    member,
+                    line.group,
+                    [marks.get((s.id, member.id)) for s in sessions],
+                    [member.session_id in (None, s.id) for s in sessions],
+                )
+            )
+    result.rows.sort(
+        key=lambda r: (r.group.lower(), r.registration.id, r.member.position, r.member.person.name)
+    )
+    return result
