@@ -51,7 +51,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o wijkwerk/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --omit-header -o wijkwerk/translations/messages.pot .
 	$(BIN)/pybabel update -i wijkwerk/translations/messages.pot -d wijkwerk/translations --no-fuzzy-matching
 
 clean:

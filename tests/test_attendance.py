@@ -3,11 +3,17 @@ refuses the whole request, double taps leave one mark, and the matrix with total
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests import factories, trio_helpers
+from tests.conftest import csrf_token, log_in
 from tests.course_helpers import course, individual
+from tests.test_backoffice_trios import counted_queries
+from tests.test_pages import text_of
 from tests.test_races import race
 from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
@@ -211,3 +217,113 @@ def test_individuals_are_grouped_by_organisation(client, db, token):
     )
     [record] = response.json["records"]
     assert record["group"] == "Gemeente Rotterdam"
+
+
+@pytest.fixture
+def organiser(client, db):
+    factories.account("balie@example.nl")
+    db.session.commit()
+    log_in(client, "balie@example.nl", factories.PASSWORD)
+
+
+def test_checking_in_at_the_door_one_tap_per_person(client, db, series, organiser):
+    session = series.sessions[0]
+    url = f"/beheer/bijeenkomsten/{session.id}/aanwezigheid"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = text_of(page)
+    assert text.index("Almelo") < text.index("Schiedam")  # by municipality
+    assert "0 aanwezig, 0 afwezig, 0 afgemeld, 6 nog niet gezien, van 6." in text
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page.text),
+            "email": "bram@schiedam.nl",
+            "status": "present",
+            "substitute_name": "Sanne Bos",
+        },
+    )
+    assert response.status_code == 302
+    member_id = db.session.scalar(select(Attendance.member_id))
+    assert response.headers["Location"].endswith(f"#p-{member_id}")
+    page = client.get(url)
+    assert "Bram Jansen: aanwezig (vervangen door Sanne Bos)" in text_of(page)
+    assert "1 aanwezig, 0 afwezig, 0 afgemeld, 5 nog niet gezien" in text_of(page)
+    # a retried tap (slow connection) and a change: still one mark
+    for status in ("present", "absent"):
+        client.post(
+            url,
+            data={
+                "csrf_token": csrf_token(page.text),
+                "email": "bram@schiedam.nl",
+                "status": status,
+            },
+        )
+    [mark] = db.session.scalars(select(Attendance)).all()
+    assert mark.status.value == "absent"
+    bad = client.post(
+        url, data={"csrf_token": csrf_token(page.text), "email": "x@y.nl", "status": "present"}
+    )
+    assert "Deze persoon staat niet op de lijst van deze bijeenkomst." in text_of(
+        client.get(bad.headers["Location"])
+    )
+
+
+def test_a_viewer_sees_the_list_but_cannot_mark(client, db, series):
+    factories.account("kijker@example.nl", Role.VIEWER)
+    db.session.commit()
+    log_in(client, "kijker@example.nl", factories.PASSWORD)
+    url = f"/beheer/bijeenkomsten/{series.sessions[0].id}/aanwezigheid"
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="present"' not in page.text
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page.text),
+            "email": "anna@schiedam.nl",
+            "status": "present",
+        },
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count(Attendance.id))) == 0
+
+
+def test_matrix_page_exports_and_printable_sheet(client, db, series, organiser, token):
+    first = series.sessions[0]
+    put(client, first.id, {"records": [{"email": "anna@schiedam.nl", "status": "present"}]}, token)
+    page = text_of(client.get("/beheer/programmas/werkplaatsen/aanwezigheid"))
+    assert "Anna de Vries Schiedam aanwezig" in page
+    assert "Schiedam: 1 van 6 keer aanwezig" in page
+    xlsx = client.get("/beheer/programmas/werkplaatsen/aanwezigheid.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Naam", "E-mailadres", "Gemeente of organisatie", "Referentie")
+    assert rows[4][:3] == ("Anna de Vries", "anna@schiedam.nl", "Schiedam")
+    assert rows[4][4:] == ("aanwezig", None, 1)
+    assert rows[-1][0] == "Totaal aanwezig" and rows[-1][4:] == (1, 0, 1)
+    sheet_page = text_of(client.get(f"/beheer/bijeenkomsten/{first.id}/presentielijst"))
+    assert "Presentielijst" in sheet_page and "Handtekening" in sheet_page
+    assert "Anna de Vries Schiedam" in sheet_page
+
+
+def test_the_matrix_uses_the_same_number_of_queries_for_ten_and_fifty_registrations(
+    app, db, organiser, client
+):
+    programme = course(capacity=None)
+    db.session.commit()
+
+    def queries_with(count: int) -> int:
+        existing = db.session.scalar(select(func.count()).select_from(Attendance)) or 0
+        start = len(programme.sessions) and existing
+        for n in range(count):
+            individuals.register_individual(
+                programme, individual(f"p{start}-{n}-{count}@example.nl")
+            )
+        db.session.commit()
+        with counted_queries(db.engine) as statements:
+            assert (
+                client.get(f"/beheer/programmas/{programme.slug}/aanwezigheid").status_code == 200
+            )
+        return len(statements)
+
+    assert queries_with(10) == queries_with(40)

@@ -7,6 +7,8 @@ import csv
 import io
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from wijkwerk.attendance.models import AttendanceStatus
 from wijkwerk.attendance.services import Matrix
@@ -46,6 +48,27 @@ def matrix_rows(matrix: Matrix) -> list[list[str]]:
         + [str(sum(r.present for r in matrix.rows))]
     )
     return rows
+
+
+def matrix_xlsx(matrix: Matrix) -> bytes:
+    """The same table as an Excel workbook (openpyxl), header bold and frozen."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Aanwezigheid")
+    rows = matrix_rows(matrix)
+    for row in rows:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for cell in sheet[len(rows)]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 40)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def matrix_csv(matrix: Matrix) -> bytes:

@@ -3,11 +3,16 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial, wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
+from wijkwerk.attendance import exports
+from wijkwerk.attendance import services as attendance
+from wijkwerk.attendance.exports import status_label
+from wijkwerk.attendance.models import Attendance
 from wijkwerk.backoffice.forms import (
     NO,
     RULE,
@@ -302,3 +307,93 @@ def session(session_id: int):
 
 def _session_page(found, form, status: int = 200):
     return render_template("backoffice/session.html", session=found, form=form), status
+
+
+@bp.get("/bijeenkomsten/<int:session_id>/aanwezigheid")
+def check_in(session_id: int):
+    """The check-in list at the door: one tap per person, works without JavaScript."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    return render_template(
+        "backoffice/check_in.html",
+        session=found,
+        lines=attendance.roster(found),
+        status_label=status_label,
+    )
+
+
+@bp.post("/bijeenkomsten/<int:session_id>/aanwezigheid")
+@require_write
+def mark(session_id: int):
+    found = db.get_or_404(ProgrammeSession, session_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    email = request.form.get("email", "")
+    substitute = None
+    if request.form.get("substitute_name", "").strip():
+        substitute = {
+            "name": request.form["substitute_name"],
+            "email": request.form.get("substitute_email", ""),
+        }
+    record = {"email": email, "status": request.form.get("status"), "substitute": substitute}
+    try:
+        marks = attendance.read_marks(found, {"records": [record]})
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(" ".join(p.message for p in violation.problems), "error")
+        return redirect(url_for("backoffice.check_in", session_id=session_id))
+    attendance.record(found, marks, actor=current_user)
+    db.session.commit()
+    member = marks[0].member
+    flash(
+        _("%(name)s: %(status)s", name=member.person.name, status=status_label(attendance_mark(found, member))),
+        "success",
+    )
+    return redirect(
+        url_for("backoffice.check_in", session_id=session_id, _anchor=f"p-{member.id}")
+    )
+
+
+def attendance_mark(session, member):
+    return db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.member_id == member.id)
+    )
+
+
+@bp.get("/programmas/<slug>/aanwezigheid")
+def attendance_overview(slug: str):
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    return render_template(
+        "backoffice/attendance.html",
+        programme=found,
+        matrix=attendance.matrix(found),
+        status_label=status_label,
+    )
+
+
+@bp.get("/programmas/<slug>/aanwezigheid.<fmt>")
+def attendance_export(slug: str, fmt: str):
+    found = get_programme(slug, published_only=False)
+    if found is None or fmt not in ("csv", "xlsx"):
+        abort(404)
+    matrix = attendance.matrix(found)
+    if fmt == "csv":
+        body, mimetype = exports.matrix_csv(matrix), "text/csv"
+    else:
+        body = exports.matrix_xlsx(matrix)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="aanwezigheid-{slug}.{fmt}"'},
+    )
+
+
+@bp.get("/bijeenkomsten/<int:session_id>/presentielijst")
+def sign_in_sheet(session_id: int):
+    """A printable presentielijst: name, organisation and a column to sign."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    return render_template(
+        "backoffice/sign_in_sheet.html", session=found, lines=attendance.roster(found)
+    )
