@@ -9,6 +9,7 @@ half is skipped on a developer's machine and fails in CI.
 from __future__ import annotations
 
 import contextvars
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -99,7 +100,10 @@ def db(app: Flask):
 
 class IsolatedClient(FlaskClient):
     """Runs each request outside the test's own app context, as in production: every request gets
-    its own ``g`` (Flask-Login's user, Flask-Babel's locale) and its own database session."""
+    its own ``g`` (Flask-Login's user, Flask-Babel's locale) and its own database session.
+
+    Every answer of the JSON API is checked against the OpenAPI document with ``openapi-core``, so
+    the document describes what the API really returns, in every test that calls it."""
 
     def open(self, *args, **kwargs):
         moment = frozen_moment()  # the test's frozen clock does apply to its requests
@@ -110,7 +114,43 @@ class IsolatedClient(FlaskClient):
             with frozen_at(moment):
                 return super(IsolatedClient, self).open(*args, **kwargs)
 
-        return contextvars.Context().run(request)
+        response = contextvars.Context().run(request)
+        check_against_openapi(response)
+        return response
+
+
+_OPENAPI = None
+TEST_ONLY_PATHS = {"/api/v1/boom"}  # added by tests/test_errors.py to make a 500
+
+
+def check_against_openapi(response) -> None:
+    """Fail when an ``/api/v1`` response does not match the OpenAPI document."""
+    global _OPENAPI
+    request = getattr(response, "request", None)
+    if request is None or not request.path.startswith("/api/v1/"):
+        return
+    if request.path == "/api/v1/openapi.json":
+        return
+    from openapi_core import OpenAPI
+    from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+    from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
+    from werkzeug.wrappers import Request
+
+    from wijkwerk.api.openapi import openapi_document
+
+    if _OPENAPI is None:
+        _OPENAPI = OpenAPI.from_dict(openapi_document())
+    # The request's body was read by the app; the check needs only its method, path and query.
+    environ = {**request.environ, "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
+    replayed = WerkzeugOpenAPIRequest(Request(environ))
+    try:
+        _OPENAPI.validate_response(replayed, WerkzeugOpenAPIResponse(response))
+    except PathNotFound:  # an unknown URL, or a route a test added for itself
+        assert response.status_code == 404 or request.path in TEST_ONLY_PATHS, (
+            f"{request.path} is not in the OpenAPI document"
+        )
+    except OperationNotFound:
+        assert response.status_code == 405, f"{request.method} {request.path} is not documented"
 
 
 @pytest.fixture

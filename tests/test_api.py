@@ -6,6 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+from openapi_core.validation.response.exceptions import InvalidData
+
+from tests.conftest import check_against_openapi
 from wijkwerk.api.openapi import openapi_document
 from wijkwerk.programmes.demo import load_demo
 
@@ -61,3 +65,13 @@ def test_openapi_document_describes_every_api_route(app, client):
                 routes.add((path, method))
     assert routes == described
     assert document == openapi_document()
+
+
+def test_every_api_answer_in_the_tests_is_checked_against_the_document(app, client):
+    """The check in conftest is not a rubber stamp: an answer that differs from the document
+    fails it."""
+    response = client.get("/api/v1/programmes")
+    check_against_openapi(response)  # the real answer passes
+    response.set_data(b'[{"slug": 42, "kind": "cursus"}]')
+    with pytest.raises(InvalidData):
+        check_against_openapi(response)

@@ -657,7 +657,7 @@ PATHS: dict[str, dict] = {
                     "description": "De matrix",
                     "content": {
                         "application/json": {"schema": _ref("AttendanceMatrix")},
-                        "text/csv": {"schema": {"type": "string"}},
+                        "text/csv": {"schema": {}},
                     },
                 },
                 **_AUTH_ERRORS,
