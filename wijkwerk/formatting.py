@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_currency as babel_format_currency
 from flask import Flask
 from flask_babel import (
-    format_currency,
     format_datetime,
     format_decimal,
     get_locale,
@@ -63,7 +64,13 @@ def money(cents: int | None) -> str:
     """``€ 1.800,00`` from integer cents."""
     if cents is None:
         return ""
-    return format_currency(Decimal(cents) / 100, "EUR")
+    return _money(cents, str(get_locale() or "nl"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(cents: int, locale: str) -> str:
+    """Babel's formatting is slow and a list shows the same few amounts many times."""
+    return babel_format_currency(Decimal(cents) / 100, "EUR", locale=locale)
 
 
 def number(value: int | None) -> str:

@@ -270,9 +270,9 @@ def attendance_matrix(m) -> dict:
         ],
         "people": [
             {
-                "email": row.member.person.email,
-                "name": row.member.person.name,
-                "registration": row.registration.reference,
+                "email": row.email,
+                "name": row.name,
+                "registration": row.reference,
                 "group": row.group,
                 "marks": [
                     {"session_id": s.id, "expected": expected, "attendance": mark(a)}
@@ -283,7 +283,7 @@ def attendance_matrix(m) -> dict:
             for row in m.rows
         ],
         "groups": [
-            {"registration": registration.reference, "name": name, "present": present, "expected": expected}
-            for name, registration, present, expected in m.groups()
+            {"registration": reference, "name": name, "present": present, "expected": expected}
+            for name, reference, present, expected in m.groups()
         ],
     }

@@ -15,16 +15,21 @@ from wijkwerk.attendance.services import Matrix
 from wijkwerk.formatting import date
 
 
-def status_label(mark, expected: bool = True) -> str:
+def status_names() -> dict[AttendanceStatus, str]:
+    """The words for each status, looked up once per page rather than once per cell."""
+    return {
+        AttendanceStatus.PRESENT: _("aanwezig"),
+        AttendanceStatus.ABSENT: _("afwezig"),
+        AttendanceStatus.EXCUSED: _("afgemeld"),
+    }
+
+
+def status_label(mark, expected: bool = True, names: dict | None = None) -> str:
     if not expected:
         return "–"
     if mark is None:
         return ""
-    label = {
-        AttendanceStatus.PRESENT: _("aanwezig"),
-        AttendanceStatus.ABSENT: _("afwezig"),
-        AttendanceStatus.EXCUSED: _("afgemeld"),
-    }[mark.status]
+    label = (names or status_names())[mark.status]
     if mark.substitute_name:
         label += " " + _("(vervangen door %(name)s)", name=mark.substitute_name)
     return label
@@ -36,10 +41,11 @@ def matrix_rows(matrix: Matrix) -> list[list[str]]:
     header += [f"{s.title} ({date(s.starts_at)})" for s in matrix.sessions]
     header.append(_("Aanwezig"))
     rows = [header]
+    names = status_names()
     for row in matrix.rows:
         rows.append(
-            [row.member.person.name, row.member.person.email, row.group, row.registration.reference]
-            + [status_label(m, e) for m, e in zip(row.marks, row.expected, strict=True)]
+            [row.name, row.email, row.group, row.reference]
+            + [status_label(m, e, names) for m, e in zip(row.marks, row.expected, strict=True)]
             + [str(row.present)]
         )
     rows.append(

@@ -20,6 +20,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from wijkwerk.accounts.models import Account
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.extensions import db
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeSession
 from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
 from wijkwerk.timeutil import now_utc
@@ -144,7 +146,9 @@ def _substitute(data: Any, where: str, problems: list[Problem]) -> tuple[str | N
         try:
             email = validate_email(email, check_deliverability=False).normalized.lower()
         except EmailNotValidError:
-            problems.append(Problem("invalid", f"{where}.email", _("Dit is geen geldig e-mailadres.")))
+            problems.append(
+                Problem("invalid", f"{where}.email", _("Dit is geen geldig e-mailadres."))
+            )
     return name or None, email or None
 
 
@@ -177,10 +181,15 @@ def record(
 
 @dataclass
 class MatrixRow:
-    registration: Registration
-    member: RegistrationMember
+    """One person on the matrix, as plain values (thousands of rows load fast as tuples)."""
+
+    registration_id: int
+    reference: str
+    name: str
+    email: str
     group: str
-    marks: list[Attendance | None]
+    position: int
+    marks: list  # a row (status, substitute_name, substitute_email, recorded_at) or None
     expected: list[bool]
 
     @property
@@ -200,40 +209,71 @@ class Matrix:
             for r in self.rows
         )
 
-    def groups(self) -> list[tuple[str, Registration, int, int]]:
-        """(name, registration, present, expected) per trio, city or individual registration."""
+    def groups(self) -> list[tuple[str, str, int, int]]:
+        """(name, reference, present, expected) per trio, city or individual registration."""
         totals: dict[int, list] = {}
         for row in self.rows:
-            entry = totals.setdefault(row.registration.id, [row.group, row.registration, 0, 0])
+            entry = totals.setdefault(row.registration_id, [row.group, row.reference, 0, 0])
             entry[2] += row.present
             entry[3] += sum(row.expected)
         return [tuple(v) for v in totals.values()]
 
 
 def matrix(programme: Programme) -> Matrix:
-    """People × sessions of a programme, in a constant number of queries."""
+    """People × sessions of a programme, in two queries whatever the size."""
     sessions = list(programme.sessions)
-    registrations = _confirmed(programme.id)
+    people = db.session.execute(
+        select(
+            Registration.id,
+            Registration.reference,
+            Municipality.common_name,
+            Municipality.name.label("municipality_name"),
+            RegistrationMember.id.label("member_id"),
+            RegistrationMember.position,
+            RegistrationMember.session_id,
+            RegistrationMember.organisation_name,
+            Person.name,
+            Person.email,
+        )
+        .join(RegistrationMember, RegistrationMember.registration_id == Registration.id)
+        .join(Person, Person.id == RegistrationMember.person_id)
+        .outerjoin(Municipality, Municipality.code == Registration.municipality_code)
+        .where(
+            Registration.programme_id == programme.id,
+            Registration.state == RegistrationState.CONFIRMED,
+        )
+    ).all()
     marks = {
-        (a.session_id, a.member_id): a
-        for a in db.session.scalars(
-            select(Attendance).where(Attendance.session_id.in_([s.id for s in sessions]))
+        (row.session_id, row.member_id): row
+        for row in db.session.execute(
+            select(
+                Attendance.session_id,
+                Attendance.member_id,
+                Attendance.status,
+                Attendance.substitute_name,
+                Attendance.substitute_email,
+                Attendance.recorded_at,
+            ).where(Attendance.session_id.in_([s.id for s in sessions]))
         )
     }
     result = Matrix(programme, sessions)
-    for registration in registrations:
-        for member in registration.members:
-            line = RosterLine(member, registration, None)
-            result.rows.append(
-                MatrixRow(
-                    registration,
-                    member,
-                    line.group,
-                    [marks.get((s.id, member.id)) for s in sessions],
-                    [member.session_id in (None, s.id) for s in sessions],
-                )
+    for p in people:
+        group = (
+            (p.common_name or p.municipality_name)
+            if p.municipality_name
+            else (p.organisation_name or "")
+        )
+        result.rows.append(
+            MatrixRow(
+                p.id,
+                p.reference,
+                p.name,
+                p.email,
+                group,
+                p.position,
+                [marks.get((s.id, p.member_id)) for s in sessions],
+                [p.session_id in (None, s.id) for s in sessions],
             )
-    result.rows.sort(
-        key=lambda r: (r.group.lower(), r.registration.id, r.member.position, r.member.person.name)
-    )
+        )
+    result.rows.sort(key=lambda r: (r.group.lower(), r.registration_id, r.position, r.name))
     return result

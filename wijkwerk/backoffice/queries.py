@@ -96,3 +96,17 @@ def invoices_list(which: str) -> list[Invoice]:
     if which == "open":
         found = [i for i in found if is_outstanding(i)]
     return found
+
+
+def payment_state(registration: Registration) -> tuple[str, str | None]:
+    """Where a registration's money stands: ``none`` (nothing owed), ``paid``, ``open`` (an
+    invoice to pay), ``awaiting`` (a Stripe checkout) or ``not_invoiced``; with the invoice
+    number where there is one."""
+    if registration.exempt or not registration.fee_cents:
+        return "none", None
+    invoice = next((i for i in registration.invoices if not i.is_credit), None)
+    if invoice is not None:
+        return ("paid" if invoice.paid_at else "open"), invoice.number
+    if registration.state is RegistrationState.AWAITING_PAYMENT:
+        return "awaiting", None
+    return "not_invoiced", None

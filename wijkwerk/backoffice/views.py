@@ -27,6 +27,7 @@ from wijkwerk.backoffice.queries import (
     RegistrationCounts,
     invoices_list,
     is_outstanding,
+    payment_state,
     registrations_of,
 )
 from wijkwerk.calendars import changes
@@ -52,6 +53,21 @@ bp = Blueprint("backoffice", __name__)
 @login_required
 def require_login() -> None:
     """Every back-office page needs a logged-in account."""
+
+
+@bp.context_processor
+def helpers() -> dict:
+    return {"payment_state": payment_state, "payment_words": payment_words}
+
+
+def payment_words() -> dict[str, str]:
+    return {
+        "none": "–",
+        "paid": _("betaald"),
+        "open": _("factuur open"),
+        "awaiting": _("wacht op betaling"),
+        "not_invoiced": _("nog niet gefactureerd"),
+    }
 
 
 def require_write(view):
@@ -364,11 +380,12 @@ def attendance_overview(slug: str):
     found = get_programme(slug, published_only=False)
     if found is None:
         abort(404)
+    matrix = attendance.matrix(found)
     return render_template(
         "backoffice/attendance.html",
         programme=found,
-        matrix=attendance.matrix(found),
-        status_label=status_label,
+        matrix=matrix,
+        table=exports.matrix_rows(matrix),
     )
 
 
