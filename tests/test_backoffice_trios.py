@@ -153,3 +153,28 @@ def test_an_organisers_middelgroot_override_makes_new_registrations_exempt(clien
     assert registration.exemption_reason == (
         "Middelgrote gemeente (vastgesteld door de organisator: M50-afspraak)"
     )
+
+
+def test_the_series_is_filtered_by_state_municipality_exemption_and_payment(client, db, series):
+    schiedam = trios.register_trio(series, trio("GM0606", "schiedam.nl")).registration
+    almelo = trios.register_trio(series, trio("GM0141", "almelo.nl")).registration
+    amsterdam = trios.register_trio(series, trio("GM0363", "amsterdam.nl")).registration
+    trios.approve(schiedam)
+    trios.approve(almelo)
+    db.session.commit()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+
+    def shown(**args) -> set[str]:
+        page = client.get(PAGE, query_string=args).text
+        return {r.reference for r in (schiedam, almelo, amsterdam) if r.reference in page}
+
+    assert shown() == {schiedam.reference, almelo.reference, amsterdam.reference}
+    assert shown(status="confirmed") == {schiedam.reference, almelo.reference}
+    assert shown(status="awaiting_approval") == {amsterdam.reference}
+    assert shown(gemeente="alme") == {almelo.reference}
+    assert shown(gemeente="GM0363") == {amsterdam.reference}
+    assert shown(vrijgesteld="ja") == {almelo.reference}
+    assert shown(vrijgesteld="nee") == {schiedam.reference, amsterdam.reference}
+    assert shown(betaling="open") == {schiedam.reference}  # invoiced on approval, not yet paid
+    assert shown(status="confirmed", vrijgesteld="nee") == {schiedam.reference}
+    assert "1 van 3 aanmeldingen." in text_of(client.get(PAGE, query_string={"gemeente": "alme"}))

@@ -110,3 +110,45 @@ def payment_state(registration: Registration) -> tuple[str, str | None]:
     if registration.state is RegistrationState.AWAITING_PAYMENT:
         return "awaiting", None
     return "not_invoiced", None
+
+
+@dataclass(frozen=True)
+class RegistrationFilter:
+    """The organiser's filters on a programme's registrations (from the query string)."""
+
+    state: str = ""
+    municipality: str = ""
+    exempt: str = ""  # "ja", "nee" or ""
+    paid: str = ""  # a payment_state code, or ""
+
+    @classmethod
+    def from_args(cls, args) -> RegistrationFilter:
+        return cls(
+            state=args.get("status", ""),
+            municipality=args.get("gemeente", "").strip().lower(),
+            exempt=args.get("vrijgesteld", ""),
+            paid=args.get("betaling", ""),
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.state, self.municipality, self.exempt, self.paid))
+
+    def keeps(self, registration: Registration) -> bool:
+        if self.state and registration.state.value != self.state:
+            return False
+        if self.municipality:
+            municipality = registration.municipality
+            names = (
+                (municipality.display_name.lower(), municipality.code.lower())
+                if municipality
+                else ()
+            )
+            if not any(self.municipality in name for name in names):
+                return False
+        if self.exempt in ("ja", "nee") and registration.exempt != (self.exempt == "ja"):
+            return False
+        return not self.paid or payment_state(registration)[0] == self.paid
+
+    def apply(self, registrations: list[Registration]) -> list[Registration]:
+        return [r for r in registrations if self.keeps(r)]

@@ -25,6 +25,7 @@ from wijkwerk.backoffice.forms import (
 from wijkwerk.backoffice.queries import (
     INVOICE_FILTERS,
     RegistrationCounts,
+    RegistrationFilter,
     invoices_list,
     is_outstanding,
     payment_state,
@@ -137,10 +138,13 @@ def programme(slug: str):
     if found is None:
         abort(404)
     registrations = registrations_of(found)
+    chosen = RegistrationFilter.from_args(request.args)
     return render_template(
         "backoffice/programme.html",
         programme=found,
-        registrations=registrations,
+        registrations=chosen.apply(registrations),
+        total=len(registrations),
+        chosen=chosen,
         counts=RegistrationCounts.of(found, registrations),
         form=FlaskForm(),
     )
