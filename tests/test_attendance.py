@@ -8,6 +8,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests import factories, trio_helpers
@@ -26,6 +27,7 @@ from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.registrations import individuals, trios
 from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import frozen_at, local
 
 
 @pytest.fixture
@@ -330,3 +332,31 @@ def test_lists_use_as_many_queries_for_ten_as_for_five_hundred_registrations(db,
         return counts
 
     assert grow_to(10) == grow_to(500)
+
+
+def test_a_certificate_for_who_attended_every_session(client, db, series, token):
+    first, second = series.sessions
+    for session in (first, second):
+        put(
+            client,
+            session.id,
+            {"records": [{"email": "anna@schiedam.nl", "status": "present"}]},
+            token,
+        )
+    put(client, first.id, {"records": [{"email": "bram@schiedam.nl", "status": "present"}]}, token)
+    registration = db.session.scalar(
+        select(Registration).where(Registration.municipality_code == "GM0606")
+    )
+    anna, bram, _chantal = registration.members
+    url = f"/aanmelding/{registration.manage_token}/deelnamebewijs"
+    assert client.get(f"{url}/{anna.id}.pdf").status_code == 404  # the series has not ended yet
+    with frozen_at(local(2099, 12, 1)):
+        page = client.get(f"/aanmelding/{registration.manage_token}")
+        assert "Bewijs van deelname voor Anna de Vries (PDF)" in page.text
+        assert "Bewijs van deelname voor Bram Jansen" not in page.text
+        response = client.get(f"{url}/{anna.id}.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+        assert "Anna de Vries" in text and "Werkplaatsen wijkgericht werken" in text
+        assert "alle 2 bijeenkomsten" in text and "13 oktober 2099" in text
+        assert client.get(f"{url}/{bram.id}.pdf").status_code == 404

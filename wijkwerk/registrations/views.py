@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from wijkwerk.attendance import certificates
 from wijkwerk.calendars.services import feed_url, webcal_url
 from wijkwerk.extensions import csrf, db
 from wijkwerk.formatting import period
@@ -114,6 +115,7 @@ def manage(token: str):
         and lifecycle.pays_by_stripe(registration),
         refund_share=lifecycle.refund_share_bp(programme, now_utc()),
         slots=individuals.coach_slots(programme) if show_slots else None,
+        certificates=[m for m in registration.members if certificates.eligible(m)],
         form=FlaskForm(),
     )
 
@@ -210,4 +212,19 @@ def approval(token: str):
         registration=registration,
         form=form,
         undecided=registration.state is RegistrationState.AWAITING_APPROVAL,
+    )
+
+
+@bp.get("/aanmelding/<token>/deelnamebewijs/<int:member_id>.pdf")
+def certificate(token: str, member_id: int):
+    """A participant's certificate, for whoever attended every session."""
+    registration = _by_manage_token(token)
+    member = next((m for m in registration.members if m.id == member_id), None)
+    if member is None or not certificates.eligible(member):
+        abort(404)
+    filename = f"deelnamebewijs-{registration.reference}-{member.id}.pdf"
+    return Response(
+        certificates.certificate_pdf(member),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
