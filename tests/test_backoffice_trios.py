@@ -14,6 +14,7 @@ from tests.test_pages import text_of
 from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.outbox.services import commit_and_send, messages_of
 from wijkwerk.registrations import trios
 from wijkwerk.registrations.models import Registration
 
@@ -178,3 +179,25 @@ def test_the_series_is_filtered_by_state_municipality_exemption_and_payment(clie
     assert shown(betaling="open") == {schiedam.reference}  # invoiced on approval, not yet paid
     assert shown(status="confirmed", vrijgesteld="nee") == {schiedam.reference}
     assert "1 van 3 aanmeldingen." in text_of(client.get(PAGE, query_string={"gemeente": "alme"}))
+
+
+def test_an_organiser_resends_a_mail_that_got_lost(client, db, series, smtp):
+    registration = trios.register_trio(series, trio()).registration
+    commit_and_send()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get(f"/beheer/aanmeldingen/{registration.id}")
+    [request] = [m for m in messages_of(registration.id) if m.kind == "approval_request"]
+    assert request.subject in page.text
+    before = len(smtp.to("dirk@schiedam.nl"))
+    response = client.post(
+        f"/beheer/aanmeldingen/{registration.id}/mails/{request.id}",
+        data={"csrf_token": csrf_token(page.text)},
+    )
+    assert response.status_code == 302
+    mails = smtp.to("dirk@schiedam.nl")
+    assert len(mails) == before + 1
+    assert mails[-1]["Subject"] == mails[0]["Subject"]
+    db.session.expire_all()
+    history = db.session.get(Registration, registration.id).events
+    assert history[-1].reason.startswith("Mail opnieuw verstuurd aan dirk@schiedam.nl")
+    assert history[-1].actor_label == "org@example.nl"

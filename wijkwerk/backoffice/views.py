@@ -35,7 +35,8 @@ from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
-from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.outbox.models import OutboxMessage
+from wijkwerk.outbox.services import commit_and_send, messages_of, resend
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.services import commit_and_settle
@@ -172,7 +173,35 @@ def allocate(slug: str):
 @bp.get("/aanmeldingen/<int:registration_id>")
 def registration(registration_id: int):
     found = db.get_or_404(Registration, registration_id)
-    return render_template("backoffice/registration.html", registration=found, form=DecisionForm())
+    return render_template(
+        "backoffice/registration.html",
+        registration=found,
+        form=DecisionForm(),
+        messages=messages_of(found.id),
+    )
+
+
+@bp.post("/aanmeldingen/<int:registration_id>/mails/<int:message_id>")
+@require_write
+def resend_mail(registration_id: int, message_id: int):
+    found = db.get_or_404(Registration, registration_id)
+    message = db.get_or_404(OutboxMessage, message_id)
+    if message.registration_id != found.id or not FlaskForm().validate_on_submit():
+        abort(404 if message.registration_id != found.id else 400)
+    resend(message)
+    found.note_change(
+        actor=current_user,
+        reason=_(
+            "Mail opnieuw verstuurd aan %(to)s: %(subject)s",
+            to=message.recipient,
+            subject=message.subject,
+        ),
+    )
+    commit_and_send()
+    flash(_("De mail is opnieuw verstuurd aan %(to)s.", to=message.recipient), "success")
+    return redirect(
+        url_for("backoffice.registration", registration_id=registration_id, _anchor="mails")
+    )
 
 
 ACTIONS = {
@@ -365,17 +394,21 @@ def mark(session_id: int):
     db.session.commit()
     member = marks[0].member
     flash(
-        _("%(name)s: %(status)s", name=member.person.name, status=status_label(attendance_mark(found, member))),
+        _(
+            "%(name)s: %(status)s",
+            name=member.person.name,
+            status=status_label(attendance_mark(found, member)),
+        ),
         "success",
     )
-    return redirect(
-        url_for("backoffice.check_in", session_id=session_id, _anchor=f"p-{member.id}")
-    )
+    return redirect(url_for("backoffice.check_in", session_id=session_id, _anchor=f"p-{member.id}"))
 
 
 def attendance_mark(session, member):
     return db.session.scalar(
-        select(Attendance).where(Attendance.session_id == session.id, Attendance.member_id == member.id)
+        select(Attendance).where(
+            Attendance.session_id == session.id, Attendance.member_id == member.id
+        )
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from wijkwerk.extensions import db, mail
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
@@ -180,3 +180,44 @@ def commit_and_send() -> None:
     retried by ``tick``)."""
     db.session.commit()
     deliver_pending()
+
+
+def resend(message: OutboxMessage) -> OutboxMessage:
+    """Queue a copy of ``message`` (an organiser's "send again": lost in a spam filter, say).
+    Each copy has its own key, so it is sent once like any other message."""
+    copies = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.key.like(f"resend:{message.id}:%"))
+    )
+    copy = OutboxMessage(
+        key=f"resend:{message.id}:{copies + 1}",
+        kind=message.kind,
+        recipient=message.recipient,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        locale=message.locale,
+        registration_id=message.registration_id,
+        person_id=message.person_id,
+        session_id=message.session_id,
+    )
+    for attachment in message.attachments:
+        copy.attachments.append(
+            OutboxAttachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                content=attachment.content,
+            )
+        )
+    db.session.add(copy)
+    return copy
+
+
+def messages_of(registration_id: int) -> list[OutboxMessage]:
+    """Every mail about a registration, newest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.registration_id == registration_id)
+            .order_by(OutboxMessage.id.desc())
+        )
+    )
