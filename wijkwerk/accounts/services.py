@@ -91,3 +91,9 @@ def account_for_token(token: str) -> Account | None:
         return None
     api_token.last_used_at = now_utc()
     return api_token.account
+
+
+def revoke_api_token(api_token: ApiToken) -> None:
+    """Stop a token from working; revoking twice changes nothing."""
+    if api_token.revoked_at is None:
+        api_token.revoked_at = now_utc()

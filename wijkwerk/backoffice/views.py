@@ -9,6 +9,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from wijkwerk.accounts.models import ApiToken
+from wijkwerk.accounts.services import create_api_token, revoke_api_token
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.attendance.exports import status_label
@@ -451,3 +453,32 @@ def sign_in_sheet(session_id: int):
     return render_template(
         "backoffice/sign_in_sheet.html", session=found, lines=attendance.roster(found)
     )
+
+
+@bp.get("/tokens")
+def tokens():
+    """Your API tokens: make one (shown once), see when each was last used, revoke one."""
+    own = sorted(current_user.tokens, key=lambda t: t.created_at, reverse=True)
+    return render_template("backoffice/tokens.html", tokens=own, new_token=None)
+
+
+@bp.post("/tokens")
+def create_token():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    value = create_api_token(current_user)
+    db.session.commit()
+    own = sorted(current_user.tokens, key=lambda t: t.created_at, reverse=True)
+    response = render_template("backoffice/tokens.html", tokens=own, new_token=value)
+    return response, 201, {"Cache-Control": "no-store"}
+
+
+@bp.post("/tokens/<int:token_id>/intrekken")
+def revoke_token(token_id: int):
+    api_token = db.get_or_404(ApiToken, token_id)
+    if api_token.account_id != current_user.id or not FlaskForm().validate_on_submit():
+        abort(404)
+    revoke_api_token(api_token)
+    db.session.commit()
+    flash(_("Token %(prefix)s… is ingetrokken.", prefix=api_token.prefix), "success")
+    return redirect(url_for("backoffice.tokens"))

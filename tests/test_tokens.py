@@ -1,0 +1,40 @@
+"""Organisers make, see and revoke their own API tokens in the back-office."""
+
+from __future__ import annotations
+
+import re
+
+from tests import factories
+from tests.conftest import csrf_token, log_in
+from wijkwerk.accounts.models import Role
+from wijkwerk.accounts.services import create_api_token
+
+
+def test_make_use_and_revoke_a_token(client, db):
+    factories.account("org@example.nl")
+    db.session.commit()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get("/beheer/tokens")
+    response = client.post("/beheer/tokens", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 201 and response.headers["Cache-Control"] == "no-store"
+    token = re.search(r"<code class=\"ww-code\">(ww_[^<]+)</code>", response.text).group(1)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/programmes/x/allocate", headers=headers).status_code == 404
+    listed = client.get("/beheer/tokens").text
+    assert token not in listed and token[:10] in listed  # shown once, then only its prefix
+    token_id = re.search(r"/beheer/tokens/(\d+)/intrekken", listed).group(1)
+    client.post(f"/beheer/tokens/{token_id}/intrekken", data={"csrf_token": csrf_token(listed)})
+    assert client.post("/api/v1/programmes/x/allocate", headers=headers).status_code == 401
+    assert "ingetrokken op" in client.get("/beheer/tokens").text
+
+
+def test_someone_elses_token_cannot_be_revoked(client, db):
+    other = factories.account("ander@example.nl")
+    create_api_token(other)
+    factories.account("kijker@example.nl", Role.VIEWER)
+    db.session.commit()
+    log_in(client, "kijker@example.nl", factories.PASSWORD)
+    page = client.get("/beheer/tokens")
+    response = client.post("/beheer/tokens/1/intrekken", data={"csrf_token": csrf_token(page.text)})
+    assert response.status_code == 404
+    assert other.tokens[0].revoked_at is None
