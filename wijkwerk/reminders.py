@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from wijkwerk.calendars.changes import participants
-from wijkwerk.calendars.services import ics_attachment
+from wijkwerk.calendars.services import session_mail
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import Attachment, queue, queued_before
 from wijkwerk.payments.invoices import credited_cents
@@ -97,23 +97,8 @@ def session_reminders(now: dt.datetime) -> int:
                 key,
                 person.email,
                 "session_reminder",
-                locale=registration.locale,
-                registration_id=registration.id,
-                person_id=person.id,
-                session_id=session.id,
-                attachments=[
-                    ics_attachment(
-                        session.programme.title,
-                        [session],
-                        locale=registration.locale,
-                        filename=f"bijeenkomst-{session.id}.ics",
-                    )
-                ],
-                session=session,
-                person=person,
-                registration=registration,
+                **session_mail(registration, person, session),
                 days=days,
-                manage_url=notifications.manage_url(registration),
             )
     return count
 

@@ -493,6 +493,7 @@ SCHEMAS["Allocation"] = {
 
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _ID = {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _AUTH = [{"bearer": []}]
 _AUTH_ERRORS = {"401": ERROR_RESPONSE, "403": ERROR_RESPONSE, "404": ERROR_RESPONSE}
 _REASON_BODY = {
@@ -605,9 +606,7 @@ PATHS: dict[str, dict] = {
             "summary": "Bijeenkomst verplaatsen, verhuizen of afzeggen; deelnemers krijgen één mail "
             "met de bijgewerkte afspraak",
             "security": _AUTH,
-            "parameters": [
-                {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
+            "parameters": [_SESSION_ID],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref("SessionChange")}},
@@ -624,9 +623,7 @@ PATHS: dict[str, dict] = {
             "summary": "Aanwezigheid vastleggen; een onbekende persoon is een 422 en dan wordt "
             "niets van het verzoek opgeslagen",
             "security": _AUTH,
-            "parameters": [
-                {"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
+            "parameters": [_SESSION_ID],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref("AttendanceRecords")}},

@@ -16,13 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from wijkwerk.accounts.models import Account
-from wijkwerk.calendars.services import ics_attachment, sessions_of
+from wijkwerk.calendars.services import session_mail, sessions_of
 from wijkwerk.extensions import db
 from wijkwerk.formatting import period
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
 from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
-from wijkwerk.registrations.notifications import manage_url
 from wijkwerk.validation import Problem, RuleViolation
 
 
@@ -165,23 +164,8 @@ def _tell_participants(
             f"session-change:{session.id}:{session.sequence}:{person.id}",
             person.email,
             "session_changed",
-            locale=registration.locale,
-            registration_id=registration.id,
-            person_id=person.id,
-            session_id=session.id,
-            attachments=[
-                ics_attachment(
-                    session.programme.title,
-                    [session],
-                    locale=registration.locale,
-                    filename=f"bijeenkomst-{session.id}.ics",
-                )
-            ],
-            session=session,
-            person=person,
-            registration=registration,
+            **session_mail(registration, person, session),
             was=was,
             what=what,
             reason=reason,
-            manage_url=manage_url(registration),
         )

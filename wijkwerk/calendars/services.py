@@ -42,3 +42,28 @@ def ics_attachment(
     return Attachment(
         filename, "text/calendar; method=PUBLISH; charset=utf-8", calendar(name, sessions, locale=locale)
     )
+
+
+def session_mail(registration: Registration, person, session: ProgrammeSession) -> dict:
+    """What every mail about one session to one person carries: who and what it is about, in the
+    registrant's locale, with the session as an .ics attachment."""
+    from wijkwerk.registrations.notifications import manage_url
+
+    return {
+        "locale": registration.locale,
+        "registration_id": registration.id,
+        "person_id": person.id,
+        "session_id": session.id,
+        "attachments": [
+            ics_attachment(
+                session.programme.title,
+                [session],
+                locale=registration.locale,
+                filename=f"bijeenkomst-{session.id}.ics",
+            )
+        ],
+        "session": session,
+        "person": person,
+        "registration": registration,
+        "manage_url": manage_url(registration),
+    }
