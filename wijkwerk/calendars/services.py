@@ -47,7 +47,7 @@ def ics_attachment(
 def session_mail(registration: Registration, person, session: ProgrammeSession) -> dict:
     """What every mail about one session to one person carries: who and what it is about, in the
     registrant's locale, with the session as an .ics attachment."""
-    from wijkwerk.registrations.notifications import manage_url
+    from wijkwerk.registrations.notifications import manage_url  # imports this module
 
     return {
         "locale": registration.locale,
