@@ -59,6 +59,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # A back-office log-in lasts a working day without activity; each request extends it.
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    SESSION_REFRESH_EACH_REQUEST = True
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     # Trio approval: how long the approver's link is valid, and when an unanswered request is

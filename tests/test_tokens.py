@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+
+import pytest
 
 from tests import factories
 from tests.conftest import csrf_token, log_in
@@ -38,3 +41,20 @@ def test_someone_elses_token_cannot_be_revoked(client, db):
     response = client.post("/beheer/tokens/1/intrekken", data={"csrf_token": csrf_token(page.text)})
     assert response.status_code == 404
     assert other.tokens[0].revoked_at is None
+
+
+@pytest.fixture
+def app_overrides(request):
+    if request.node.name.startswith("test_a_login_expires"):
+        return {"PERMANENT_SESSION_LIFETIME": 1}
+    return {}
+
+
+def test_a_login_expires_after_the_configured_time_without_use(client, db):
+    factories.account("org@example.nl")
+    db.session.commit()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    assert client.get("/beheer/").status_code == 200
+    time.sleep(2.1)  # the session cookie is signed with its time; the server refuses it when old
+    response = client.get("/beheer/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -21,6 +21,7 @@ def login():
         account = authenticate(form.email.data, form.password.data)
         if account is not None:
             db.session.commit()
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
             login_user(account)
             return redirect(local_target(request.args.get("next"), url_for("backoffice.index")))
         form.password.errors.append(_("Deze combinatie van e-mailadres en wachtwoord klopt niet."))
