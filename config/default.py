@@ -59,6 +59,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Log-in throttling: after this many failed tries for one address (or, more, from one IP
+    # address) within the window, log-in is refused until the window has passed.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_WINDOW_MINUTES = 15
     # A back-office log-in lasts a working day without activity; each request extends it.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     SESSION_REFRESH_EACH_REQUEST = True

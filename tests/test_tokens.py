@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
@@ -11,6 +12,7 @@ from tests import factories
 from tests.conftest import csrf_token, log_in
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
+from wijkwerk.timeutil import frozen_at, local
 
 
 def test_make_use_and_revoke_a_token(client, db):
@@ -58,3 +60,37 @@ def test_a_login_expires_after_the_configured_time_without_use(client, db):
     time.sleep(2.1)  # the session cookie is signed with its time; the server refuses it when old
     response = client.get("/beheer/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _try(client, email: str, password: str):
+    page = client.get("/login")
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(page.text)}
+    )
+
+
+def test_log_in_is_refused_for_a_quarter_after_five_failures(client, db):
+    factories.account("org@example.nl")
+    db.session.commit()
+    start = local(2027, 3, 1, 9, 0)
+    with frozen_at(start):
+        for _ in range(5):
+            assert _try(client, "org@example.nl", "geraden wachtwoord").status_code == 422
+        blocked = _try(client, "org@example.nl", factories.PASSWORD)  # even the right one
+        assert blocked.status_code == 429
+        assert "Te veel mislukte pogingen" in blocked.text
+        # an address without an account is answered the same way: nothing to learn
+        for _ in range(5):
+            _try(client, "niemand@example.nl", "x" * 12)
+        assert _try(client, "niemand@example.nl", "x" * 12).status_code == 429
+    with frozen_at(start + dt.timedelta(minutes=16)):
+        assert _try(client, "org@example.nl", factories.PASSWORD).status_code == 302
+
+
+def test_many_failures_from_one_address_block_that_address(client, db):
+    factories.account("org@example.nl")
+    db.session.commit()
+    with frozen_at(local(2027, 3, 1, 9, 0)):
+        for n in range(20):
+            _try(client, f"raden{n}@example.nl", "x" * 12)
+        assert _try(client, "org@example.nl", factories.PASSWORD).status_code == 429

@@ -1,6 +1,6 @@
 """Every model, imported once so that Alembic, the shell and ``db.create_all`` see them all."""
 
-from wijkwerk.accounts.models import Account, ApiToken, Role
+from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.municipalities.models import Municipality, Organisation, OrganisationType
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
@@ -57,6 +57,7 @@ __all__ = [
     "Invoice",
     "InvoiceCounter",
     "InvoiceKind",
+    "LoginAttempt",
     "MemberRole",
     "Municipality",
     "Organisation",

@@ -3,12 +3,14 @@ transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, func, select
 
-from wijkwerk.accounts.models import Account, ApiToken, Role
+from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
 from wijkwerk.extensions import db
 from wijkwerk.timeutil import now_utc
 
@@ -97,3 +99,30 @@ def revoke_api_token(api_token: ApiToken) -> None:
     """Stop a token from working; revoking twice changes nothing."""
     if api_token.revoked_at is None:
         api_token.revoked_at = now_utc()
+
+
+def login_blocked(email: str, ip: str, now: dt.datetime | None = None) -> bool:
+    """Whether too many log-ins failed lately for this address or from this IP address. Said the
+    same way for addresses with and without an account, so it tells nothing about who exists."""
+    config = current_app.config
+    now = now or now_utc()
+    since = now - dt.timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"]))
+    failures = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.succeeded.is_(False), LoginAttempt.at > since
+    )
+    by_account = db.session.scalar(failures.where(LoginAttempt.email == normalise_email(email)))
+    by_ip = db.session.scalar(failures.where(LoginAttempt.ip == ip))
+    return by_account >= int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]) or by_ip >= int(
+        config["LOGIN_MAX_FAILURES_PER_IP"]
+    )
+
+
+def record_login_attempt(
+    email: str, ip: str, succeeded: bool, now: dt.datetime | None = None
+) -> None:
+    """Remember a try; tries older than a day are dropped on the way."""
+    now = now or now_utc()
+    db.session.add(
+        LoginAttempt(email=normalise_email(email)[:254], ip=ip[:45], at=now, succeeded=succeeded)
+    )
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(days=1)))
