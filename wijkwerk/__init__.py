@@ -100,6 +100,9 @@ def _init_extensions(app: Flask) -> None:
     login.session_protection = "strong"
 
     from wijkwerk import models  # noqa: F401  (every model registered before first use)
+    from wijkwerk.audit import recorder
+
+    recorder.install()
     from wijkwerk.accounts.services import load_account
 
     login.user_loader(load_account)

@@ -2,6 +2,7 @@
 
 from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
+from wijkwerk.audit.models import AuditEntry
 from wijkwerk.municipalities.models import Municipality, Organisation, OrganisationType
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.payments.models import (
@@ -47,6 +48,7 @@ __all__ = [
     "ApiToken",
     "Attendance",
     "AttendanceStatus",
+    "AuditEntry",
     "BillingDetails",
     "Casus",
     "CoachSlot",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
+from wijkwerk.audit import recorder as audit
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.models import Person
@@ -176,6 +177,13 @@ def record(
         )
         db.session.execute(
             statement.on_conflict_do_update(index_elements=["session_id", "member_id"], set_=values)
+        )
+        audit.record(
+            actor,
+            "upsert",
+            "attendance",
+            f"{session.id},{mark.member.id}",
+            {"status": (None, mark.status), "substitute_name": (None, mark.substitute_name)},
         )
 
 

@@ -15,6 +15,7 @@ from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.attendance.exports import status_label
 from wijkwerk.attendance.models import Attendance
+from wijkwerk.audit.models import AuditEntry
 from wijkwerk.backoffice.forms import (
     NO,
     RULE,
@@ -482,3 +483,19 @@ def revoke_token(token_id: int):
     db.session.commit()
     flash(_("Token %(prefix)s… is ingetrokken.", prefix=api_token.prefix), "success")
     return redirect(url_for("backoffice.tokens"))
+
+
+@bp.get("/audit")
+@require_write
+def audit_log():
+    """The latest changes by organisers, newest first; filter by table or by who."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(300)
+    table = request.args.get("tabel", "")
+    who = request.args.get("wie", "").strip().lower()
+    if table:
+        query = query.where(AuditEntry.table == table)
+    if who:
+        query = query.where(AuditEntry.actor_label.contains(who))
+    return render_template(
+        "backoffice/audit.html", entries=db.session.scalars(query).all(), table=table, who=who
+    )
