@@ -7,10 +7,11 @@ import re
 import time
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import csrf_token, log_in
-from wijkwerk.accounts.models import Role
+from wijkwerk.accounts.models import Account, Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.timeutil import frozen_at, local
 
@@ -94,3 +95,52 @@ def test_many_failures_from_one_address_block_that_address(client, db):
         for n in range(20):
             _try(client, f"raden{n}@example.nl", "x" * 12)
         assert _try(client, "org@example.nl", factories.PASSWORD).status_code == 429
+
+
+def test_admins_make_accounts_change_roles_and_block_access(client, db):
+    factories.account("admin@example.nl", Role.ADMIN)
+    factories.account("org@example.nl")
+    db.session.commit()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    assert client.get("/beheer/accounts").status_code == 403  # organisers do not manage accounts
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/beheer/").text)})
+    log_in(client, "admin@example.nl", factories.PASSWORD)
+    page = client.get("/beheer/accounts")
+    weak = client.post(
+        "/beheer/accounts",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "email": "nieuw@example.nl",
+            "role": "viewer",
+            "password": "kort",
+        },
+    )
+    assert weak.status_code == 422 and "minstens 12 tekens" in weak.text
+    assert 'value="nieuw@example.nl"' in weak.text
+    made = client.post(
+        "/beheer/accounts",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "email": "Nieuw@Example.nl",
+            "name": "Nieuwe collega",
+            "role": "viewer",
+            "password": "een lang genoeg wachtwoord",
+        },
+    )
+    assert made.status_code == 302
+    new = db.session.scalar(select(Account).where(Account.email == "nieuw@example.nl"))
+    assert new.role is Role.VIEWER
+    page = client.get(f"/beheer/accounts/{new.id}")
+    client.post(
+        f"/beheer/accounts/{new.id}",
+        data={"csrf_token": csrf_token(page.text), "role": "organiser", "active": "no"},
+    )
+    db.session.expire_all()
+    new = db.session.get(Account, new.id)
+    assert new.role is Role.ORGANISER and not new.active
+    own = db.session.scalar(select(Account).where(Account.email == "admin@example.nl"))
+    refused = client.post(
+        f"/beheer/accounts/{own.id}",
+        data={"csrf_token": csrf_token(page.text), "role": "viewer", "active": "yes"},
+    )
+    assert refused.status_code == 422 and "eigen beheerdersrechten" in refused.text

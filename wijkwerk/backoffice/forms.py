@@ -68,7 +68,9 @@ class CoachSlotForm(FlaskForm):
             NumberRange(5, 240, message=_l("Kies een duur tussen 5 en 240 minuten.")),
         ],
     )
-    coach_name = StringField(_l("Coach"), validators=[InputRequired(_l("Vul de naam van de coach in."))])
+    coach_name = StringField(
+        _l("Coach"), validators=[InputRequired(_l("Vul de naam van de coach in."))]
+    )
     location = StringField(_l("Plek"), validators=[Optional(), Length(max=200)])
 
 
@@ -91,4 +93,36 @@ class SessionForm(FlaskForm):
     reason = TextAreaField(
         _l("Toelichting voor de deelnemers"),
         validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+    )
+
+
+def role_choices():
+    return [
+        SelectChoice("organiser", _l("Organisator: programma's uitvoeren")),
+        SelectChoice("viewer", _l("Kijker: alleen lezen")),
+        SelectChoice("admin", _l("Beheerder: alles, ook accounts")),
+    ]
+
+
+class NewAccountForm(FlaskForm):
+    email = StringField(
+        _l("E-mailadres"), validators=[InputRequired(_l("Vul een e-mailadres in."))]
+    )
+    name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
+    role = RadioField(_l("Rol"), choices=role_choices(), default="organiser")
+    password = StringField(
+        _l("Eerste wachtwoord (minstens 12 tekens; geef het veilig door)"),
+        validators=[InputRequired(_l("Vul een wachtwoord in."))],
+        render_kw={"type": "password", "autocomplete": "new-password"},
+    )
+
+
+class AccountForm(FlaskForm):
+    role = RadioField(_l("Rol"), choices=role_choices())
+    active = RadioField(
+        _l("Toegang"),
+        choices=[
+            SelectChoice("yes", _l("Kan inloggen")),
+            SelectChoice("no", _l("Geblokkeerd")),
+        ],
     )

@@ -9,8 +9,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from wijkwerk.accounts.models import ApiToken
-from wijkwerk.accounts.services import create_api_token, revoke_api_token
+from wijkwerk.accounts.models import Account, ApiToken, Role
+from wijkwerk.accounts.services import (
+    AccountError,
+    create_account,
+    create_api_token,
+    revoke_api_token,
+)
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.attendance.exports import status_label
@@ -20,9 +25,11 @@ from wijkwerk.backoffice.forms import (
     NO,
     RULE,
     YES,
+    AccountForm,
     CoachSlotForm,
     DecisionForm,
     MiddelgrootOverrideForm,
+    NewAccountForm,
     SessionForm,
 )
 from wijkwerk.backoffice.queries import (
@@ -499,3 +506,55 @@ def audit_log():
     return render_template(
         "backoffice/audit.html", entries=db.session.scalars(query).all(), table=table, who=who
     )
+
+
+def require_admin(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role is not Role.ADMIN:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@require_admin
+def accounts():
+    """Admins make accounts and see who has which role."""
+    form = NewAccountForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                made = create_account(
+                    form.email.data, form.password.data, Role(form.role.data), form.name.data or ""
+                )
+            except AccountError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Account voor %(email)s gemaakt.", email=made.email), "success")
+                return redirect(url_for("backoffice.accounts"))
+        status = 422
+    everyone = db.session.scalars(select(Account).order_by(Account.email)).all()
+    return render_template("backoffice/accounts.html", accounts=everyone, form=form), status
+
+
+@bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@require_admin
+def account(account_id: int):
+    found = db.get_or_404(Account, account_id)
+    form = AccountForm(role=found.role.value, active="yes" if found.active else "no")
+    if request.method == "POST" and form.validate_on_submit():
+        if found.id == current_user.id and (form.role.data != "admin" or form.active.data != "yes"):
+            form.role.errors.append(_("U kunt uw eigen beheerdersrechten niet afnemen."))
+        else:
+            found.role = Role(form.role.data)
+            found.active = form.active.data == "yes"
+            db.session.commit()
+            flash(_("Opgeslagen."), "success")
+            return redirect(url_for("backoffice.accounts"))
+    status = 422 if form.errors else 200
+    return render_template("backoffice/account.html", account=found, form=form), status
