@@ -161,6 +161,49 @@ _PERSON = {
         "function": {"type": "string"},
     },
 }
+SCHEMAS["ProgrammeCreate"] = {
+    "type": "object",
+    "required": ["slug", "kind", "title"],
+    "properties": {
+        "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "kind": _enum(ProgrammeKind),
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "description": {"type": "string"},
+        "fee": {
+            "type": "object",
+            "properties": {
+                "amount_cents": {"type": "integer", "description": "excl. btw"},
+                "vat_rate": {"type": "string", "examples": ["21"]},
+                "per": _enum(FeeUnit),
+            },
+        },
+        "exemption": {"oneOf": [_enum(Exemption), {"type": "null"}]},
+        "capacity": {"type": ["integer", "null"]},
+        "min_participants": {"type": ["integer", "null"]},
+        "registration_deadline": {"type": ["string", "null"], "format": "date-time"},
+        "allocation": _enum(Allocation),
+        "state": {"type": "string", "enum": ["draft", "published"]},
+        "sessions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "starts_at", "ends_at"],
+                "properties": {
+                    "title": {"type": "string"},
+                    "theme": {"type": "string"},
+                    "outcome": {"type": "string"},
+                    "starts_at": {"type": "string", "format": "date-time"},
+                    "ends_at": {"type": "string", "format": "date-time"},
+                    "location": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    },
+}
 SCHEMAS["Billing"] = {
     "type": "object",
     "required": ["organisation", "address", "postcode", "city", "email"],
@@ -552,7 +595,22 @@ PATHS: dict[str, dict] = {
             "responses": {
                 "200": _json({"type": "array", "items": _ref("Programme")}, "Programma's")
             },
-        }
+        },
+        "post": {
+            "summary": "Een programma met zijn bijeenkomsten maken (organisatoren); een concept "
+            "tenzij state published is",
+            "security": _AUTH,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ProgrammeCreate")}},
+            },
+            "responses": {
+                "201": _json(_ref("Programme"), "Het nieuwe programma"),
+                "422": ERROR_RESPONSE,
+                "401": ERROR_RESPONSE,
+                "403": ERROR_RESPONSE,
+            },
+        },
     },
     "/programmes/{slug}": {
         "get": {

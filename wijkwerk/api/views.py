@@ -13,6 +13,7 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments.services import commit_and_settle
+from wijkwerk.programmes import editing
 from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, trios
@@ -36,6 +37,18 @@ def municipalities():
 @bp.get("/programmes")
 def programmes():
     return jsonify([serialise.programme(p) for p in list_programmes()])
+
+
+@bp.post("/programmes")
+@organiser_required(write=True)
+def create_programme():
+    """Create a programme with its sessions (a draft unless ``state`` is ``published``)."""
+    try:
+        made = editing.create_programme(request.get_json(silent=True))
+    except RuleViolation as violation:
+        return _rule_violation(violation)
+    db.session.commit()
+    return jsonify(serialise.programme(made)), 201
 
 
 @bp.get("/programmes/<slug>")
