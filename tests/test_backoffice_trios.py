@@ -201,3 +201,21 @@ def test_an_organiser_resends_a_mail_that_got_lost(client, db, series, smtp):
     history = db.session.get(Registration, registration.id).events
     assert history[-1].reason.startswith("Mail opnieuw verstuurd aan dirk@schiedam.nl")
     assert history[-1].actor_label == "org@example.nl"
+
+
+def test_an_organiser_closes_and_reopens_registration(client, db, series):
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get(PAGE)
+    client.post(f"{PAGE}/status", data={"csrf_token": csrf_token(page.text), "status": "draft"})
+    assert client.get("/programmes/werkplaatsen").status_code == 404
+    response = client.post("/api/v1/programmes/werkplaatsen/registrations", json=trio())
+    assert response.status_code == 404
+    client.post(f"{PAGE}/status", data={"csrf_token": csrf_token(page.text), "status": "published"})
+    assert client.get("/programmes/werkplaatsen").status_code == 200
+    assert "Aanmelden kan tot en met" in text_of(client.get(PAGE))
+    assert (
+        client.post(
+            f"{PAGE}/status", data={"csrf_token": csrf_token(page.text), "status": "x"}
+        ).status_code
+        == 400
+    )

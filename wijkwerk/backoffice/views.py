@@ -51,7 +51,7 @@ from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.payments.views import pdf_response
-from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
+from wijkwerk.programmes.models import ProgrammeSession, ProgrammeStatus, SessionStatus
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
@@ -558,3 +558,22 @@ def account(account_id: int):
             return redirect(url_for("backoffice.accounts"))
     status = 422 if form.errors else 200
     return render_template("backoffice/account.html", account=found, form=form), status
+
+
+@bp.post("/programmas/<slug>/status")
+@require_write
+def programme_status(slug: str):
+    """Publish a programme (registration opens within its window), take it back to draft, or
+    cancel it."""
+    found = get_programme(slug, published_only=False)
+    if found is None or not FlaskForm().validate_on_submit():
+        abort(404 if found is None else 400)
+    try:
+        found.status = ProgrammeStatus(request.form.get("status", ""))
+    except ValueError:
+        abort(400)
+    db.session.commit()
+    flash(
+        _("De status van het programma is nu: %(status)s.", status=found.window().value), "success"
+    )
+    return redirect(url_for("backoffice.programme", slug=slug))
