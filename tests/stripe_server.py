@@ -182,9 +182,7 @@ class FakeStripe:
     def pay(self, session_id: str) -> dict:
         """The customer completes the checkout; returns the ``checkout.session.completed`` event."""
         session = self.sessions[session_id]
-        session.update(
-            status="complete", payment_status="paid", payment_intent=self.new_id("pi")
-        )
+        session.update(status="complete", payment_status="paid", payment_intent=self.new_id("pi"))
         return self.event("checkout.session.completed", session)
 
     def expire(self, session_id: str) -> dict:

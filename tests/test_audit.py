@@ -100,7 +100,7 @@ def test_the_audit_page_is_for_organisers(client, db, series):
         data={"csrf_token": csrf_token(page.text), "action": "approve", "reason": "telefonisch"},
     )
     text = text_of(client.get("/beheer/audit", query_string={"tabel": "registration"}))
-    assert "org@example.nl update registration" in text
+    assert "org@example.nl gewijzigd: registration" in text
     assert "state : awaiting_approval → confirmed" in text
     factories.account("kijker@example.nl", Role.VIEWER)
     db.session.commit()

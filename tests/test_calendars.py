@@ -203,7 +203,9 @@ def test_only_confirmed_participants_are_told(client, db, smtp, series, confirme
     trios.register_trio(series, trio("GM0363", "amsterdam.nl"))  # awaiting approval
     commit_and_send()
     smtp.clear()
-    patch(client, series.sessions[0].id, {"location": {"name": "Theater", "address": "Dam 1"}}, token)
+    patch(
+        client, series.sessions[0].id, {"location": {"name": "Theater", "address": "Dam 1"}}, token
+    )
     recipients = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
     assert recipients == sorted(MEMBERS)
     assert "Nieuwe locatie: Theater, Dam 1" in plain(smtp.to("anna@schiedam.nl")[0])

@@ -76,9 +76,10 @@ def test_only_confirmed_participants_book_and_cancelling_frees_the_time(client, 
         registered(client, db, f"deelnemer{n}@example.nl")
     waiting = registered(client, db, "wacht@example.nl")
     assert waiting.state.value == "waitlisted"
-    assert "Persoonlijk gesprek met een coach" not in client.get(
-        f"/aanmelding/{waiting.manage_token}"
-    ).text
+    assert (
+        "Persoonlijk gesprek met een coach"
+        not in client.get(f"/aanmelding/{waiting.manage_token}").text
+    )
     slot = db.session.scalars(select(CoachSlot)).first()
     with pytest.raises(lifecycle.StateConflict):
         individuals.book_coach_slot(waiting, slot.id)
@@ -120,10 +121,17 @@ def test_organisers_publish_times_and_see_who_booked(client, db, programme):
     assert page.status_code == 200
     bad = client.post(
         url,
-        data={"csrf_token": csrf_token(page.text), "day": "2099-11-23", "start": "", "minutes": "999", "coach_name": ""},
+        data={
+            "csrf_token": csrf_token(page.text),
+            "day": "2099-11-23",
+            "start": "",
+            "minutes": "999",
+            "coach_name": "",
+        },
     )
     assert bad.status_code == 422
     assert "Kies een begintijd." in bad.text and "Vul de naam van de coach in." in bad.text
+    assert "Kies een duur tussen 5 en 240 minuten." in bad.text
     assert 'value="2099-11-23"' in bad.text  # what was typed stays
     response = client.post(
         url,

@@ -34,7 +34,9 @@ def errors_of(response) -> set[tuple[str, str | None]]:
 
 
 def pdf_text(message) -> str:
-    [attachment] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    [attachment] = [
+        p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"
+    ]
     reader = PdfReader(io.BytesIO(attachment.get_content()))
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
@@ -58,7 +60,9 @@ def test_invoice_route_confirms_the_place_and_sends_a_complete_dutch_invoice(
     assert body["payment_url"] is None
 
     [confirmation] = smtp.to("fatima@rotterdam.nl")
-    assert subject(confirmation).startswith("Plaats bevestigd: Werkplaats Werken aan wijkontwikkeling")
+    assert subject(confirmation).startswith(
+        "Plaats bevestigd: Werkplaats Werken aan wijkontwikkeling"
+    )
     [invoice_mail] = smtp.to("facturen@rotterdam.nl")
     assert subject(invoice_mail) == "Factuur 2027-0001: Werkplaats Werken aan wijkontwikkeling"
     assert "€ 2.178,00" in plain(invoice_mail)
@@ -144,7 +148,9 @@ def test_the_same_person_cannot_register_twice_but_may_again_after_cancelling(
     client, db, programme
 ):
     first = client.post(URL, json=individual())
-    assert errors_of(client.post(URL, json=individual())) == {("already_registered", "person.email")}
+    assert errors_of(client.post(URL, json=individual())) == {
+        ("already_registered", "person.email")
+    }
     lifecycle.cancel(db.session.get(Registration, first.json["id"]))
     db.session.commit()
     assert client.post(URL, json=individual()).status_code == 201
@@ -221,7 +227,11 @@ def test_a_late_cancellation_credits_half_by_the_terms(client, db, smtp, program
         assert "50% van de prijs verschuldigd" in plain_text(page.text)
         client.post(f"/aanmelding/{token}/annuleren", data={"csrf_token": csrf_token(page.text)})
     credit = db.session.scalar(select(Invoice).where(Invoice.kind == InvoiceKind.CREDIT))
-    assert (credit.amount_cents, credit.vat_cents, credit.total_cents) == (-90_000, -18_900, -108_900)
+    assert (credit.amount_cents, credit.vat_cents, credit.total_cents) == (
+        -90_000,
+        -18_900,
+        -108_900,
+    )
     assert credit.number == "2099-0001"  # numbered in the year it is issued
     [cancelled] = [m for m in smtp.to("fatima@rotterdam.nl") if "geannuleerd" in subject(m)]
     assert "Volgens de annuleringsvoorwaarden is € 1.089,00 verschuldigd." in plain(cancelled)

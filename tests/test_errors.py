@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.conftest import log_in
 from wijkwerk.municipalities.models import Municipality
 
 
@@ -41,3 +42,18 @@ def test_wrong_method_on_the_api_is_json(client):
     response = client.delete("/api/v1/programmes")
     assert response.status_code == 405
     assert response.json["errors"][0]["code"] == "http_405"
+
+
+def test_an_id_too_large_for_the_database_is_a_404_not_an_error(client, db):
+    """PostgreSQL refuses integers beyond 32 bits; such a URL simply finds nothing."""
+    factories.account("org@example.nl")
+    db.session.commit()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    huge = "99999999999999999999"
+    for url in (
+        f"/beheer/aanmeldingen/{huge}",
+        f"/beheer/bijeenkomsten/{huge}/aanwezigheid",
+        f"/beheer/facturen/{huge}",
+        f"/programmes/x/sessions/{huge}.ics",
+    ):
+        assert client.get(url).status_code == 404, url

@@ -63,7 +63,10 @@ def test_happy_path_pays_by_ideal_confirms_from_the_webhook_and_sends_a_paid_inv
     with frozen_at(MARCH_2027):
         body = register(client)
     assert body["state"] == "awaiting_payment"
-    assert body["payment_url"] == f"http://wijkwerk.test/aanmelding/{registration_of(db, body).manage_token}/betalen"
+    assert (
+        body["payment_url"]
+        == f"http://wijkwerk.test/aanmelding/{registration_of(db, body).manage_token}/betalen"
+    )
     [waiting] = smtp.to("fatima@rotterdam.nl")
     assert subject(waiting).startswith("Aanmelding ontvangen, wacht op betaling")
     assert body["payment_url"] in plain(waiting)
@@ -276,7 +279,9 @@ def test_tick_expires_an_unpaid_checkout_at_stripe_and_frees_the_place(
     assert "0 verlopen betaling(en)" in again.output
 
 
-def test_tick_counts_a_payment_whose_webhook_never_came(client, db, runner, smtp, stripe, programme):
+def test_tick_counts_a_payment_whose_webhook_never_came(
+    client, db, runner, smtp, stripe, programme
+):
     with frozen_at(MARCH_2027):
         body = register(client)
         session_id = checkout(client, body)
@@ -291,11 +296,12 @@ def test_tick_counts_a_payment_whose_webhook_never_came(client, db, runner, smtp
 def test_a_failed_payment_is_told_and_the_place_stays_held(client, db, smtp, stripe, programme):
     body = register(client)
     session_id = checkout(client, body)
-    event = stripe.payment_failed(session_id, "Uw bank heeft de betaling geweigerd.")
+    event = stripe.payment_failed(session_id, "Your card was declined.")
     assert deliver(client, event).status_code == 200
     mail = smtp.to("fatima@rotterdam.nl")[-1]
     assert subject(mail).startswith("Betaling niet gelukt")
-    assert "Uw bank heeft de betaling geweigerd." in plain(mail)
+    assert "De bank of kaartuitgever heeft de betaling niet uitgevoerd." in plain(mail)
+    assert "declined" not in plain(mail)  # Stripe's English stays in the log
     assert body["payment_url"] in plain(mail)
     registration = registration_of(db, body)
     assert registration.state.value == "awaiting_payment" and registration.holds_place
@@ -426,10 +432,12 @@ def test_a_paid_amount_that_differs_is_not_accepted(client, db, stripe, programm
     deliver(client, event)
     registration = registration_of(db, body)
     assert registration.state.value == "awaiting_payment"
-    assert registration.payments[0].failure_message.startswith("amount mismatch")
+    assert registration.payments[0].failure_message.startswith("Het betaalde bedrag (100 EUR")
 
 
-def test_someone_moved_up_from_the_waiting_list_gets_a_day_to_pay(client, db, smtp, stripe, programme):
+def test_someone_moved_up_from_the_waiting_list_gets_a_day_to_pay(
+    client, db, smtp, stripe, programme
+):
     programme.capacity = 1
     db.session.commit()
     with frozen_at(MARCH_2027):

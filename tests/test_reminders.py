@@ -201,7 +201,9 @@ def test_a_paid_or_credited_invoice_is_not_reminded(db, smtp):
     db.session.commit()
     with frozen_at(local(2027, 3, 1, 10)):
         paid = individuals.register_individual(programme, individual("a@example.nl")).registration
-        credited = individuals.register_individual(programme, individual("b@example.nl")).registration
+        credited = individuals.register_individual(
+            programme, individual("b@example.nl")
+        ).registration
         commit_and_send()
         paid.invoices[0].paid_at = local(2027, 3, 5)
         lifecycle.cancel(credited)

@@ -43,6 +43,7 @@ def test_someone_elses_token_cannot_be_revoked(client, db):
     page = client.get("/beheer/tokens")
     response = client.post("/beheer/tokens/1/intrekken", data={"csrf_token": csrf_token(page.text)})
     assert response.status_code == 404
+    db.session.expire_all()
     assert other.tokens[0].revoked_at is None
 
 
@@ -56,7 +57,18 @@ def app_overrides(request):
 def test_a_login_expires_after_the_configured_time_without_use(client, db):
     factories.account("org@example.nl")
     db.session.commit()
-    log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={
+            "email": "org@example.nl",
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+    # a lasting session: its cookie carries an expiry (a browser-session cookie would not)
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "Expires=" in cookie
     assert client.get("/beheer/").status_code == 200
     time.sleep(2.1)  # the session cookie is signed with its time; the server refuses it when old
     response = client.get("/beheer/")

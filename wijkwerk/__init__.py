@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from wijkwerk.extensions import babel, csrf, db, login, mail, migrate
 
@@ -130,7 +131,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in every URL, up to the largest id the database holds: a longer number is a 404,
+    not a database error (PostgreSQL refuses integers beyond 32 bits)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     from wijkwerk.accounts.views import bp as accounts_bp
     from wijkwerk.api.views import bp as api_bp
     from wijkwerk.backoffice.views import bp as backoffice_bp

@@ -12,10 +12,18 @@ from decimal import ROUND_HALF_UP, Decimal
 DEFAULT_VAT_RATE_BP = 2100
 
 
+FULL_SHARE_BP = 10_000  # 100 % in basis points
+
+
+def share_of(amount_cents: int, basis_points: int) -> int:
+    """``basis_points`` of ``amount_cents`` (10000 = all), rounded half up to a cent."""
+    exact = Decimal(amount_cents) * Decimal(basis_points) / Decimal(FULL_SHARE_BP)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def vat_cents(amount_cents: int, vat_rate_bp: int) -> int:
     """The VAT on ``amount_cents`` (excl. VAT) at ``vat_rate_bp``, rounded half up to a cent."""
-    exact = Decimal(amount_cents) * Decimal(vat_rate_bp) / Decimal(10_000)
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return share_of(amount_cents, vat_rate_bp)
 
 
 def rate_as_string(vat_rate_bp: int) -> str:

@@ -193,10 +193,7 @@ def aftercare(now: dt.datetime) -> int:
             .options(selectinload(Registration.members).selectinload(RegistrationMember.person))
         ).all()
         for registration in registrations:
-            people = {m.person_id: m.person for m in registration.members}
-            if not people and registration.contact_person is not None:
-                people = {registration.contact_person_id: registration.contact_person}
-            for person in people.values():
+            for person in notifications.people_of(registration):
                 count += _queue_once(
                     f"aftercare:{programme.id}:{person.id}",
                     person.email,

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
@@ -126,3 +127,12 @@ def record_login_attempt(
         LoginAttempt(email=normalise_email(email)[:254], ip=ip[:45], at=now, succeeded=succeeded)
     )
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(days=1)))
+
+
+def change_account(account: Account, role: Role, active: bool, *, by: Account) -> None:
+    """An admin changes someone's role or access. Nobody takes away their own admin rights, so
+    there is always an admin left to undo a mistake."""
+    if account.id == by.id and (role is not Role.ADMIN or not active):
+        raise AccountError(_("U kunt uw eigen beheerdersrechten niet afnemen."))
+    account.role = role
+    account.active = active

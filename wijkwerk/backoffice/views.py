@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.accounts.services import (
     AccountError,
+    change_account,
     create_account,
     create_api_token,
     revoke_api_token,
@@ -19,7 +20,6 @@ from wijkwerk.accounts.services import (
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.attendance.exports import status_label
-from wijkwerk.attendance.models import Attendance
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.backoffice.forms import (
     NO,
@@ -32,6 +32,7 @@ from wijkwerk.backoffice.forms import (
     NewAccountForm,
     SessionForm,
 )
+from wijkwerk.backoffice.labels import label
 from wijkwerk.backoffice.queries import (
     INVOICE_FILTERS,
     RegistrationCounts,
@@ -46,14 +47,14 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
 from wijkwerk.outbox.models import OutboxMessage
-from wijkwerk.outbox.services import commit_and_send, messages_of, resend
+from wijkwerk.outbox.services import commit_and_send, messages_of
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.payments.views import pdf_response
 from wijkwerk.programmes.models import ProgrammeSession, ProgrammeStatus, SessionStatus
 from wijkwerk.programmes.services import get_programme, list_programmes
-from wijkwerk.registrations import individuals, lifecycle, trios
+from wijkwerk.registrations import individuals, lifecycle, notifications, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM
 from wijkwerk.validation import RuleViolation
@@ -69,7 +70,7 @@ def require_login() -> None:
 
 @bp.context_processor
 def helpers() -> dict:
-    return {"payment_state": payment_state, "payment_words": payment_words}
+    return {"payment_state": payment_state, "payment_words": payment_words, "label": label}
 
 
 def payment_words() -> dict[str, str]:
@@ -198,15 +199,7 @@ def resend_mail(registration_id: int, message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if message.registration_id != found.id or not FlaskForm().validate_on_submit():
         abort(404 if message.registration_id != found.id else 400)
-    resend(message)
-    found.note_change(
-        actor=current_user,
-        reason=_(
-            "Mail opnieuw verstuurd aan %(to)s: %(subject)s",
-            to=message.recipient,
-            subject=message.subject,
-        ),
-    )
+    notifications.resend(found, message, actor=current_user)
     commit_and_send()
     flash(_("De mail is opnieuw verstuurd aan %(to)s.", to=message.recipient), "success")
     return redirect(
@@ -295,7 +288,7 @@ def coach_slots(slug: str):
     if request.method == "POST":
         if not current_user.role.can_write:
             abort(403)
-        if form.validate_on_submit():
+        if form.validate_on_submit():  # the form only reads the date and times
             starts_at = dt.datetime.combine(form.day.data, form.start.data, tzinfo=AMSTERDAM)
             try:
                 individuals.publish_coach_slot(
@@ -307,12 +300,18 @@ def coach_slots(slug: str):
                 )
             except RuleViolation as violation:
                 db.session.rollback()
-                for problem in violation.problems:
-                    form[problem.field].errors.append(problem.message)
+                problems = violation.problems
             else:
                 db.session.commit()
                 flash(_("Tijd toegevoegd."), "success")
                 return redirect(url_for("backoffice.coach_slots", slug=slug))
+        else:  # report the slot's own rules too, all at once
+            problems = individuals.coach_slot_problems(
+                form.minutes.data, form.coach_name.data or ""
+            )
+        for problem in problems:
+            if problem.message not in form[problem.field].errors:
+                form[problem.field].errors = [*form[problem.field].errors, problem.message]
         status = 422
     return render_template(
         "backoffice/coach_slots.html",
@@ -407,19 +406,11 @@ def mark(session_id: int):
         _(
             "%(name)s: %(status)s",
             name=member.person.name,
-            status=status_label(attendance_mark(found, member)),
+            status=status_label(marks[0]),  # the mark just recorded
         ),
         "success",
     )
     return redirect(url_for("backoffice.check_in", session_id=session_id, _anchor=f"p-{member.id}"))
-
-
-def attendance_mark(session, member):
-    return db.session.scalar(
-        select(Attendance).where(
-            Attendance.session_id == session.id, Attendance.member_id == member.id
-        )
-    )
 
 
 @bp.get("/programmas/<slug>/aanwezigheid")
@@ -548,11 +539,12 @@ def account(account_id: int):
     found = db.get_or_404(Account, account_id)
     form = AccountForm(role=found.role.value, active="yes" if found.active else "no")
     if request.method == "POST" and form.validate_on_submit():
-        if found.id == current_user.id and (form.role.data != "admin" or form.active.data != "yes"):
-            form.role.errors.append(_("U kunt uw eigen beheerdersrechten niet afnemen."))
+        try:
+            change_account(found, Role(form.role.data), form.active.data == "yes", by=current_user)
+        except AccountError as exc:
+            db.session.rollback()
+            form.role.errors.append(str(exc))
         else:
-            found.role = Role(form.role.data)
-            found.active = form.active.data == "yes"
             db.session.commit()
             flash(_("Opgeslagen."), "success")
             return redirect(url_for("backoffice.accounts"))
@@ -574,6 +566,10 @@ def programme_status(slug: str):
         abort(400)
     db.session.commit()
     flash(
-        _("De status van het programma is nu: %(status)s.", status=found.window().value), "success"
+        _(
+            "De status van het programma is nu: %(status)s.",
+            status=label("programme", found.status),
+        ),
+        "success",
     )
     return redirect(url_for("backoffice.programme", slug=slug))

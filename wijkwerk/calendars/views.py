@@ -13,7 +13,7 @@ from wijkwerk.calendars.ics import CONTENT_TYPE, calendar
 from wijkwerk.calendars.services import sessions_of
 from wijkwerk.extensions import db
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations.lifecycle import by_manage_token
+from wijkwerk.registrations.lifecycle import by_manage_token_or_404
 from wijkwerk.registrations.models import Registration
 
 bp = Blueprint("calendars", __name__)
@@ -64,9 +64,7 @@ def personal_feed(token: str):
 @bp.post("/aanmelding/<token>/agenda-link")
 def renew_feed(token: str):
     """Make a new secret feed link; the old one stops working (a link shared by mistake)."""
-    registration = by_manage_token(token)
-    if registration is None:
-        abort(404)
+    registration = by_manage_token_or_404(token)
     if not FlaskForm().validate_on_submit():
         abort(400)
     registration.feed_token = secrets.token_urlsafe(32)

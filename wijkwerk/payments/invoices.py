@@ -9,7 +9,6 @@ number back, so numbers have neither gaps nor duplicates.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from flask_babel import force_locale
@@ -18,13 +17,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wijkwerk.extensions import db
-from wijkwerk.money import vat_cents
+from wijkwerk.money import share_of, vat_cents
 from wijkwerk.outbox.services import Attachment, queue
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
-FULL_SHARE_BP = 10_000
 BUYER_FIELDS = (
     "buyer_name",
     "buyer_address",
@@ -103,7 +101,10 @@ def active_invoice(registration: Registration) -> Invoice | None:
 
 
 def issue_invoice(
-    registration: Registration, *, now: dt.datetime | None = None, paid_at: dt.datetime | None = None
+    registration: Registration,
+    *,
+    now: dt.datetime | None = None,
+    paid_at: dt.datetime | None = None,
 ) -> Invoice | None:
     """Invoice what the registration owes and mail it to the invoice address. Issuing twice
     returns the first invoice. Nothing is issued when nothing is owed (an exemption) or when the
@@ -158,12 +159,9 @@ def issue_credit(
 ) -> Invoice | None:
     """A credit invoice for ``share_bp`` of ``invoice`` (10000 = all of it), never more than is
     left uncredited. Returns None when there is nothing to credit."""
-    wanted = int(
-        (Decimal(invoice.amount_cents) * share_bp / FULL_SHARE_BP).quantize(
-            Decimal(1), rounding=ROUND_HALF_UP
-        )
+    amount = min(
+        share_of(invoice.amount_cents, share_bp), invoice.amount_cents - credited_cents(invoice)
     )
-    amount = min(wanted, invoice.amount_cents - credited_cents(invoice))
     if amount <= 0:
         return None
     now = now or now_utc()

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from wijkwerk.extensions import db
@@ -90,8 +91,11 @@ def mark_paid(payment: Payment, session: dict, now: dt.datetime) -> bool:
         logger.error(
             "checkout %s: amount or currency differs from payment %s", session["id"], payment.id
         )
-        payment.failure_message = (
-            f"amount mismatch: {session.get('amount_total')} {session.get('currency')}"
+        payment.failure_message = _(
+            "Het betaalde bedrag (%(paid)s %(currency)s in centen) wijkt af van het gevraagde; "
+            "de organisatie neemt contact met u op.",
+            paid=session.get("amount_total"),
+            currency=str(session.get("currency", "")).upper(),
         )
         return False
     result = db.session.execute(

@@ -44,17 +44,10 @@ def webhook():
     return jsonify({"received": True, "duplicate": not handled})
 
 
-def _registration(token: str) -> Registration:
-    found = lifecycle.by_manage_token(token)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/aanmelding/<token>/betalen")
 def pay(token: str):
     """Send the registrant to Stripe's Checkout for their open payment (made on first use)."""
-    registration = _registration(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     try:
         url = services.checkout_url(registration)
     except services.NothingToPay:
@@ -77,7 +70,7 @@ def pay(token: str):
 @bp.post("/aanmelding/<token>/opnieuw-betalen")
 def pay_again(token: str):
     """After an expired checkout: take a place again if one is free, then pay."""
-    registration = _registration(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
@@ -96,7 +89,7 @@ def pay_again(token: str):
 def returned(token: str):
     """Where Stripe sends the registrant back. It shows the state as we know it from Stripe's
     webhook; the redirect itself proves nothing."""
-    registration = _registration(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     processing = registration.state is RegistrationState.AWAITING_PAYMENT
     return render_template(
         "payments/returned.html", registration=registration, processing=processing
@@ -112,13 +105,13 @@ def _invoice_of(registration: Registration, number: str) -> Invoice:
 
 @bp.get("/aanmelding/<token>/facturen/<number>")
 def invoice(token: str, number: str):
-    found = _invoice_of(_registration(token), number)
+    found = _invoice_of(lifecycle.by_manage_token_or_404(token), number)
     return render_template("payments/invoice.html", invoice=found)
 
 
 @bp.get("/aanmelding/<token>/facturen/<number>.pdf")
 def invoice_download(token: str, number: str):
-    return pdf_response(_invoice_of(_registration(token), number))
+    return pdf_response(_invoice_of(lifecycle.by_manage_token_or_404(token), number))
 
 
 def pdf_response(found: Invoice) -> Response:

@@ -77,8 +77,13 @@ def _intent_failed(intent, event_id: str) -> None:
     if payment is None:
         return
     error = intent.get("last_payment_error") or {}
-    message = error.get("message") or _("De betaling is mislukt.")
-    lifecycle.payment_failed(payment, message, event_id)
+    # Stripe's own wording is English and technical: it goes to the log, the registrant reads ours.
+    logger.info("payment %s failed at Stripe: %s", payment.id, error.get("message"))
+    lifecycle.payment_failed(
+        payment,
+        _("De bank of kaartuitgever heeft de betaling niet uitgevoerd."),
+        event_id,
+    )
 
 
 def _charge_refunded(charge, event_id: str) -> None:

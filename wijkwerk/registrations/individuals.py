@@ -215,15 +215,21 @@ def coach_slots(programme: Programme) -> list[CoachSlot]:
     )
 
 
+def coach_slot_problems(minutes: int | None, coach_name: str) -> list[Problem]:
+    """What is wrong with a coach slot's length and coach (the rules of one slot)."""
+    problems = []
+    if not coach_name.strip():
+        problems.append(Problem("required", "coach_name", _("Vul de naam van de coach in.")))
+    if minutes is None or not 5 <= minutes <= 240:
+        problems.append(Problem("invalid", "minutes", _("Kies een duur tussen 5 en 240 minuten.")))
+    return problems
+
+
 def publish_coach_slot(
     programme: Programme, starts_at: dt.datetime, minutes: int, coach_name: str, location: str = ""
 ) -> CoachSlot:
     """An organiser offers a time for a coach conversation."""
-    problems = []
-    if not coach_name.strip():
-        problems.append(Problem("required", "coach_name", _("Vul de naam van de coach in.")))
-    if not 5 <= minutes <= 240:
-        problems.append(Problem("invalid", "minutes", _("Kies een duur tussen 5 en 240 minuten.")))
+    problems = coach_slot_problems(minutes, coach_name)
     if problems:
         raise RuleViolation(*problems)
     slot = CoachSlot(

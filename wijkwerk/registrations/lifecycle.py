@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -20,6 +19,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.formatting import datetime as format_datetime
 from wijkwerk.formatting import money
+from wijkwerk.money import FULL_SHARE_BP, share_of
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
@@ -40,7 +40,6 @@ from wijkwerk.validation import Problem, RuleViolation
 logger = logging.getLogger(__name__)
 
 S = RegistrationState
-FULL_SHARE_BP = 10_000
 
 
 @dataclass
@@ -59,9 +58,9 @@ class StateConflict(Exception):
         self.registration = registration
 
 
-def by_manage_token(token: str) -> Registration | None:
-    """The registration whose private page has this token."""
-    return db.session.scalar(select(Registration).where(Registration.manage_token == token))
+def by_manage_token_or_404(token: str) -> Registration:
+    """For the registrant's pages: an unknown token is a 404."""
+    return db.first_or_404(select(Registration).where(Registration.manage_token == token))
 
 
 def check_window(programme: Programme, now: dt.datetime) -> None:
@@ -285,8 +284,7 @@ def refund_share_bp(programme: Programme, now: dt.datetime) -> int:
         return FULL_SHARE_BP
     if now >= starts_at:
         return 0
-    free_days = programme.cancel_free_days
-    if free_days is None or now <= starts_at - dt.timedelta(days=free_days):
+    if now <= programme.free_cancellation_until:
         return FULL_SHARE_BP
     return FULL_SHARE_BP - programme.cancel_late_charge_bp
 
@@ -343,7 +341,7 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
         if credit is not None:
             wanted = -credit.total_cents
         else:
-            wanted = _share(payment.amount_cents, share_bp)
+            wanted = share_of(payment.amount_cents, share_bp)
         made = payments.refund(payment, wanted, _("Annulering"))
         if made is not None:
             notes.append(
@@ -355,11 +353,6 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
             _("Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.", amount=money(kept))
         )
     return notes
-
-
-def _share(amount_cents: int, share_bp: int) -> int:
-    exact = Decimal(amount_cents) * share_bp / FULL_SHARE_BP
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def release_coach_slot(registration: Registration) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
 from wijkwerk.calendars.services import feed_url, ics_attachment, sessions_of, webcal_url
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
+from wijkwerk.outbox.services import resend as outbox_resend
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
 from wijkwerk.urls import external_url
@@ -29,7 +31,8 @@ def approval_url(registration: Registration) -> str:
     return external_url("registrations.approval", token=token)
 
 
-def _people(registration: Registration):
+def people_of(registration: Registration):
+    """Everyone a registration's mail goes to, once each: its members, then its contact person."""
     seen = set()
     for member in registration.members:
         if member.person_id not in seen:
@@ -67,7 +70,7 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
             attachments.append(
                 ics_attachment(registration.programme.title, sessions, locale=registration.locale)
             )
-    for person in _people(registration):
+    for person in people_of(registration):
         _tell(
             f"status:{registration.id}:{event.id}:{person.id}",
             person,
@@ -117,7 +120,7 @@ def below_minimum(registration_count: int, programme, key: str) -> None:
 
 
 def _payer(registration: Registration):
-    return registration.contact_person or next(_people(registration), None)
+    return registration.contact_person or next(people_of(registration), None)
 
 
 def payment_failed(payment, attempt: str) -> None:
@@ -136,3 +139,17 @@ def refund_sent(refund) -> None:
     person = _payer(registration)
     if person is not None:
         _tell(f"refund:{refund.id}", person, registration, "refund", refund=refund)
+
+
+def resend(registration: Registration, message, *, actor: Account) -> None:
+    """Send a mail about ``registration`` again (lost in a spam filter, say); its history says
+    who did."""
+    outbox_resend(message)
+    registration.note_change(
+        actor=actor,
+        reason=_(
+            "Mail opnieuw verstuurd aan %(to)s: %(subject)s",
+            to=message.recipient,
+            subject=message.subject,
+        ),
+    )

@@ -90,16 +90,9 @@ def _place_problems(form, violation: RuleViolation, general_errors, group_errors
             general_errors.append(problem.message)
 
 
-def _by_manage_token(token: str) -> Registration:
-    registration = lifecycle.by_manage_token(token)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 @bp.get("/aanmelding/<token>")
 def manage(token: str):
-    registration = _by_manage_token(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     programme = registration.programme
     show_slots = registration.state is RegistrationState.CONFIRMED and programme.kind in (
         individuals.INDIVIDUAL_KINDS
@@ -122,7 +115,7 @@ def manage(token: str):
 
 @bp.post("/aanmelding/<token>/annuleren")
 def cancel(token: str):
-    registration = _by_manage_token(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
@@ -140,7 +133,7 @@ def cancel(token: str):
 @bp.post("/aanmelding/<token>/coachgesprek")
 def book_coach(token: str):
     """Choose (or change, or give up) the time of a coach conversation."""
-    registration = _by_manage_token(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     if not FlaskForm().validate_on_submit():
         abort(400)
     slot = request.form.get("slot", "")
@@ -148,7 +141,7 @@ def book_coach(token: str):
         if slot == "none":
             individuals.cancel_coach_slot(registration)
             message = _("U heeft het coachgesprek afgezegd.")
-        elif slot.isdigit():
+        elif slot.isdigit() and len(slot) < 10:
             chosen = individuals.book_coach_slot(registration, int(slot))
             message = _(
                 "Uw coachgesprek staat vast: %(when)s met %(coach)s.",
@@ -218,7 +211,7 @@ def approval(token: str):
 @bp.get("/aanmelding/<token>/deelnamebewijs/<int:member_id>.pdf")
 def certificate(token: str, member_id: int):
     """A participant's certificate, for whoever attended every session."""
-    registration = _by_manage_token(token)
+    registration = lifecycle.by_manage_token_or_404(token)
     member = next((m for m in registration.members if m.id == member_id), None)
     if member is None or not certificates.eligible(member):
         abort(404)
