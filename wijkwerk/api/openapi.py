@@ -98,8 +98,14 @@ SCHEMAS: dict[str, dict] = {
                 "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
             },
             "status": _enum(SessionStatus),
-            "uid": {"type": "string", "description": "iCalendar UID, stable for the session's life"},
-            "sequence": {"type": "integer", "description": "iCalendar SEQUENCE; rises at each change"},
+            "uid": {
+                "type": "string",
+                "description": "iCalendar UID, stable for the session's life",
+            },
+            "sequence": {
+                "type": "integer",
+                "description": "iCalendar SEQUENCE; rises at each change",
+            },
         },
     },
     "SessionChange": {
@@ -339,11 +345,17 @@ SCHEMAS["Invoice"] = {
     "properties": {
         "number": {"type": "string", "examples": ["2027-0001"]},
         "kind": _enum(InvoiceKind),
-        "credits": {"type": ["string", "null"], "description": "het nummer dat deze creditfactuur crediteert"},
+        "credits": {
+            "type": ["string", "null"],
+            "description": "het nummer dat deze creditfactuur crediteert",
+        },
         "issued_at": {"type": "string", "format": "date-time"},
         "due_at": {"type": "string", "format": "date-time"},
         "paid_at": {"type": ["string", "null"], "format": "date-time"},
-        "amount_cents": {"type": "integer", "description": "excl. btw; negatief bij een creditfactuur"},
+        "amount_cents": {
+            "type": "integer",
+            "description": "excl. btw; negatief bij een creditfactuur",
+        },
         "vat_rate": {"type": "string"},
         "vat_cents": {"type": "integer"},
         "total_cents": {"type": "integer"},
@@ -482,7 +494,10 @@ SCHEMAS["AttendanceMatrix"] = {
         "sessions": {
             "type": "array",
             "items": {
-                "allOf": [_SESSION_REF, {"type": "object", "properties": {"present": {"type": "integer"}}}]
+                "allOf": [
+                    _SESSION_REF,
+                    {"type": "object", "properties": {"present": {"type": "integer"}}},
+                ]
             },
         },
         "people": {
@@ -549,6 +564,27 @@ _REASON_BODY = {
 }
 
 
+def _write(
+    summary: str, *, body: str, answer: tuple[str, str], parameters=(), status: str = "200"
+) -> dict:
+    """An organiser's write: a JSON body of schema ``body``, answered with ``answer``."""
+    schema, description = answer
+    return {
+        "summary": summary,
+        "security": _AUTH,
+        "parameters": list(parameters),
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        },
+        "responses": {
+            status: _json(_ref(schema), description),
+            "422": ERROR_RESPONSE,
+            **_AUTH_ERRORS,
+        },
+    }
+
+
 def _decision(summary: str) -> dict:
     return {
         "post": {
@@ -596,21 +632,13 @@ PATHS: dict[str, dict] = {
                 "200": _json({"type": "array", "items": _ref("Programme")}, "Programma's")
             },
         },
-        "post": {
-            "summary": "Een programma met zijn bijeenkomsten maken (organisatoren); een concept "
-            "tenzij state published is",
-            "security": _AUTH,
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": _ref("ProgrammeCreate")}},
-            },
-            "responses": {
-                "201": _json(_ref("Programme"), "Het nieuwe programma"),
-                "422": ERROR_RESPONSE,
-                "401": ERROR_RESPONSE,
-                "403": ERROR_RESPONSE,
-            },
-        },
+        "post": _write(
+            "Een programma met zijn bijeenkomsten maken (organisatoren); een concept tenzij "
+            "state published is",
+            body="ProgrammeCreate",
+            answer=("Programme", "Het nieuwe programma"),
+            status="201",
+        ),
     },
     "/programmes/{slug}": {
         "get": {
@@ -660,38 +688,22 @@ PATHS: dict[str, dict] = {
         }
     },
     "/sessions/{session_id}": {
-        "patch": {
-            "summary": "Bijeenkomst verplaatsen, verhuizen of afzeggen; deelnemers krijgen één mail "
-            "met de bijgewerkte afspraak",
-            "security": _AUTH,
-            "parameters": [_SESSION_ID],
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": _ref("SessionChange")}},
-            },
-            "responses": {
-                "200": _json(_ref("Session"), "De bijeenkomst na de wijziging"),
-                "422": ERROR_RESPONSE,
-                **_AUTH_ERRORS,
-            },
-        }
+        "patch": _write(
+            "Bijeenkomst verplaatsen, verhuizen of afzeggen; deelnemers krijgen één mail met de "
+            "bijgewerkte afspraak",
+            body="SessionChange",
+            answer=("Session", "De bijeenkomst na de wijziging"),
+            parameters=[_SESSION_ID],
+        )
     },
     "/sessions/{session_id}/attendance": {
-        "put": {
-            "summary": "Aanwezigheid vastleggen; een onbekende persoon is een 422 en dan wordt "
-            "niets van het verzoek opgeslagen",
-            "security": _AUTH,
-            "parameters": [_SESSION_ID],
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": _ref("AttendanceRecords")}},
-            },
-            "responses": {
-                "200": _json(_ref("Roster"), "De presentielijst na het vastleggen"),
-                "422": ERROR_RESPONSE,
-                **_AUTH_ERRORS,
-            },
-        }
+        "put": _write(
+            "Aanwezigheid vastleggen; een onbekende persoon is een 422 en dan wordt niets van het "
+            "verzoek opgeslagen",
+            body="AttendanceRecords",
+            answer=("Roster", "De presentielijst na het vastleggen"),
+            parameters=[_SESSION_ID],
+        )
     },
     "/programmes/{slug}/attendance": {
         "get": {
