@@ -255,6 +255,7 @@ def test_organisers_move_a_session_in_the_back_office(client, db, smtp, series, 
     smtp.clear()
     form = {
         "csrf_token": csrf_token(page.text),
+        "title": session.title,
         "day": "2099-10-13",
         "start": "13:00",
         "end": "12:00",
@@ -272,3 +273,24 @@ def test_organisers_move_a_session_in_the_back_office(client, db, smtp, series, 
     assert moved.ends_at.astimezone(AMSTERDAM).time() == dt.time(16, 30)
     assert moved.sequence == 1
     assert len(smtp.messages) == 3
+
+    # Only what it is about: calendars update (a higher SEQUENCE), nobody gets a mail.
+    smtp.clear()
+    details = {**form, "end": "16:30", "title": "Werkplaats 1: de wijk als vertrekpunt"}
+    response = client.post(url, data={**details, "theme": "Samen met bewoners"})
+    assert response.status_code == 302
+    assert "werken zich bij" in client.get(response.headers["Location"]).text
+    db.session.expire_all()
+    renamed = db.session.get(type(session), session.id)
+    assert (renamed.title, renamed.theme, renamed.sequence) == (
+        "Werkplaats 1: de wijk als vertrekpunt",
+        "Samen met bewoners",
+        2,
+    )
+    [event] = parse(client.get(f"/programmes/{series.slug}/sessions/{session.id}.ics").data).events
+    assert event.summary.endswith("Werkplaats 1: de wijk als vertrekpunt")
+    assert event.sequence == 2
+    assert smtp.messages == []
+    no_title = client.post(url, data={**details, "title": ""})
+    assert no_title.status_code == 422
+    assert 'value="2099-10-13"' in no_title.text and "Samen met bewoners" in no_title.text

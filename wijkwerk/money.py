@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import NumberFormatError, parse_decimal
+
 DEFAULT_VAT_RATE_BP = 2100
 
 
@@ -63,3 +65,22 @@ class Price:
     @property
     def vat_rate(self) -> str:
         return rate_as_string(self.vat_rate_bp)
+
+
+def cents_from_string(text: str) -> int:
+    """Parse an amount in euros as people in the Netherlands write it (``"200"``, ``"5.000"``,
+    ``"1.234,56"``, ``"€ 200,00"``) into cents; raises ``ValueError``."""
+    cleaned = text.strip().removeprefix("€").strip()
+    try:
+        amount = parse_decimal(cleaned, locale="nl", strict=True)
+    except NumberFormatError as exc:
+        raise ValueError(f"not an amount: {text!r}") from exc
+    cents = amount * 100
+    if amount < 0 or cents != cents.to_integral_value():
+        raise ValueError(f"not an amount: {text!r}")
+    return int(cents)
+
+
+def euros_as_string(cents: int) -> str:
+    """Cents as an amount to edit in a Dutch form: ``500000`` → ``"5000,00"``."""
+    return f"{cents // 100},{cents % 100:02d}"

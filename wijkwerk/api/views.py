@@ -153,7 +153,9 @@ def change_session(session_id: int):
     """Move, relocate or cancel a session; participants are told and calendars updated."""
     found = db.get_or_404(ProgrammeSession, session_id)
     try:
-        changes.change_session(found, changes.read_change(request.get_json(silent=True)), actor=g.api_account)
+        changes.change_session(
+            found, changes.read_change(request.get_json(silent=True)), actor=g.api_account
+        )
     except RuleViolation as violation:
         return _rule_violation(violation)
     commit_and_send()

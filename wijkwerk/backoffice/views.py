@@ -23,6 +23,7 @@ from wijkwerk.attendance.exports import status_label
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.backoffice.forms import (
     NO,
+    PROGRAMME_FORM_FIELD,
     RULE,
     YES,
     AccountForm,
@@ -30,7 +31,12 @@ from wijkwerk.backoffice.forms import (
     DecisionForm,
     MiddelgrootOverrideForm,
     NewAccountForm,
+    NewSessionForm,
     SessionForm,
+    programme_form,
+    programme_values,
+    session_values,
+    show_problems,
 )
 from wijkwerk.backoffice.labels import label
 from wijkwerk.backoffice.queries import (
@@ -52,7 +58,13 @@ from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.payments.views import pdf_response
-from wijkwerk.programmes.models import ProgrammeSession, ProgrammeStatus, SessionStatus
+from wijkwerk.programmes import editing
+from wijkwerk.programmes.models import (
+    ProgrammeKind,
+    ProgrammeSession,
+    ProgrammeStatus,
+    SessionStatus,
+)
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, notifications, trios
 from wijkwerk.registrations.models import Registration
@@ -144,11 +156,89 @@ def update_municipality(code: str):
     return render_template("backoffice/municipality.html", municipality=found, form=form), 422
 
 
-@bp.get("/programmas/<slug>")
-def programme(slug: str):
+def _programme_or_404(slug: str):
     found = get_programme(slug, published_only=False)
     if found is None:
         abort(404)
+    return found
+
+
+@bp.route("/programmas/nieuw", methods=["GET", "POST"])
+@require_write
+def new_programme():
+    """A new programme, saved as a draft; sessions are added on its page."""
+    form = programme_form()
+    if form.validate_on_submit():
+        try:
+            made = editing.new_programme(
+                form.slug.data.strip(), ProgrammeKind(form.kind.data), programme_values(form)
+            )
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_problems(form, violation.problems, PROGRAMME_FORM_FIELD)
+        else:
+            db.session.commit()
+            flash(
+                _("Het programma is aangemaakt als concept. Voeg nu de bijeenkomsten toe."),
+                "success",
+            )
+            return redirect(url_for("backoffice.programme", slug=made.slug))
+    return _programme_form_page(form, None)
+
+
+@bp.route("/programmas/<slug>/bewerken", methods=["GET", "POST"])
+@require_write
+def edit_programme(slug: str):
+    found = _programme_or_404(slug)
+    form = programme_form(found)
+    if form.validate_on_submit():
+        try:
+            promoted = editing.change_programme(found, programme_values(form), actor=current_user)
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_problems(form, violation.problems, PROGRAMME_FORM_FIELD)
+        else:
+            commit_and_send()
+            flash(_("Opgeslagen."), "success")
+            if promoted:
+                flash(
+                    _(
+                        "%(count)s aanmelding(en) van de wachtlijst kregen een plaats.",
+                        count=len(promoted),
+                    ),
+                    "success",
+                )
+            return redirect(url_for("backoffice.programme", slug=slug))
+    return _programme_form_page(form, found)
+
+
+def _programme_form_page(form, found):
+    status = 422 if form.errors else 200
+    return render_template("backoffice/programme_form.html", form=form, programme=found), status
+
+
+@bp.route("/programmas/<slug>/bijeenkomsten/nieuw", methods=["GET", "POST"])
+@require_write
+def new_session(slug: str):
+    found = _programme_or_404(slug)
+    form = NewSessionForm()
+    if form.validate_on_submit():
+        try:
+            editing.add_session(found, session_values(form))
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_problems(form, violation.problems, {"ends_at": "end", "starts_at": "start"})
+        else:
+            commit_and_send()
+            flash(_("De bijeenkomst is toegevoegd."), "success")
+            return redirect(url_for("backoffice.programme", slug=slug))
+    status = 422 if form.errors else 200
+    return render_template("backoffice/new_session.html", form=form, programme=found), status
+
+
+@bp.get("/programmas/<slug>")
+def programme(slug: str):
+    found = _programme_or_404(slug)
     registrations = registrations_of(found)
     chosen = RegistrationFilter.from_args(request.args)
     return render_template(
@@ -210,6 +300,7 @@ def resend_mail(registration_id: int, message_id: int):
 ACTIONS = {
     "approve": trios.approve,
     "decline": trios.decline,
+    "promote": lifecycle.promote,
     "cancel": lifecycle.cancel,
     "cancel_full_refund": partial(lifecycle.cancel, full_refund=True),
 }
@@ -233,7 +324,7 @@ def decide(registration_id: int):
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
     except RuleViolation as violation:
         db.session.rollback()
-        form.reason.errors = [p.message for p in violation.problems]
+        show_problems(form, violation.problems, {None: "action"})
         return render_template("backoffice/registration.html", registration=found, form=form), 422
     else:
         commit_and_settle()
@@ -327,6 +418,10 @@ def session(session_id: int):
     found = db.get_or_404(ProgrammeSession, session_id)
     starts, ends = found.starts_at.astimezone(AMSTERDAM), found.ends_at.astimezone(AMSTERDAM)
     form = SessionForm(
+        title=found.title,
+        theme=found.theme,
+        outcome=found.outcome,
+        practical=found.practical,
         day=starts.date(),
         start=starts.time(),
         end=ends.time(),
@@ -347,6 +442,7 @@ def session(session_id: int):
         location_address=form.location_address.data or "",
         status=SessionStatus(form.status.data),
         reason=form.reason.data or "",
+        details={key: (form[key].data or "").strip() for key in changes.DETAILS},
     )
     try:
         what = changes.change_session(found, change, actor=current_user)
@@ -354,9 +450,11 @@ def session(session_id: int):
         db.session.rollback()
         form.end.errors = [p.message for p in violation.problems]
         return _session_page(found, form, 422)
-    told = len(changes.participants(found)) if what else 0
+    told = len(changes.participants(found)) if what and what != ["details"] else 0
     commit_and_send()
-    if what:
+    if what == ["details"]:
+        flash(_("Opgeslagen; agenda's werken zich bij."), "success")
+    elif what:
         flash(_("Opgeslagen; %(count)s deelnemer(s) krijgen bericht.", count=told), "success")
     else:
         flash(_("Er is niets gewijzigd."), "info")

@@ -33,6 +33,8 @@ class SessionChange:
     location_address: str | None = None
     status: SessionStatus | None = None
     reason: str = ""
+    # What the session is about; a change raises SEQUENCE so calendars update, without a mail.
+    details: dict[str, str] | None = None
 
 
 def _moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | None:
@@ -45,7 +47,11 @@ def _moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | None
         moment = None
     if moment is None or moment.tzinfo is None:
         problems.append(
-            Problem("invalid", key, _("Geef een tijdstip in ISO 8601 met tijdzone, zoals 2027-10-12T13:00:00+02:00."))
+            Problem(
+                "invalid",
+                key,
+                _("Geef een tijdstip in ISO 8601 met tijdzone, zoals 2027-10-12T13:00:00+02:00."),
+            )
         )
         return None
     return moment.astimezone(dt.UTC)
@@ -70,7 +76,9 @@ def read_change(data: Any) -> SessionChange:
     ):
         if source is not None and (not isinstance(source, str) or len(source) > limit):
             field = key.replace("location_", "location.")
-            problems.append(Problem("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit)))
+            problems.append(
+                Problem("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit))
+            )
         elif source is not None:
             texts[key] = source.strip()
     status = None
@@ -102,8 +110,16 @@ def change_session(
     if change.starts_at and not change.ends_at:  # moved: keep the length
         ends_at = starts_at + (session.ends_at - session.starts_at)
     if ends_at <= starts_at:
-        raise RuleViolation(Problem("invalid", "ends_at", _("De bijeenkomst eindigt na het begin.")))
-    before = (session.starts_at, session.ends_at, session.location_name, session.location_address, session.status)
+        raise RuleViolation(
+            Problem("invalid", "ends_at", _("De bijeenkomst eindigt na het begin."))
+        )
+    before = (
+        session.starts_at,
+        session.ends_at,
+        session.location_name,
+        session.location_address,
+        session.status,
+    )
     session.starts_at, session.ends_at = starts_at, ends_at
     if change.location_name is not None:
         session.location_name = change.location_name
@@ -111,14 +127,34 @@ def change_session(
         session.location_address = change.location_address
     if change.status is not None:
         session.status = change.status
-    after = (session.starts_at, session.ends_at, session.location_name, session.location_address, session.status)
-    if after == before:
+    after = (
+        session.starts_at,
+        session.ends_at,
+        session.location_name,
+        session.location_address,
+        session.status,
+    )
+    details_before = {key: getattr(session, key) for key in DETAILS}
+    for key, value in (change.details or {}).items():
+        if key in DETAILS:
+            setattr(session, key, value)
+    if after == before and details_before == {key: getattr(session, key) for key in DETAILS}:
         return []
     session.sequence += 1
     db.session.flush()
+    if after == before:
+        return ["details"]
     what = _what_changed(before, after)
     _tell_participants(session, before, what, change.reason)
     return what
+
+
+DETAILS = ("title", "theme", "outcome", "practical")
+
+
+def tell_added(session: ProgrammeSession) -> None:
+    """Everyone confirmed who attends a newly added session gets its .ics."""
+    _tell_participants(session, (session.starts_at, session.ends_at), ["added"], "")
 
 
 def _what_changed(before: tuple, after: tuple) -> list[str]:
@@ -146,7 +182,11 @@ def participants(session: ProgrammeSession) -> list[tuple[Registration, object]]
     for registration in registrations:
         if session not in sessions_of(registration):
             continue
-        people = {m.person_id: m.person for m in registration.members if m.session_id in (None, session.id)}
+        people = {
+            m.person_id: m.person
+            for m in registration.members
+            if m.session_id in (None, session.id)
+        }
         if not people and registration.contact_person is not None:
             people = {registration.contact_person_id: registration.contact_person}
         found += [(registration, person) for person in people.values()]
@@ -156,6 +196,7 @@ def participants(session: ProgrammeSession) -> list[tuple[Registration, object]]
 def _tell_participants(
     session: ProgrammeSession, before: tuple, what: list[str], reason: str
 ) -> None:
+    """One mail per person per version of the session (the outbox key holds its SEQUENCE)."""
     old_start, old_end = before[:2]
     for registration, person in participants(session):
         with force_locale(registration.locale):

@@ -40,7 +40,9 @@ def ics_attachment(
     name: str, sessions: list[ProgrammeSession], *, locale: str, filename: str = "bijeenkomsten.ics"
 ) -> Attachment:
     return Attachment(
-        filename, "text/calendar; method=PUBLISH; charset=utf-8", calendar(name, sessions, locale=locale)
+        filename,
+        "text/calendar; method=PUBLISH; charset=utf-8",
+        calendar(name, sessions, locale=locale),
     )
 
 

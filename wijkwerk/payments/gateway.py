@@ -119,7 +119,9 @@ def create_refund(refund: Refund) -> dict:
             "amount": refund.amount_cents,
             "metadata": {"refund_id": str(refund.id), "payment_id": str(payment.id)},
         },
-        options={"idempotency_key": f"wijkwerk-refund-{payment.registration.reference}-{refund.id}"},
+        options={
+            "idempotency_key": f"wijkwerk-refund-{payment.registration.reference}-{refund.id}"
+        },
     )
 
 

@@ -90,7 +90,11 @@ def _render(invoice: Invoice) -> FPDF:
         pdf.cell(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
     pdf.cell(
-        0, 5, pdf_text(f"{invoice.buyer_postcode} {invoice.buyer_city}"), new_x="LMARGIN", new_y="NEXT"
+        0,
+        5,
+        pdf_text(f"{invoice.buyer_postcode} {invoice.buyer_city}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
 
     pdf.ln(8)
@@ -156,7 +160,9 @@ def _payment_lines(invoice: Invoice) -> list[str]:
     if invoice.is_credit:
         lines.append(_("Het gecrediteerde bedrag wordt verrekend of teruggestort."))
     elif invoice.paid_at is not None:
-        lines.append(_("Voldaan op %(date)s. U hoeft niets meer te betalen.", date=date(invoice.paid_at)))
+        lines.append(
+            _("Voldaan op %(date)s. U hoeft niets meer te betalen.", date=date(invoice.paid_at))
+        )
     else:
         lines.append(
             _(

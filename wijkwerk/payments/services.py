@@ -31,7 +31,9 @@ class NothingToPay(Exception):
     """The registration has no open payment (paid, expired or never owed)."""
 
 
-def open_payment(registration: Registration, now: dt.datetime, *, promoted: bool = False) -> Payment:
+def open_payment(
+    registration: Registration, now: dt.datetime, *, promoted: bool = False
+) -> Payment:
     """A pending Stripe payment for what ``registration`` owes, holding its place until
     ``expires_at`` (longer for someone ``promoted`` from the waiting list, who learns it by mail).
     The Checkout Session itself is made after the commit (:func:`checkout_url`)."""
@@ -102,7 +104,9 @@ def mark_paid(payment: Payment, session: dict, now: dt.datetime) -> bool:
         update(Payment)
         .where(
             Payment.id == payment.id,
-            Payment.status.in_([PaymentStatus.PENDING, PaymentStatus.EXPIRED, PaymentStatus.FAILED]),
+            Payment.status.in_(
+                [PaymentStatus.PENDING, PaymentStatus.EXPIRED, PaymentStatus.FAILED]
+            ),
         )
         .values(
             status=PaymentStatus.PAID,
@@ -169,9 +173,7 @@ def _record_refund(entry: Refund, made: dict) -> bool:
     result = db.session.execute(
         update(Refund)
         .where(Refund.id == entry.id, Refund.status == RefundStatus.PENDING)
-        .values(
-            status=status, stripe_refund_id=made["id"], processed_at=now_utc(), last_error=None
-        )
+        .values(status=status, stripe_refund_id=made["id"], processed_at=now_utc(), last_error=None)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(entry)
@@ -184,7 +186,9 @@ def _record_refund(entry: Refund, made: dict) -> bool:
 def _sync_refunded(payment: Payment, stripe_total: int = 0) -> None:
     """``refunded_cents`` from our succeeded refunds or Stripe's total, whichever is more."""
     ours = sum(r.amount_cents for r in payment.refunds if r.status is RefundStatus.SUCCEEDED)
-    payment.refunded_cents = min(max(payment.refunded_cents, ours, stripe_total), payment.amount_cents)
+    payment.refunded_cents = min(
+        max(payment.refunded_cents, ours, stripe_total), payment.amount_cents
+    )
     if payment.refunded_cents >= payment.amount_cents:
         payment.status = PaymentStatus.REFUNDED
 

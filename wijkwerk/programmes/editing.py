@@ -1,5 +1,7 @@
-"""Organisers create programmes with their sessions (``POST /api/v1/programmes``), in the shape
-the API returns them (API.md). Every problem is reported at once with its field path."""
+"""Organisers create and change programmes and their sessions: in the back-office forms and with
+``POST /api/v1/programmes``. The rules live here once; each door reads its own input into plain
+values (attribute names of :class:`Programme` and :class:`ProgrammeSession`) and maps the field of
+each :class:`Problem` back to its own field names."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
+from wijkwerk.accounts.models import Account
+from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
-from wijkwerk.money import rate_from_string
+from wijkwerk.money import FULL_SHARE_BP, rate_from_string
 from wijkwerk.programmes.models import (
     Allocation,
     Exemption,
@@ -21,6 +25,8 @@ from wijkwerk.programmes.models import (
     ProgrammeSession,
     ProgrammeStatus,
 )
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -30,20 +36,235 @@ DEFAULT_UNIT = {
     ProgrammeKind.WIJKLAB: FeeUnit.BOOKING,
     ProgrammeKind.KENNISPROGRAMMA: FeeUnit.CITY,
 }
+# What an organiser sets on a programme (besides its slug and kind, which never change).
+SETTINGS = (
+    "title",
+    "summary",
+    "description",
+    "audience",
+    "fee_cents",
+    "vat_rate_bp",
+    "vat_exemption_text",
+    "fee_per",
+    "exemption",
+    "capacity",
+    "min_participants",
+    "allocation",
+    "registration_opens_at",
+    "registration_deadline",
+    "cancel_free_days",
+    "cancel_late_charge_bp",
+    "cancellation_terms",
+    "reminder_days",
+)
+SESSION_SETTINGS = (
+    "title",
+    "theme",
+    "outcome",
+    "practical",
+    "starts_at",
+    "ends_at",
+    "location_name",
+    "location_address",
+)
+MAX_REMINDER_DAYS = 365
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+
+def check_identity(slug: str, kind: ProgrammeKind | None) -> list[Problem]:
+    """A new programme's slug (its address, for good) and kind."""
+    problems = []
+    if not slug:
+        problems.append(Problem("required", "slug", _("Vul dit veld in.")))
+    elif not SLUG.fullmatch(slug) or len(slug) > 80:
+        problems.append(
+            Problem("invalid", "slug", _("Gebruik kleine letters, cijfers en streepjes."))
+        )
+    elif db.session.scalar(select(Programme.id).where(Programme.slug == slug)):
+        problems.append(
+            Problem("already_exists", "slug", _("Er is al een programma met deze slug."))
+        )
+    if kind is None:
+        problems.append(Problem("required", "kind", _("Kies een van de mogelijkheden.")))
+    return problems
+
+
+def check_settings(values: dict[str, Any], programme: Programme | None = None) -> list[Problem]:
+    """The rules a programme's settings keep, for a new one and for a change of ``programme``."""
+    problems = []
+    if not values.get("title"):
+        problems.append(Problem("required", "title", _("Vul dit veld in.")))
+    capacity, minimum = values.get("capacity"), values.get("min_participants")
+    if capacity is not None and minimum is not None and minimum > capacity:
+        problems.append(
+            Problem("invalid", "min_participants", _("Het minimum is hoger dan het maximum."))
+        )
+    opens, deadline = values.get("registration_opens_at"), values.get("registration_deadline")
+    if opens is not None and deadline is not None and deadline <= opens:
+        problems.append(
+            Problem(
+                "invalid",
+                "registration_deadline",
+                _("De aanmelding sluit na het moment waarop ze opengaat."),
+            )
+        )
+    days = values.get("reminder_days") or []
+    if any(not 0 <= d <= MAX_REMINDER_DAYS for d in days):
+        problems.append(
+            Problem(
+                "invalid",
+                "reminder_days",
+                _("Kies dagen tussen 0 en %(max)s.", max=MAX_REMINDER_DAYS),
+            )
+        )
+    if not 0 <= values.get("cancel_late_charge_bp", 0) <= FULL_SHARE_BP:
+        problems.append(
+            Problem("invalid", "cancel_late_charge_bp", _("Kies een percentage van 0 tot 100."))
+        )
+    if programme is None:
+        return problems
+    if capacity is not None and capacity < programme.places_taken:
+        problems.append(
+            Problem(
+                "invalid",
+                "capacity",
+                _(
+                    "Er zijn al %(taken)s plaatsen bezet; kies minstens %(taken)s.",
+                    taken=programme.places_taken,
+                ),
+            )
+        )
+    if values.get(
+        "allocation", programme.allocation
+    ) is not programme.allocation and db.session.scalar(
+        select(exists().where(Registration.programme_id == programme.id))
+    ):
+        problems.append(
+            Problem(
+                "invalid",
+                "allocation",
+                _("Er zijn al aanmeldingen; de manier van plaatsen verdelen ligt nu vast."),
+            )
+        )
+    return problems
+
+
+def check_session(values: dict[str, Any]) -> list[Problem]:
+    problems = []
+    if not values.get("title"):
+        problems.append(Problem("required", "title", _("Vul dit veld in.")))
+    starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        problems.append(Problem("invalid", "ends_at", _("De bijeenkomst eindigt na het begin.")))
+    return problems
+
+
+# --- the changes ----------------------------------------------------------------------------------
+
+
+def problems_of_new(
+    slug: str, kind: ProgrammeKind | None, values: dict[str, Any], sessions: list[dict[str, Any]]
+) -> list[Problem]:
+    """Every rule a new programme breaks; session problems are at ``sessions[i].field``."""
+    problems = check_identity(slug, kind) + check_settings(values)
+    for index, session in enumerate(sessions):
+        problems += [
+            Problem(p.code, f"sessions[{index}].{p.field}", p.message)
+            for p in check_session(session)
+        ]
+    return problems
+
+
+def new_programme(
+    slug: str,
+    kind: ProgrammeKind | None,
+    values: dict[str, Any],
+    sessions: list[dict[str, Any]] = (),
+    *,
+    published: bool = False,
+) -> Programme:
+    """A new programme, a draft unless ``published``, with its sessions. Raises
+    :class:`RuleViolation` with every problem."""
+    problems = problems_of_new(slug, kind, values, sessions)
+    if problems:
+        raise RuleViolation(*problems)
+    settings = {"fee_per": DEFAULT_UNIT[kind]}
+    settings.update({k: v for k, v in values.items() if k in SETTINGS and v is not None})
+    programme = Programme(
+        slug=slug,
+        kind=kind,
+        status=ProgrammeStatus.PUBLISHED if published else ProgrammeStatus.DRAFT,
+        **settings,
+    )
+    for index, session in enumerate(sessions):
+        programme.sessions.append(ProgrammeSession(position=index, **session))
+    db.session.add(programme)
+    db.session.flush()
+    return programme
+
+
+def change_programme(
+    programme: Programme, values: dict[str, Any], *, actor: Account | None = None
+) -> list[Registration]:
+    """Change ``programme``'s settings (the audit log keeps before and after). New registrations
+    pay the new fee; those made earlier keep theirs. Places added go to the waiting list, first in
+    line first; returns the registrations moved up."""
+    problems = check_settings(values, programme)
+    if problems:
+        raise RuleViolation(*problems)
+    for key in SETTINGS:
+        if key in values:
+            setattr(programme, key, values[key])
+    db.session.flush()
+    promoted = []
+    while programme.places_left is None or programme.places_left > 0:
+        moved_up = lifecycle.promote_next(programme)
+        if moved_up is None:
+            break
+        promoted.append(moved_up)
+    return promoted
+
+
+def add_session(programme: Programme, values: dict[str, Any]) -> ProgrammeSession:
+    """A new session; confirmed participants who attend it get a mail with its .ics."""
+    problems = check_session(values)
+    if problems:
+        raise RuleViolation(*problems)
+    session = ProgrammeSession(
+        position=max((s.position for s in programme.sessions), default=-1) + 1, **values
+    )
+    programme.sessions.append(session)
+    db.session.flush()
+    changes.tell_added(session)
+    return session
+
+
+# --- reading the API's body -----------------------------------------------------------------------
+
+
+API_FIELDS = {
+    "fee_cents": "fee.amount_cents",
+    "vat_rate_bp": "fee.vat_rate",
+    "fee_per": "fee.per",
+    "location_name": "location.name",
+    "location_address": "location.address",
+}
 
 
 class _Reader:
+    """Reads JSON values into attribute values, noting each problem with its API field."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
     def fail(self, code: str, field: str, message: str) -> None:
         self.problems.append(Problem(code, field, message))
 
-    def text(self, data: dict, key: str, field: str, *, limit: int, required: bool = True) -> str:
+    def text(self, data: dict, key: str, field: str, *, limit: int) -> str:
         value = data.get(key)
         if value is None or value == "":
-            if required:
-                self.fail("required", field, _("Vul dit veld in."))
             return ""
         if not isinstance(value, str) or len(value) > limit:
             self.fail("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit))
@@ -61,11 +282,9 @@ class _Reader:
             return None
         return value
 
-    def choice(self, data: dict, key: str, field: str, choices: type, *, required: bool = False):
+    def choice(self, data: dict, key: str, field: str, choices: type):
         value = data.get(key)
         if value is None:
-            if required:
-                self.fail("required", field, _("Kies een van de mogelijkheden."))
             return None
         try:
             return choices(value)
@@ -94,86 +313,92 @@ class _Reader:
             return None
         return moment.astimezone(dt.UTC)
 
+    def part(self, data: dict, key: str, field: str) -> dict:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail("invalid", field, _("Dit onderdeel heeft een onjuiste vorm."))
+            return {}
+        return value
+
+
+def _api_field(problem: Problem) -> Problem:
+    """``sessions[0].location_name`` → ``sessions[0].location.name``."""
+    head, dot, name = (problem.field or "").rpartition(".")
+    return Problem(problem.code, head + dot + API_FIELDS.get(name, name), problem.message)
+
 
 def create_programme(data: Any) -> Programme:
-    """A new programme (a draft unless ``state`` is ``published``) with its sessions. Raises
-    :class:`RuleViolation`."""
-    reader = _Reader()
+    """``POST /api/v1/programmes``: a new programme (a draft unless ``state`` is ``published``)
+    with its sessions, in the shape the API returns them (API.md). Raises :class:`RuleViolation`
+    with every problem at its field path."""
     if not isinstance(data, dict):
         raise RuleViolation(Problem("invalid", None, _("Stuur een JSON-object.")))
-    slug = reader.text(data, "slug", "slug", limit=80)
-    if slug and not SLUG.fullmatch(slug):
-        reader.fail("invalid", "slug", _("Gebruik kleine letters, cijfers en streepjes."))
-    elif slug and db.session.scalar(select(Programme.id).where(Programme.slug == slug)):
-        reader.fail("already_exists", "slug", _("Er is al een programma met deze slug."))
-    kind = reader.choice(data, "kind", "kind", ProgrammeKind, required=True)
-    fee = data.get("fee") or {}
-    if not isinstance(fee, dict):
-        reader.fail("invalid", "fee", _("Dit onderdeel heeft een onjuiste vorm."))
-        fee = {}
+    reader = _Reader()
+    fee = reader.part(data, "fee", "fee")
     vat_rate_bp = 2100
     if fee.get("vat_rate") is not None:
         try:
             vat_rate_bp = rate_from_string(str(fee["vat_rate"]))
         except ValueError:
             reader.fail("invalid", "fee.vat_rate", _('Geef een btw-tarief zoals "21" of "9".'))
-    capacity = reader.integer(data, "capacity", "capacity", minimum=1)
-    minimum = reader.integer(data, "min_participants", "min_participants", minimum=1)
-    if capacity is not None and minimum is not None and minimum > capacity:
-        reader.fail("invalid", "min_participants", _("Het minimum is hoger dan het maximum."))
+    kind = reader.choice(data, "kind", "kind", ProgrammeKind)
+    values = {
+        "title": reader.text(data, "title", "title", limit=200),
+        "summary": reader.text(data, "summary", "summary", limit=1000),
+        "description": reader.text(data, "description", "description", limit=20000),
+        "fee_cents": reader.integer(fee, "amount_cents", "fee.amount_cents") or 0,
+        "vat_rate_bp": vat_rate_bp,
+        "fee_per": reader.choice(fee, "per", "fee.per", FeeUnit),
+        "exemption": reader.choice(data, "exemption", "exemption", Exemption),
+        "capacity": reader.integer(data, "capacity", "capacity", minimum=1),
+        "min_participants": reader.integer(data, "min_participants", "min_participants", minimum=1),
+        "registration_deadline": reader.moment(
+            data, "registration_deadline", "registration_deadline"
+        ),
+        "allocation": reader.choice(data, "allocation", "allocation", Allocation)
+        or Allocation.FIRST_COME,
+    }
     state = data.get("state", "draft")
     if state not in ("draft", "published"):
         reader.fail("invalid", "state", _("Kies draft of published."))
-    programme = Programme(
-        slug=slug,
-        kind=kind,
-        title=reader.text(data, "title", "title", limit=200),
-        summary=reader.text(data, "summary", "summary", limit=1000, required=False),
-        description=reader.text(data, "description", "description", limit=20000, required=False),
-        fee_cents=reader.integer(fee, "amount_cents", "fee.amount_cents") or 0,
-        vat_rate_bp=vat_rate_bp,
-        fee_per=reader.choice(fee, "per", "fee.per", FeeUnit)
-        or DEFAULT_UNIT.get(kind, FeeUnit.PERSON),
-        exemption=reader.choice(data, "exemption", "exemption", Exemption),
-        capacity=capacity,
-        min_participants=minimum,
-        registration_deadline=reader.moment(data, "registration_deadline", "registration_deadline"),
-        allocation=reader.choice(data, "allocation", "allocation", Allocation)
-        or Allocation.FIRST_COME,
-        status=ProgrammeStatus.PUBLISHED if state == "published" else ProgrammeStatus.DRAFT,
-    )
-    sessions = data.get("sessions") or []
-    if not isinstance(sessions, list):
+    raw_sessions = data.get("sessions") or []
+    if not isinstance(raw_sessions, list):
         reader.fail("invalid", "sessions", _("Dit onderdeel heeft een onjuiste vorm."))
-        sessions = []
-    for index, raw in enumerate(sessions):
+        raw_sessions = []
+    sessions = []
+    for index, raw in enumerate(raw_sessions):
         field = f"sessions[{index}]"
         if not isinstance(raw, dict):
             reader.fail("invalid", field, _("Dit onderdeel heeft een onjuiste vorm."))
             continue
-        location = raw.get("location") if isinstance(raw.get("location"), dict) else {}
-        starts_at = reader.moment(raw, "starts_at", f"{field}.starts_at", required=True)
-        ends_at = reader.moment(raw, "ends_at", f"{field}.ends_at", required=True)
-        if starts_at and ends_at and ends_at <= starts_at:
-            reader.fail("invalid", f"{field}.ends_at", _("De bijeenkomst eindigt na het begin."))
-        programme.sessions.append(
-            ProgrammeSession(
-                position=index,
-                title=reader.text(raw, "title", f"{field}.title", limit=200),
-                theme=reader.text(raw, "theme", f"{field}.theme", limit=300, required=False),
-                outcome=reader.text(raw, "outcome", f"{field}.outcome", limit=5000, required=False),
-                starts_at=starts_at,
-                ends_at=ends_at,
-                location_name=reader.text(
-                    location, "name", f"{field}.location.name", limit=200, required=False
+        location = reader.part(raw, "location", f"{field}.location")
+        sessions.append(
+            {
+                "title": reader.text(raw, "title", f"{field}.title", limit=200),
+                "theme": reader.text(raw, "theme", f"{field}.theme", limit=300),
+                "outcome": reader.text(raw, "outcome", f"{field}.outcome", limit=5000),
+                "starts_at": reader.moment(raw, "starts_at", f"{field}.starts_at", required=True),
+                "ends_at": reader.moment(raw, "ends_at", f"{field}.ends_at", required=True),
+                "location_name": reader.text(location, "name", f"{field}.location.name", limit=200),
+                "location_address": reader.text(
+                    location, "address", f"{field}.location.address", limit=300
                 ),
-                location_address=reader.text(
-                    location, "address", f"{field}.location.address", limit=300, required=False
-                ),
-            )
+            }
         )
-    if reader.problems:
-        raise RuleViolation(*reader.problems)
-    db.session.add(programme)
-    db.session.flush()
-    return programme
+    slug = reader.text(data, "slug", "slug", limit=80)
+    problems = reader.problems + [
+        _api_field(p) for p in problems_of_new(slug, kind, values, sessions)
+    ]
+    if problems:
+        raise RuleViolation(*_first_per_field(problems))
+    return new_programme(slug, kind, values, sessions, published=state == "published")
+
+
+def _first_per_field(problems: list[Problem]) -> list[Problem]:
+    """One problem per field (the type error rather than a follow-up), in order."""
+    seen: dict[str | None, Problem] = {}
+    for problem in problems:
+        seen.setdefault(problem.field, problem)
+    return list(seen.values())

@@ -230,14 +230,14 @@ class IndividualForm(ProblemFields, FlaskForm):
     person = FormField(ParticipantForm)
     billing = FormField(BillingForm)
     payment_method = RadioField(_l("Betaalwijze"), validate_choice=False)
-    dietary_needs = TextAreaField(
-        _l("Dieetwensen"), validators=[Optional()], render_kw={"rows": 2}
-    )
+    dietary_needs = TextAreaField(_l("Dieetwensen"), validators=[Optional()], render_kw={"rows": 2})
     accessibility_needs = TextAreaField(
         _l("Wensen voor toegankelijkheid"), validators=[Optional()], render_kw={"rows": 2}
     )
     consent = BooleanField(
-        _l("Ik geef toestemming om mijn gegevens te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft.")
+        _l(
+            "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft."
+        )
     )
 
     def set_payment_methods(self, stripe_enabled: bool) -> None:
@@ -248,7 +248,9 @@ class IndividualForm(ProblemFields, FlaskForm):
 
     def as_request(self, locale: str) -> dict:
         return {
-            "person": {name: self.person.form[name].data or None for name in self.person.form._fields},
+            "person": {
+                name: self.person.form[name].data or None for name in self.person.form._fields
+            },
             "billing": self.billing.form.as_request(),
             "payment_method": self.payment_method.data or None,
             "dietary_needs": self.dietary_needs.data,

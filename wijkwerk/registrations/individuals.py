@@ -42,7 +42,9 @@ def individual_rules(programme: Programme, data: IndividualInput) -> list[Proble
             Problem(
                 "required",
                 "consent",
-                _("Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."),
+                _(
+                    "Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."
+                ),
             )
         )
     if programme.fee_cents > 0:
@@ -53,7 +55,9 @@ def individual_rules(programme: Programme, data: IndividualInput) -> list[Proble
                 Problem(
                     "invalid",
                     "payment_method",
-                    _("Betalen met iDEAL of creditcard is nu niet mogelijk; kies betaling op factuur."),
+                    _(
+                        "Betalen met iDEAL of creditcard is nu niet mogelijk; kies betaling op factuur."
+                    ),
                 )
             )
         if (
@@ -166,7 +170,9 @@ def _create(programme: Programme, person, data: IndividualInput, now: dt.datetim
 # --- coach conversations --------------------------------------------------------------------------
 
 
-def book_coach_slot(registration: Registration, slot_id: int, *, now: dt.datetime | None = None) -> CoachSlot:
+def book_coach_slot(
+    registration: Registration, slot_id: int, *, now: dt.datetime | None = None
+) -> CoachSlot:
     """Book ``slot_id`` for a confirmed participant, giving up a slot they held before. A slot
     holds one person: the booking is a conditional UPDATE, so of two people clicking the same
     slot at once exactly one gets it."""
@@ -187,7 +193,11 @@ def book_coach_slot(registration: Registration, slot_id: int, *, now: dt.datetim
     )
     if taken.rowcount != 1:
         raise RuleViolation(
-            Problem("slot_taken", "slot", _("Deze tijd is net door iemand anders gekozen. Kies een andere."))
+            Problem(
+                "slot_taken",
+                "slot",
+                _("Deze tijd is net door iemand anders gekozen. Kies een andere."),
+            )
         )
     db.session.expire(slot)
     db.session.expire(registration, ["coach_slot"])

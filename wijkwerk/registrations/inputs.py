@@ -126,7 +126,14 @@ class _Reader:
             return value.lower()
 
     def pattern(
-        self, data: dict, key: str, field: str, regex: re.Pattern, message: str, *, required: bool = True
+        self,
+        data: dict,
+        key: str,
+        field: str,
+        regex: re.Pattern,
+        message: str,
+        *,
+        required: bool = True,
     ) -> re.Match | None:
         value = self.text(data, key, field, required=required)
         if not value:
@@ -182,7 +189,9 @@ def read_billing(reader: _Reader, data: Any, field: str, *, ordered_by: str = ""
     return BillingInput(
         organisation=reader.text(data, "organisation", f"{field}.organisation"),
         address=reader.text(data, "address", f"{field}.address", limit=300),
-        postcode=f"{postcode[1]} {postcode[2].upper()}" if postcode else str(data.get("postcode") or ""),
+        postcode=f"{postcode[1]} {postcode[2].upper()}"
+        if postcode
+        else str(data.get("postcode") or ""),
         city=reader.text(data, "city", f"{field}.city", limit=100),
         email=reader.email(data, "email", f"{field}.email"),
         po_number=reader.text(data, "po_number", f"{field}.po_number", required=False, limit=100),

@@ -125,9 +125,13 @@ def admit(
     now = now or now_utc()
     if pays_by_stripe(registration):
         payment = payments.open_payment(registration, now, promoted=promoted)
-        reason = reason + " " + _(
-            "Betaal vóór %(time)s; tot dan houden we uw plaats vast.",
-            time=format_datetime(payment.expires_at),
+        reason = (
+            reason
+            + " "
+            + _(
+                "Betaal vóór %(time)s; tot dan houden we uw plaats vast.",
+                time=format_datetime(payment.expires_at),
+            )
         )
         return _transition(
             registration, S.AWAITING_PAYMENT, reason, actor=actor, actor_label=actor_label
@@ -181,6 +185,35 @@ def promote_next(programme: Programme, *, now: dt.datetime | None = None) -> Reg
         promoted=True,
     )
     return waiting
+
+
+def promote(
+    registration: Registration,
+    *,
+    actor: Account | None = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> RegistrationEvent:
+    """An organiser gives a free place to ``registration`` on the waiting list, also ahead of its
+    turn. Raises :class:`StateConflict` when it is not waiting and :class:`RuleViolation` when no
+    place is free."""
+    if registration.state is not S.WAITLISTED:
+        raise StateConflict(registration)
+    if not places.take_place(registration):
+        raise RuleViolation(
+            Problem(
+                "invalid",
+                None,
+                _("Er is geen plaats vrij. Verhoog eerst het aantal plaatsen van het programma."),
+            )
+        )
+    return admit(
+        registration,
+        reason or _("U bent van de wachtlijst geplaatst."),
+        actor=actor,
+        now=now,
+        promoted=True,
+    )
 
 
 def pay_again(registration: Registration, *, now: dt.datetime | None = None) -> RegistrationEvent:
@@ -312,9 +345,7 @@ def cancel(
     notes += _settle_money(registration, share, now)
     released = places.release_place(registration)
     release_coach_slot(registration)
-    _transition(
-        registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label
-    )
+    _transition(registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label)
     if released:
         return promote_next(registration.programme, now=now)
     return None
@@ -330,11 +361,18 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
     credit = None
     if invoice is not None and share_bp > 0:
         credit = invoices.issue_credit(
-            invoice, share_bp, reason=_("annulering van aanmelding %(ref)s", ref=registration.reference), now=now
+            invoice,
+            share_bp,
+            reason=_("annulering van aanmelding %(ref)s", ref=registration.reference),
+            now=now,
         )
         if credit is not None:
             notes.append(
-                _("Creditfactuur %(number)s: %(amount)s.", number=credit.number, amount=money(-credit.total_cents))
+                _(
+                    "Creditfactuur %(number)s: %(amount)s.",
+                    number=credit.number,
+                    amount=money(-credit.total_cents),
+                )
             )
     paid = [p for p in registration.payments if p.refundable_cents > 0]
     for payment in paid:
@@ -345,7 +383,10 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
         made = payments.refund(payment, wanted, _("Annulering"))
         if made is not None:
             notes.append(
-                _("U krijgt %(amount)s terug op de rekening of kaart waarmee u betaalde.", amount=money(made.amount_cents))
+                _(
+                    "U krijgt %(amount)s terug op de rekening of kaart waarmee u betaalde.",
+                    amount=money(made.amount_cents),
+                )
             )
     if invoice is not None and share_bp < FULL_SHARE_BP:
         kept = invoice.total_cents + (credit.total_cents if credit is not None else 0)

@@ -421,9 +421,7 @@ class CoachSlot(db.Model):
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     coach_name: Mapped[str] = mapped_column(String(200))
     location: Mapped[str] = mapped_column(String(200), default="")
-    registration_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registration.id"), unique=True
-    )
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"), unique=True)
     booked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     programme: Mapped[Programme] = relationship()

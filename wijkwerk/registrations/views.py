@@ -52,7 +52,9 @@ def register(slug: str):
             registration = outcome.registration
             if registration.state is RegistrationState.AWAITING_PAYMENT:
                 return redirect(url_for("payments.pay", token=registration.manage_token), 303)
-            return redirect(url_for("registrations.manage", token=registration.manage_token, nieuw=1))
+            return redirect(
+                url_for("registrations.manage", token=registration.manage_token, nieuw=1)
+            )
     elif request.method == "POST":
         general_errors.append(
             _("Het formulier is verlopen. Controleer uw gegevens en verstuur het opnieuw.")
