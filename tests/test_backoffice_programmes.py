@@ -287,3 +287,25 @@ def test_a_session_added_is_mailed_with_its_calendar_event_to_confirmed_particip
     assert event.summary.endswith("Terugkomdag")
     feed = client.get(f"/agenda/{db.session.scalar(select(Registration.feed_token))}.ics").text
     assert "Terugkomdag" in feed
+
+
+def test_the_programme_page_warns_while_a_programme_is_below_its_minimum(
+    client, db, smtp, organiser
+):
+    course(min_participants=2)
+    db.session.commit()
+    client.post(URL, json=individual("deelnemer1@example.nl"))
+    page = text_of(client.get("/beheer/programmas/driedaagse"))
+    assert "Deze reeks zit onder het minimum: 1 van minstens 2 plaatsen bezet." in page
+    client.post(URL, json=individual("deelnemer2@example.nl"))
+    assert "onder het minimum" not in text_of(client.get("/beheer/programmas/driedaagse"))
+
+
+def test_before_a_priority_allocation_the_minimum_counts_registrations(
+    client, db, smtp, organiser
+):
+    course(min_participants=2, allocation=Allocation.PRIORITY_AT_CLOSE)
+    db.session.commit()
+    client.post(URL, json=individual("deelnemer1@example.nl"))
+    page = text_of(client.get("/beheer/programmas/driedaagse"))
+    assert "Nog onder het minimum: 1 aanmelding(en), minstens 2 nodig." in page

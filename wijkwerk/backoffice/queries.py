@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from wijkwerk.extensions import db
 from wijkwerk.payments.models import Invoice, InvoiceKind
-from wijkwerk.programmes.models import Programme
+from wijkwerk.programmes.models import Allocation, Programme
 from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
 from wijkwerk.registrations.places import allocation_order
 
@@ -40,6 +40,8 @@ class RegistrationCounts:
     waiting: int
     awaiting_approval: int
     exempt: int
+    # Who counts towards the minimum: places taken, or, before a priority allocation, registrations.
+    towards_minimum: int
     below_minimum: bool
     invoiced_cents: int  # excl. btw, after credit invoices
     invoiced_total_cents: int  # incl. btw
@@ -49,14 +51,17 @@ class RegistrationCounts:
     def of(cls, programme: Programme, registrations: list[Registration]) -> RegistrationCounts:
         active = [r for r in registrations if r.state.is_active]
         invoices = [i for r in registrations for i in r.invoices]
+        allocated = programme.allocation is Allocation.FIRST_COME or programme.allocated_at
+        towards_minimum = programme.places_taken if allocated else len(active)
         return cls(
             places_taken=programme.places_taken,
             places_left=programme.places_left,
             waiting=sum(r.state is RegistrationState.WAITLISTED for r in active),
             awaiting_approval=sum(r.state is RegistrationState.AWAITING_APPROVAL for r in active),
             exempt=sum(r.exempt for r in active),
+            towards_minimum=towards_minimum,
             below_minimum=programme.min_participants is not None
-            and programme.places_taken < programme.min_participants,
+            and towards_minimum < programme.min_participants,
             invoiced_cents=sum(i.amount_cents for i in invoices),
             invoiced_total_cents=sum(i.total_cents for i in invoices),
             outstanding_invoices=sum(is_outstanding(i) for i in invoices),
