@@ -123,7 +123,9 @@ def main() -> None:
     )
     started = time.perf_counter()
     build(app)
-    print(f"setup: {REGISTRATIONS} registrations × {SESSIONS} sessions in {time.perf_counter() - started:.1f} s")
+    print(
+        f"setup: {REGISTRATIONS} registrations × {SESSIONS} sessions in {time.perf_counter() - started:.1f} s"
+    )
     client = app.test_client()
     client.post("/login", data={"email": "bench@example.nl", "password": PASSWORD})
     with app.app_context():

@@ -301,9 +301,7 @@ def test_the_programme_page_warns_while_a_programme_is_below_its_minimum(
     assert "onder het minimum" not in text_of(client.get("/beheer/programmas/driedaagse"))
 
 
-def test_before_a_priority_allocation_the_minimum_counts_registrations(
-    client, db, smtp, organiser
-):
+def test_before_a_priority_allocation_the_minimum_counts_registrations(client, db, smtp, organiser):
     course(min_participants=2, allocation=Allocation.PRIORITY_AT_CLOSE)
     db.session.commit()
     client.post(URL, json=individual("deelnemer1@example.nl"))
