@@ -3,6 +3,8 @@
 from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.audit.models import AuditEntry
+from wijkwerk.documents.models import Document
+from wijkwerk.kennis.models import CityParticipation, KennisMeeting, MeetingPresenter
 from wijkwerk.municipalities.models import Municipality, Organisation, OrganisationType
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.payments.models import (
@@ -41,6 +43,16 @@ from wijkwerk.registrations.models import (
     RegistrationMember,
     RegistrationState,
 )
+from wijkwerk.wijklab.models import (
+    Expert,
+    InvitationStatus,
+    LabGoal,
+    LabRequest,
+    LabStage,
+    LabTask,
+    PanelInvitation,
+    TaskOwner,
+)
 
 __all__ = [
     "Account",
@@ -51,21 +63,32 @@ __all__ = [
     "AuditEntry",
     "BillingDetails",
     "Casus",
+    "CityParticipation",
     "CoachSlot",
     "ContactTopic",
+    "Document",
     "Domain",
     "Exemption",
+    "Expert",
     "FeeUnit",
+    "InvitationStatus",
     "Invoice",
     "InvoiceCounter",
     "InvoiceKind",
+    "KennisMeeting",
+    "LabGoal",
+    "LabRequest",
+    "LabStage",
+    "LabTask",
     "LoginAttempt",
+    "MeetingPresenter",
     "MemberRole",
     "Municipality",
     "Organisation",
     "OrganisationType",
     "OutboxAttachment",
     "OutboxMessage",
+    "PanelInvitation",
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
@@ -85,4 +108,5 @@ __all__ = [
     "Role",
     "SessionStatus",
     "StripeEvent",
+    "TaskOwner",
 ]

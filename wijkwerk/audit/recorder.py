@@ -46,6 +46,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
+    if isinstance(value, bytes):  # an uploaded document: its size, not its content
+        return f"<{len(value)} bytes>"
     if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
         return value
     return str(value)
