@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
+    from wijkwerk.wijklab.views import bp as wijklab_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(programmes_bp)
@@ -158,5 +159,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp, url_prefix="/beheer")
+    app.register_blueprint(wijklab_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # token-authenticated JSON; no cookies, so no CSRF

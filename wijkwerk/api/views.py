@@ -14,11 +14,12 @@ from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes import editing
-from wijkwerk.programmes.models import ProgrammeSession
+from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.wijklab import services as wijklab
 
 bp = Blueprint("api", __name__)
 
@@ -89,6 +90,8 @@ def register(slug: str):
     try:
         if found.kind in individuals.INDIVIDUAL_KINDS:
             outcome = individuals.register_individual(found, body)
+        elif found.kind is ProgrammeKind.WIJKLAB:
+            outcome = wijklab.request_lab(found, body)
         else:
             outcome = trios.register_trio(found, body, allow_second=allow_second)
     except RuleViolation as violation:

@@ -258,3 +258,64 @@ class IndividualForm(ProblemFields, FlaskForm):
             "consent": bool(self.consent.data),
             "locale": locale,
         }
+
+
+class LabContactForm(Form):
+    name = StringField(_l("Naam"), render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-mailadres"), render_kw={"type": "email", "autocomplete": "email"})
+    phone = StringField(
+        _l("Telefoonnummer"),
+        validators=[Optional()],
+        render_kw={"type": "tel", "autocomplete": "tel"},
+    )
+    function = StringField(
+        _l("Functie"), validators=[Optional()], render_kw={"autocomplete": "organization-title"}
+    )
+
+
+class LabRequestForm(ProblemFields, FlaskForm):
+    """A municipality's request for a Wijklab; the service checks every rule."""
+
+    municipality = SelectField(_l("Gemeente"), validate_choice=False)
+    contact = FormField(LabContactForm)
+    wijk = StringField(_l("Wijk"))
+    question = TextAreaField(_l("Het vraagstuk"), render_kw={"rows": 6})
+    goal = RadioField(
+        _l("Wat wilt u met het Wijklab bereiken?"),
+        validate_choice=False,
+        choices=[
+            SelectChoice("reflection", _l("Reflectie op onze gebiedsgerichte aanpak")),
+            SelectChoice(
+                "directions",
+                _l("Oplossingsrichtingen voor een domeinoverstijgende kwestie of kans in de wijk"),
+            ),
+        ],
+    )
+    preferred_periods = TextAreaField(_l("Voorkeursperiode(s)"), render_kw={"rows": 2})
+    stakeholders = TextAreaField(
+        _l("Wie zijn de belanghebbenden?"), validators=[Optional()], render_kw={"rows": 3}
+    )
+    billing = FormField(BillingForm)
+    consent = BooleanField(
+        _l(
+            "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanvraag, zoals de privacyverklaring beschrijft."
+        )
+    )
+
+    set_municipalities = TrioForm.set_municipalities
+
+    def as_request(self, locale: str) -> dict:
+        return {
+            "municipality": self.municipality.data or None,
+            "contact": {
+                name: self.contact.form[name].data or None for name in self.contact.form._fields
+            },
+            "wijk": self.wijk.data,
+            "question": self.question.data,
+            "goal": self.goal.data or None,
+            "preferred_periods": self.preferred_periods.data,
+            "stakeholders": self.stakeholders.data,
+            "billing": self.billing.form.as_request(),
+            "consent": bool(self.consent.data),
+            "locale": locale,
+        }

@@ -81,7 +81,7 @@ class IndividualInput:
     locale: str
 
 
-class _Reader:
+class Reader:
     """Reads fields from untrusted JSON-like data, collecting problems instead of failing."""
 
     def __init__(self) -> None:
@@ -163,7 +163,7 @@ class _Reader:
             return None
 
 
-def read_person(reader: _Reader, data: Any, field: str) -> PersonInput:
+def read_person(reader: Reader, data: Any, field: str) -> PersonInput:
     data = reader.mapping(data, field)
     return PersonInput(
         name=reader.text(data, "name", f"{field}.name"),
@@ -176,7 +176,7 @@ POSTCODE = re.compile(r"([1-9][0-9]{3})\s?([A-Za-z]{2})")
 PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{8,18}[0-9]")
 
 
-def read_billing(reader: _Reader, data: Any, field: str, *, ordered_by: str = "") -> BillingInput:
+def read_billing(reader: Reader, data: Any, field: str, *, ordered_by: str = "") -> BillingInput:
     """Where the invoice goes (DOMAIN.md: a municipality needs its PO number and who ordered)."""
     data = reader.mapping(data, field)
     postcode = reader.pattern(
@@ -200,7 +200,7 @@ def read_billing(reader: _Reader, data: Any, field: str, *, ordered_by: str = ""
     )
 
 
-def _locale(reader: _Reader, data: dict) -> str:
+def _locale(reader: Reader, data: dict) -> str:
     locale = data.get("locale") or "nl"
     if locale not in LOCALES:
         reader.problem("invalid", "locale", _("Kies nl of en."))
@@ -210,7 +210,7 @@ def _locale(reader: _Reader, data: dict) -> str:
 
 def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
     """Parse an individual's registration (API.md, kind ``driedaagse``)."""
-    reader = _Reader()
+    reader = Reader()
     data = reader.mapping(data, None)
     person_data = reader.mapping(data.get("person"), "person")
     name = reader.text(person_data, "name", "person.name")
@@ -254,7 +254,7 @@ def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
 def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
     """Parse a trio registration (API.md). Returns the input, as far as it could be read, and the
     shape problems found; the caller checks the rules and raises."""
-    reader = _Reader()
+    reader = Reader()
     data = reader.mapping(data, None)
     municipality = reader.text(data, "municipality", "municipality").upper()
 

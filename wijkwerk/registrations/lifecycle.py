@@ -24,7 +24,7 @@ from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
 from wijkwerk.people.models import Person
-from wijkwerk.programmes.models import Programme, RegistrationWindow
+from wijkwerk.programmes.models import Programme, RegistrationWindow, SessionStatus
 from wijkwerk.registrations import notifications, places
 from wijkwerk.registrations.inputs import PersonInput
 from wijkwerk.registrations.models import (
@@ -96,9 +96,13 @@ def _transition(
     *,
     actor: Account | None = None,
     actor_label: str = "system",
+    quiet: bool = False,
 ) -> RegistrationEvent:
+    """Move ``registration`` to ``target`` and tell its people, unless ``quiet`` (a caller that
+    sends a mail of its own, such as a Wijklab's step)."""
     event = registration.transition(target, actor=actor, actor_label=actor_label, reason=reason)
-    notifications.status_changed(registration, event)
+    if not quiet:
+        notifications.status_changed(registration, event)
     return event
 
 
@@ -119,6 +123,7 @@ def admit(
     actor_label: str = "system",
     now: dt.datetime | None = None,
     promoted: bool = False,
+    quiet: bool = False,
 ) -> RegistrationEvent:
     """``registration`` holds a place: confirm it and send the invoice, or, for payment by Stripe,
     wait for the payment while the place is held for a limited time."""
@@ -134,9 +139,16 @@ def admit(
             )
         )
         return _transition(
-            registration, S.AWAITING_PAYMENT, reason, actor=actor, actor_label=actor_label
+            registration,
+            S.AWAITING_PAYMENT,
+            reason,
+            actor=actor,
+            actor_label=actor_label,
+            quiet=quiet,
         )
-    event = _transition(registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label)
+    event = _transition(
+        registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label, quiet=quiet
+    )
     if registration.price.amount_cents > 0:
         invoice = invoices.issue_invoice(registration, now=now)
         if invoice is None:
@@ -308,16 +320,33 @@ def payment_failed(payment: Payment, message: str, attempt: str) -> None:
 # --- cancelling -----------------------------------------------------------------------------------
 
 
-def refund_share_bp(programme: Programme, now: dt.datetime) -> int:
+def starts_at(registration: Registration) -> dt.datetime | None:
+    """When what ``registration`` booked begins: the first session it attends when its people are
+    named per session (a Wijklab's own day), else the programme's start."""
+    own = {m.session_id for m in registration.members}
+    programme = registration.programme
+    if own and None not in own:
+        starts = [
+            s.starts_at
+            for s in programme.sessions
+            if s.id in own and s.status is SessionStatus.SCHEDULED
+        ]
+        return min(starts, default=None)
+    return programme.starts_at
+
+
+def refund_share_bp(registration: Registration, now: dt.datetime) -> int:
     """How much of the fee goes back on cancellation at ``now``, in basis points, by the
     programme's terms: all of it until ``cancel_free_days`` before the start, then all but the
-    late charge; nothing once the programme has begun."""
-    starts_at = programme.starts_at
-    if starts_at is None:
+    late charge; nothing once it has begun."""
+    programme = registration.programme
+    start = starts_at(registration)
+    if start is None:
         return FULL_SHARE_BP
-    if now >= starts_at:
+    if now >= start:
         return 0
-    if now <= programme.free_cancellation_until:
+    free_days = dt.timedelta(days=programme.cancel_free_days or 0)
+    if now <= start - free_days:
         return FULL_SHARE_BP
     return FULL_SHARE_BP - programme.cancel_late_charge_bp
 
@@ -330,6 +359,7 @@ def cancel(
     reason: str = "",
     full_refund: bool = False,
     now: dt.datetime | None = None,
+    quiet: bool = False,
 ) -> Registration | None:
     """Cancel a registration. By the programme's terms (or in full, when an organiser says so) a
     credit invoice cancels what was invoiced and a Stripe payment is refunded; a held place and
@@ -340,7 +370,7 @@ def cancel(
     if not registration.can_transition(S.CANCELLED):
         raise StateConflict(registration)
     now = now or now_utc()
-    share = FULL_SHARE_BP if full_refund else refund_share_bp(registration.programme, now)
+    share = FULL_SHARE_BP if full_refund else refund_share_bp(registration, now)
     notes = [reason or _("Aanmelding geannuleerd.")]
     notes += _settle_money(registration, share, now)
     released = places.release_place(registration)

@@ -16,11 +16,12 @@ from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import individuals, lifecycle, notifications, trios
-from wijkwerk.registrations.forms import IndividualForm, TrioForm
+from wijkwerk.registrations.forms import IndividualForm, LabRequestForm, TrioForm
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.wijklab import services as wijklab
 
 bp = Blueprint("registrations", __name__)
 
@@ -33,7 +34,7 @@ def register(slug: str):
         abort(404)
     form_class, template, service = FORMS[programme.kind]
     form = form_class()
-    if isinstance(form, TrioForm):
+    if isinstance(form, (TrioForm, LabRequestForm)):
         form.set_municipalities(search_municipalities())
     else:
         form.set_payment_methods(gateway.enabled())
@@ -76,6 +77,11 @@ FORMS = {
         "registrations/individual_form.html",
         individuals.register_individual,
     ),
+    ProgrammeKind.WIJKLAB: (
+        LabRequestForm,
+        "registrations/lab_request_form.html",
+        wijklab.request_lab,
+    ),
 }
 
 
@@ -108,9 +114,10 @@ def manage(token: str):
         payment_url=notifications.payment_url(registration),
         can_pay_again=registration.state is RegistrationState.SUBMITTED
         and lifecycle.pays_by_stripe(registration),
-        refund_share=lifecycle.refund_share_bp(programme, now_utc()),
+        refund_share=lifecycle.refund_share_bp(registration, now_utc()),
         slots=individuals.coach_slots(programme) if show_slots else None,
         certificates=[m for m in registration.members if certificates.eligible(m)],
+        lab=wijklab.lab_of(registration) if programme.kind is ProgrammeKind.WIJKLAB else None,
         form=FlaskForm(),
     )
 
@@ -122,8 +129,12 @@ def cancel(token: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        lifecycle.cancel(registration, actor_label="registrant")
-    except lifecycle.StateConflict:
+        lab = wijklab.lab_of(registration)
+        if lab is not None:  # a municipality withdraws its Wijklab request
+            wijklab.withdraw(lab, actor_label="registrant")
+        else:
+            lifecycle.cancel(registration, actor_label="registrant")
+    except (lifecycle.StateConflict, RuleViolation):
         db.session.rollback()
         flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
     else:

@@ -1,0 +1,466 @@
+"""Wijklab bookings (DOMAIN.md §3): a municipality requests a lab; organisers take it through the
+intake, plan the day (which confirms and invoices the booking), hold it and publish the report, or
+it is withdrawn. Each step mails the municipality's contact.
+
+The public form and ``POST /api/v1/programmes/{slug}/registrations`` call :func:`request_lab`;
+the back-office and the API call :func:`advance`. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.calendars import changes
+from wijkwerk.calendars.services import ics_attachment
+from wijkwerk.extensions import db
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.outbox.services import queue
+from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeSession, SessionStatus
+from wijkwerk.registrations import lifecycle, notifications, places
+from wijkwerk.registrations.inputs import (
+    MAX_LONG_TEXT,
+    PHONE,
+    BillingInput,
+    PersonInput,
+    Reader,
+    read_billing,
+)
+from wijkwerk.registrations.lifecycle import Outcome
+from wijkwerk.registrations.models import (
+    BillingDetails,
+    MemberRole,
+    PaymentMethod,
+    Registration,
+    RegistrationMember,
+    RegistrationState,
+)
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.wijklab import panel
+from wijkwerk.wijklab.models import (
+    NEXT_STAGES,
+    LabGoal,
+    LabRequest,
+    LabStage,
+    LabTask,
+    TaskOwner,
+)
+
+S = RegistrationState
+
+# The checklist of the day (seed 000): the host's part, then the institute's.
+TASKS = (
+    ("location", TaskOwner.HOST, False),
+    ("lunch", TaskOwner.HOST, False),
+    ("bicycles", TaskOwner.HOST, True),
+    ("dinner", TaskOwner.HOST, False),
+    ("startnotitie", TaskOwner.INSTITUTE, False),
+    ("chair", TaskOwner.INSTITUTE, False),
+    ("invitations", TaskOwner.INSTITUTE, False),
+    ("report", TaskOwner.INSTITUTE, False),
+    ("publication", TaskOwner.INSTITUTE, False),
+)
+
+
+@dataclass(frozen=True)
+class LabInput:
+    municipality: str
+    contact: PersonInput
+    phone: str
+    question: str
+    wijk: str
+    goal: LabGoal | None
+    preferred_periods: str
+    stakeholders: str
+    billing: BillingInput
+    consent: bool | None
+    locale: str
+
+
+def read_lab_request(data: Any) -> tuple[LabInput, list[Problem]]:
+    """Parse a Wijklab request (kind ``wijklab``)."""
+    reader = Reader()
+    data = reader.mapping(data, None)
+    contact_data = reader.mapping(data.get("contact"), "contact")
+    name = reader.text(contact_data, "name", "contact.name")
+    phone = reader.pattern(
+        contact_data,
+        "phone",
+        "contact.phone",
+        PHONE,
+        _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
+        required=False,
+    )
+    locale = data.get("locale") or "nl"
+    if locale not in ("nl", "en"):
+        reader.problem("invalid", "locale", _("Kies nl of en."))
+        locale = "nl"
+    request = LabInput(
+        municipality=reader.text(data, "municipality", "municipality").upper(),
+        contact=PersonInput(
+            name=name,
+            email=reader.email(contact_data, "email", "contact.email"),
+            function=reader.text(contact_data, "function", "contact.function", required=False),
+        ),
+        phone=phone[0] if phone else "",
+        question=reader.text(data, "question", "question", limit=MAX_LONG_TEXT),
+        wijk=reader.text(data, "wijk", "wijk"),
+        goal=reader.choice(data, "goal", "goal", LabGoal),
+        preferred_periods=reader.text(data, "preferred_periods", "preferred_periods", limit=1000),
+        stakeholders=reader.text(
+            data, "stakeholders", "stakeholders", required=False, limit=MAX_LONG_TEXT
+        ),
+        billing=read_billing(reader, data.get("billing"), "billing", ordered_by=name),
+        consent=reader.flag(data, "consent", "consent"),
+        locale=locale,
+    )
+    return request, reader.problems
+
+
+def request_lab(programme: Programme, data: object, *, now: dt.datetime | None = None) -> Outcome:
+    """A municipality asks for a Wijklab. Raises :class:`RuleViolation` with every problem."""
+    now = now or now_utc()
+    if programme.kind is not ProgrammeKind.WIJKLAB:
+        raise RuleViolation(
+            Problem("invalid", None, _("Voor dit programma vraagt u geen Wijklab aan."))
+        )
+    lifecycle.check_window(programme, now)
+    request, problems = read_lab_request(data)
+    shaped = {p.field for p in problems}
+    municipality = None
+    if request.municipality and "municipality" not in shaped:
+        municipality = db.session.get(Municipality, request.municipality)
+        if municipality is None:
+            problems.append(
+                Problem(
+                    "unknown_municipality", "municipality", _("Kies een gemeente uit de lijst.")
+                )
+            )
+        elif _has_running_lab(programme, municipality.code):
+            problems.append(_already_requested())
+    if not request.billing.po_number and "billing.po_number" not in shaped:
+        problems.append(
+            Problem(
+                "required",
+                "billing.po_number",
+                _(
+                    "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
+                    "verplichtingennummer. Vul dat hier in."
+                ),
+            )
+        )
+    if request.consent is False:
+        problems.append(
+            Problem(
+                "required",
+                "consent",
+                _(
+                    "Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."
+                ),
+            )
+        )
+    if request.goal is None and "goal" not in shaped:
+        problems.append(Problem("required", "goal", _("Kies een van de mogelijkheden.")))
+    if problems:
+        raise RuleViolation(*problems)
+
+    person = lifecycle.find_or_create_person(
+        request.contact, request.locale, phone=request.phone or None
+    )
+    registration = Registration(
+        programme=programme,
+        municipality=municipality,
+        contact_person=person,
+        active_slot=1,
+        state=S.SUBMITTED,
+        fee_cents=programme.fee_cents,
+        vat_rate_bp=programme.vat_rate_bp,
+        payment_method=PaymentMethod.INVOICE,
+        locale=request.locale,
+        consent_at=now if request.consent else None,
+        created_at=now,
+    )
+    registration.billing = BillingDetails(**vars(request.billing))
+    db.session.add(registration)
+    registration.record_created(actor_label="registrant")
+    lab = LabRequest(
+        registration=registration,
+        question=request.question,
+        wijk=request.wijk,
+        goal=request.goal,
+        preferred_periods=request.preferred_periods,
+        stakeholders=request.stakeholders,
+        stage_changed_at=now,
+    )
+    for position, (kind, owner, optional) in enumerate(TASKS):
+        lab.tasks.append(LabTask(kind=kind, owner=owner, optional=optional, position=position))
+    db.session.add(lab)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the same municipality asking twice at the same moment
+        raise RuleViolation(_already_requested()) from exc
+    _tell_step(lab, "")
+    return Outcome(registration)
+
+
+def _already_requested() -> Problem:
+    return Problem(
+        "already_registered",
+        "municipality",
+        _("Voor deze gemeente loopt al een aanvraag voor een Wijklab. Neem contact met ons op."),
+    )
+
+
+def _has_running_lab(programme: Programme, municipality_code: str) -> bool:
+    return (
+        db.session.scalar(
+            select(Registration.id).where(
+                Registration.programme_id == programme.id,
+                Registration.municipality_code == municipality_code,
+                Registration.active_slot.is_not(None),
+            )
+        )
+        is not None
+    )
+
+
+def lab_of(registration: Registration) -> LabRequest | None:
+    return db.session.scalar(
+        select(LabRequest).where(LabRequest.registration_id == registration.id)
+    )
+
+
+# --- the steps ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What an organiser gives with a step; each step reads what it needs."""
+
+    stage: LabStage
+    sharpened_question: str | None = None
+    themes: tuple[str, ...] | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    location_name: str | None = None
+    location_address: str | None = None
+    day_programme: str | None = None
+    report_url: str | None = None
+    reason: str = ""
+
+
+def withdraw(lab: LabRequest, *, actor_label: str) -> None:
+    """The municipality withdraws its request (until the lab is held), by the programme's terms."""
+    advance(
+        lab,
+        StepInput(LabStage.WITHDRAWN, reason=_("Ingetrokken door de gemeente.")),
+        actor_label=actor_label,
+    )
+
+
+def advance(
+    lab: LabRequest,
+    step: StepInput,
+    *,
+    actor: Account | None = None,
+    actor_label: str = "organiser",
+    now: dt.datetime | None = None,
+) -> None:
+    """Take ``lab`` to ``step.stage``, recording what that step needs, and mail the contact.
+
+    - intake: optionally the sharpened question and the themes for the panel;
+    - planned: the sharpened question, the day (start and end) and its place; the booking is
+      confirmed and invoiced. Planning again moves the day: everyone on it is told once;
+    - held; reported: the report's public link (https);
+    - withdrawn: the booking is cancelled by the programme's terms.
+
+    Raises :class:`RuleViolation` (a step that cannot follow, or what it misses) and
+    :class:`lifecycle.StateConflict`.
+    """
+    now = now or now_utc()
+    if step.stage not in NEXT_STAGES[lab.stage]:
+        raise RuleViolation(
+            Problem(
+                "invalid",
+                "stage",
+                _("Deze stap kan niet volgen op de huidige stap van het Wijklab."),
+            )
+        )
+    problems = _step_problems(lab, step)
+    if problems:
+        raise RuleViolation(*problems)
+    if step.sharpened_question is not None:
+        lab.sharpened_question = step.sharpened_question
+    if step.themes is not None:
+        lab.themes = list(step.themes)
+    if step.day_programme is not None:
+        lab.day_programme = step.day_programme
+    registration = lab.registration
+    replanned = step.stage is LabStage.PLANNED and lab.stage is LabStage.PLANNED
+    if step.stage is LabStage.PLANNED:
+        _plan(lab, step, actor=actor, now=now)
+    elif step.stage is LabStage.REPORTED:
+        lab.report_url = step.report_url or ""
+        registration.active_slot = None  # done: the municipality may ask for another lab
+        registration.note_change(actor=actor, reason=_("Verslag gepubliceerd."))
+    elif step.stage is LabStage.WITHDRAWN:
+        lifecycle.cancel(
+            registration, actor=actor, actor_label=actor_label, reason=step.reason, quiet=True
+        )
+        if lab.session is not None:
+            changes.change_session(
+                lab.session,
+                changes.SessionChange(status=SessionStatus.CANCELLED, reason=step.reason),
+                actor=actor,
+            )
+    else:
+        registration.note_change(
+            actor=actor, reason=step.reason or _stage_label_for_history(step.stage)
+        )
+    if replanned:  # the contact hears of the move from the session change
+        tell_panel(lab)
+        return
+    lab.stage = step.stage
+    lab.stage_changed_at = now
+    _tell_step(lab, step.reason)
+    if step.stage in (LabStage.PLANNED, LabStage.WITHDRAWN):
+        tell_panel(lab)
+
+
+def _stage_label_for_history(stage: LabStage) -> str:
+    return {
+        LabStage.INTAKE: _("Intake: de vraag wordt samen aangescherpt."),
+        LabStage.HELD: _("Het Wijklab is gehouden."),
+    }.get(stage, "")
+
+
+def _step_problems(lab: LabRequest, step: StepInput) -> list[Problem]:
+    problems = []
+    if step.stage is LabStage.PLANNED:
+        if not (step.sharpened_question or lab.sharpened_question):
+            problems.append(
+                Problem(
+                    "required",
+                    "sharpened_question",
+                    _("Leg eerst de aangescherpte vraag vast."),
+                )
+            )
+        if step.starts_at is None:
+            problems.append(Problem("required", "starts_at", _("Kies de datum en begintijd.")))
+        if step.ends_at is None:
+            problems.append(Problem("required", "ends_at", _("Kies de eindtijd.")))
+        elif step.starts_at is not None and step.ends_at <= step.starts_at:
+            problems.append(Problem("invalid", "ends_at", _("De dag eindigt na het begin.")))
+    if step.stage is LabStage.REPORTED:
+        url = step.report_url or ""
+        if not url:
+            problems.append(Problem("required", "report_url", _("Geef de link naar het verslag.")))
+        elif not url.startswith("https://") or len(url) > 500 or " " in url:
+            problems.append(
+                Problem(
+                    "invalid", "report_url", _("Geef een volledige link die met https:// begint.")
+                )
+            )
+    if step.stage is LabStage.WITHDRAWN and not step.reason:
+        problems.append(Problem("required", "reason", _("Geef een reden op.")))
+    return problems
+
+
+def _plan(lab: LabRequest, step: StepInput, *, actor: Account | None, now: dt.datetime) -> None:
+    """Put the day in the calendar; the first time, confirm and invoice the booking."""
+    registration = lab.registration
+    location_name = step.location_name if step.location_name is not None else lab.wijk
+    location_address = step.location_address or ""
+    if lab.session is not None:
+        changes.change_session(
+            lab.session,
+            changes.SessionChange(
+                starts_at=step.starts_at,
+                ends_at=step.ends_at,
+                location_name=location_name,
+                location_address=location_address,
+                reason=step.reason,
+            ),
+            actor=actor,
+        )
+        return
+    programme = registration.programme
+    municipality = registration.municipality.display_name if registration.municipality else ""
+    session = ProgrammeSession(
+        programme=programme,
+        position=len(programme.sessions),
+        title=_("Wijklab %(place)s, %(wijk)s", place=municipality, wijk=lab.wijk),
+        theme=lab.sharpened_question or step.sharpened_question or "",
+        outcome=_("Een onafhankelijk advies van het panel, aan het eind van de dag."),
+        starts_at=step.starts_at,
+        ends_at=step.ends_at,
+        location_name=location_name,
+        location_address=location_address,
+    )
+    db.session.add(session)
+    lab.session = session
+    db.session.flush()
+    registration.members.append(
+        RegistrationMember(
+            person=registration.contact_person,
+            position=0,
+            role=MemberRole.PARTICIPANT,
+            session_id=session.id,
+            organisation_name=municipality,
+        )
+    )
+    db.session.flush()
+    places.take_place(registration)
+    registration.completed_at = now
+    lifecycle.admit(
+        registration,
+        _("Het Wijklab is ingepland."),
+        actor=actor,
+        actor_label="organiser",
+        now=now,
+        quiet=True,
+    )
+
+
+def _tell_step(lab: LabRequest, reason: str) -> None:
+    """The contact hears of each step once (the key holds the step)."""
+    registration = lab.registration
+    person = registration.contact_person
+    attachments = []
+    if lab.stage is LabStage.PLANNED and lab.session is not None:
+        attachments.append(
+            ics_attachment(
+                registration.programme.title,
+                [lab.session],
+                locale=registration.locale,
+                filename="wijklab.ics",
+            )
+        )
+    queue(
+        f"lab-step:{lab.id}:{lab.stage.value}",
+        person.email,
+        "lab_step",
+        locale=registration.locale,
+        registration_id=registration.id,
+        person_id=person.id,
+        registration=registration,
+        person=person,
+        lab=lab,
+        reason=reason,
+        manage_url=notifications.manage_url(registration),
+        attachments=attachments,
+    )
+
+
+def tell_panel(lab: LabRequest) -> None:
+    """Everyone on the panel gets what they need once it exists (the day in their calendar, the
+    startnotitie), or hears that the lab is off."""
+    for invitation in lab.panel:
+        panel.send_briefing(invitation)

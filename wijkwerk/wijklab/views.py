@@ -1,0 +1,304 @@
+"""Wijklab pages: the panel member's invitation and startnotitie (by signed link), and the
+organisers' lab page, checklist, panel and expert pool in the back-office."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from wijkwerk.backoffice.forms import show_problems
+from wijkwerk.backoffice.views import require_write
+from wijkwerk.documents import services as documents
+from wijkwerk.extensions import db
+from wijkwerk.outbox.services import commit_and_send, messages_of
+from wijkwerk.payments.services import commit_and_settle
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import AMSTERDAM, now_utc
+from wijkwerk.validation import RuleViolation
+from wijkwerk.wijklab import panel, services
+from wijkwerk.wijklab.forms import (
+    ExpertForm,
+    InviteForm,
+    StartnotitieForm,
+    StepForm,
+    TaskForm,
+    stage_choices,
+)
+from wijkwerk.wijklab.models import NEXT_STAGES, Expert, LabStage, LabTask
+
+bp = Blueprint("wijklab", __name__)
+
+
+# --- the panel member's side ----------------------------------------------------------------------
+
+
+@bp.route("/panel/<token>", methods=["GET", "POST"])
+def panel_invitation(token: str):
+    invitation = panel.invitation_by_token(token)
+    if invitation is None:
+        abort(404)
+    form = FlaskForm()
+    problem = None
+    if request.method == "POST" and form.validate_on_submit():
+        answer = request.form.get("answer")
+        if answer not in ("accept", "decline"):
+            abort(400)
+        try:
+            changed = panel.respond(invitation, answer == "accept")
+        except RuleViolation as violation:
+            db.session.rollback()
+            problem = violation.problems[0].message
+        else:
+            commit_and_send()
+            if changed:
+                flash(
+                    _("Dank u wel: u doet mee aan het panel.")
+                    if answer == "accept"
+                    else _("Jammer dat u niet kunt. Dank voor uw antwoord."),
+                    "success",
+                )
+            return redirect(url_for("wijklab.panel_invitation", token=token))
+    return render_template(
+        "wijklab/invitation.html",
+        invitation=invitation,
+        lab=invitation.lab,
+        form=form,
+        problem=problem,
+        token=token,
+        may_download=panel.may_download(invitation),
+    ), (422 if problem else 200)
+
+
+@bp.get("/panel/<token>/startnotitie")
+def panel_startnotitie(token: str):
+    invitation = panel.invitation_by_token(token)
+    if not panel.may_download(invitation):
+        abort(404)
+    return documents.download(invitation.lab.startnotitie)
+
+
+# --- the organisers' side -------------------------------------------------------------------------
+
+
+def _lab_or_404(registration_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    lab = services.lab_of(registration)
+    if lab is None:
+        abort(404)
+    return lab
+
+
+def _step_form(lab) -> StepForm:
+    session = lab.session
+    starts = session.starts_at.astimezone(AMSTERDAM) if session else None
+    ends = session.ends_at.astimezone(AMSTERDAM) if session else None
+    form = StepForm(
+        sharpened_question=lab.sharpened_question,
+        themes=", ".join(lab.themes or []),
+        day=starts.date() if starts else None,
+        start=starts.time() if starts else None,
+        end=ends.time() if ends else None,
+        location_name=session.location_name if session else lab.wijk,
+        location_address=session.location_address if session else "",
+        day_programme=lab.day_programme,
+        report_url=lab.report_url,
+    )
+    form.stage.choices = stage_choices(NEXT_STAGES[lab.stage])
+    return form
+
+
+def _lab_page(lab, *, step_form=None, invite_form=None, upload_form=None, status=200):
+    return render_template(
+        "wijklab/lab.html",
+        lab=lab,
+        registration=lab.registration,
+        step_form=step_form or _step_form(lab),
+        invite_form=invite_form or InviteForm(),
+        upload_form=upload_form or StartnotitieForm(),
+        suggestions=panel.suggestions(lab),
+        messages=messages_of(lab.registration_id),
+        panel_size=panel.PANEL_SIZE,
+    ), status
+
+
+@bp.get("/beheer/wijklabs/<int:registration_id>")
+@login_required
+def lab_page(registration_id: int):
+    return _lab_page(_lab_or_404(registration_id))
+
+
+@bp.post("/beheer/wijklabs/<int:registration_id>/stap")
+@login_required
+@require_write
+def advance(registration_id: int):
+    lab = _lab_or_404(registration_id)
+    form = _step_form(lab)
+    if not form.validate_on_submit():
+        return _lab_page(lab, step_form=form, status=422)
+    day = form.day.data
+    step = services.StepInput(
+        stage=LabStage(form.stage.data),
+        sharpened_question=(form.sharpened_question.data or "").strip(),
+        themes=tuple(panel.tags(form.themes.data)),
+        starts_at=_moment(day, form.start.data),
+        ends_at=_moment(day, form.end.data),
+        location_name=(form.location_name.data or "").strip(),
+        location_address=(form.location_address.data or "").strip(),
+        day_programme=(form.day_programme.data or "").strip(),
+        report_url=(form.report_url.data or "").strip(),
+        reason=(form.reason.data or "").strip(),
+    )
+    try:
+        services.advance(lab, step, actor=current_user)
+    except lifecycle.StateConflict:
+        db.session.rollback()
+        flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
+    except RuleViolation as violation:
+        db.session.rollback()
+        lab = _lab_or_404(registration_id)
+        show_problems(
+            form, violation.problems, {"starts_at": "day", "ends_at": "end", None: "stage"}
+        )
+        return _lab_page(lab, step_form=form, status=422)
+    else:
+        commit_and_settle()
+        flash(_("Vastgelegd; de gemeente krijgt bericht."), "success")
+    return redirect(url_for("wijklab.lab_page", registration_id=registration_id))
+
+
+def _moment(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
+    if day is None or time is None:
+        return None
+    return dt.datetime.combine(day, time, tzinfo=AMSTERDAM).astimezone(dt.UTC)
+
+
+@bp.post("/beheer/wijklabs/<int:registration_id>/taken/<int:task_id>")
+@login_required
+@require_write
+def task(registration_id: int, task_id: int):
+    lab = _lab_or_404(registration_id)
+    found = db.get_or_404(LabTask, task_id)
+    form = TaskForm()
+    if found.lab_id != lab.id or not form.validate_on_submit():
+        abort(404 if found.lab_id != lab.id else 400)
+    found.assignee = (form.assignee.data or "").strip()
+    if form.done.data and found.done_at is None:
+        found.done_at = now_utc()
+    elif not form.done.data:
+        found.done_at = None
+    db.session.commit()
+    return redirect(
+        url_for("wijklab.lab_page", registration_id=registration_id, _anchor=f"taak-{found.id}")
+    )
+
+
+@bp.post("/beheer/wijklabs/<int:registration_id>/panel")
+@login_required
+@require_write
+def invite(registration_id: int):
+    lab = _lab_or_404(registration_id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        made = panel.invite(lab, list(form.experts.data or []), actor=current_user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        lab = _lab_or_404(registration_id)
+        form.experts.errors = [p.message for p in violation.problems]
+        return _lab_page(lab, invite_form=form, status=422)
+    commit_and_send()
+    flash(_("%(count)s expert(s) uitgenodigd.", count=len(made)), "success")
+    return redirect(url_for("wijklab.lab_page", registration_id=registration_id, _anchor="panel"))
+
+
+@bp.post("/beheer/wijklabs/<int:registration_id>/startnotitie")
+@login_required
+@require_write
+def upload_startnotitie(registration_id: int):
+    lab = _lab_or_404(registration_id)
+    form = StartnotitieForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.document.data
+    content = upload.read(documents.MAX_BYTES + 1) if upload else b""
+    try:
+        panel.attach_startnotitie(
+            lab, upload.filename if upload else "", content, actor=current_user
+        )
+    except RuleViolation as violation:
+        db.session.rollback()
+        lab = _lab_or_404(registration_id)
+        form.document.errors = [p.message for p in violation.problems]
+        return _lab_page(lab, upload_form=form, status=422)
+    commit_and_send()
+    flash(_("De startnotitie is opgeslagen en naar het panel gestuurd."), "success")
+    return redirect(url_for("wijklab.lab_page", registration_id=registration_id, _anchor="panel"))
+
+
+@bp.get("/beheer/wijklabs/<int:registration_id>/startnotitie")
+@login_required
+def download_startnotitie(registration_id: int):
+    lab = _lab_or_404(registration_id)
+    if lab.startnotitie is None:
+        abort(404)
+    return documents.download(lab.startnotitie)
+
+
+@bp.route("/beheer/experts", methods=["GET", "POST"])
+@login_required
+def experts():
+    form = ExpertForm()
+    status = 200
+    if request.method == "POST":
+        if not current_user.role.can_write:
+            abort(403)
+        saved = _save_expert(form, None)
+        if saved is not None:
+            return redirect(url_for("wijklab.experts"))
+        status = 422
+    return render_template("wijklab/experts.html", experts=panel.experts(), form=form), status
+
+
+@bp.route("/beheer/experts/<int:expert_id>", methods=["GET", "POST"])
+@login_required
+def expert(expert_id: int):
+    found = db.get_or_404(Expert, expert_id)
+    form = ExpertForm(
+        name=found.name,
+        organisation=found.organisation,
+        email=found.email,
+        phone=found.phone,
+        expertise=", ".join(found.expertise),
+        active="yes" if found.active else "no",
+    )
+    status = 200
+    if request.method == "POST":
+        if not current_user.role.can_write:
+            abort(403)
+        if _save_expert(form, found) is not None:
+            return redirect(url_for("wijklab.experts"))
+        status = 422
+    return render_template("wijklab/expert.html", expert=found, form=form), status
+
+
+def _save_expert(form: ExpertForm, found: Expert | None) -> Expert | None:
+    if not form.validate_on_submit():
+        return None
+    data = {name: form[name].data or "" for name in ("name", "organisation", "email", "phone")}
+    data["expertise"] = form.expertise.data or ""
+    data["active"] = form.active.data != "no"
+    try:
+        saved = panel.save_expert(data, found)
+    except RuleViolation as violation:
+        db.session.rollback()
+        show_problems(form, violation.problems)
+        return None
+    db.session.commit()
+    flash(_("%(name)s staat in de pool.", name=saved.name), "success")
+    return saved
