@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.backoffice.views import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
+    from wijkwerk.kennis.views import bp as kennis_bp
     from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
@@ -160,5 +161,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp, url_prefix="/beheer")
     app.register_blueprint(wijklab_bp)
+    app.register_blueprint(kennis_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # token-authenticated JSON; no cookies, so no CSRF

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wijkwerk import reminders
 from wijkwerk.extensions import db
+from wijkwerk.kennis import services as kennis
 from wijkwerk.outbox.services import deliver_pending
 from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Payment, PaymentStatus
@@ -38,6 +39,7 @@ class TickReport:
     session_reminders: int = 0
     payment_reminders: int = 0
     aftercare: int = 0
+    delegates_flagged: int = 0
     mail_sent: int = 0
     mail_failed: int = 0
 
@@ -48,6 +50,7 @@ class TickReport:
             f"{self.session_reminders} herinnering(en) voor bijeenkomsten, "
             f"{self.payment_reminders} betaalherinnering(en), "
             f"{self.aftercare} mail(s) na afloop, "
+            f"{self.delegates_flagged} melding(en) over te weinig deelnemers, "
             f"{self.checkouts_expired} verlopen betaling(en), "
             f"{self.refunds_sent} terugbetaling(en), "
             f"{self.mail_sent} mail(s) verstuurd, {self.mail_failed} mislukt"
@@ -62,6 +65,7 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     report.session_reminders = reminders.session_reminders(now)
     report.payment_reminders = reminders.invoice_reminders(now) + reminders.checkout_reminders(now)
     report.aftercare = reminders.aftercare(now)
+    report.delegates_flagged = kennis.flag_missing_delegates(now)
     report.refunds_sent = send_pending_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed

@@ -22,6 +22,7 @@ from wijkwerk.registrations.models import (
     ProfessionalRole,
     RegistrationState,
 )
+from wijkwerk.wijklab.models import InvitationStatus, LabGoal, LabStage, TaskOwner
 
 
 def _enum(values) -> dict:
@@ -375,6 +376,10 @@ _MEMBER = {
         "professional_role": {"oneOf": [_enum(ProfessionalRole), {"type": "null"}]},
         "dietary_needs": {"type": "string"},
         "accessibility_needs": {"type": "string"},
+        "session": {
+            "type": ["integer", "null"],
+            "description": "de bijeenkomst waarvoor een stad deze persoon opgaf",
+        },
     },
 }
 SCHEMAS["RegistrationDetail"] = {
@@ -649,7 +654,8 @@ PATHS: dict[str, dict] = {
     },
     "/programmes/{slug}/registrations": {
         "post": {
-            "summary": "Aanmelden: een trio (werkplaats) of een persoon (driedaagse)",
+            "summary": "Aanmelden: een trio (werkplaats), een persoon (driedaagse), een "
+            "Wijklab-aanvraag; een stad in een kennisprogramma voegt een organisator toe (token)",
             "parameters": [_SLUG],
             "requestBody": {
                 "required": True,
@@ -659,6 +665,8 @@ PATHS: dict[str, dict] = {
                             "oneOf": [
                                 _ref("TrioRegistrationRequest"),
                                 _ref("IndividualRegistrationRequest"),
+                                _ref("WijklabRequest"),
+                                _ref("CityAdmission"),
                             ]
                         }
                     }
@@ -666,6 +674,8 @@ PATHS: dict[str, dict] = {
             },
             "responses": {
                 "201": _json(_ref("Registration"), "Aanmelding ontvangen"),
+                "401": ERROR_RESPONSE,
+                "403": ERROR_RESPONSE,
                 "404": ERROR_RESPONSE,
                 "422": ERROR_RESPONSE,
             },
@@ -753,3 +763,325 @@ def openapi_document() -> dict:
         },
         "paths": PATHS,
     }
+
+
+# --- Wijklab and Kennisprogramma (wijkwerk/api/kinds.py) ------------------------------------------
+
+_PERSON = {
+    "type": "object",
+    "required": ["name", "email"],
+    "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "function": {"type": ["string", "null"]},
+        "phone": {"type": ["string", "null"]},
+    },
+}
+_EXPERT_PROPERTIES = {
+    "name": {"type": "string"},
+    "organisation": {"type": "string"},
+    "email": {"type": "string", "format": "email"},
+    "phone": {"type": "string"},
+    "expertise": {"type": "array", "items": {"type": "string"}},
+    "active": {"type": "boolean"},
+}
+_WARNINGS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    },
+}
+SCHEMAS.update(
+    {
+        "WijklabRequest": {
+            "type": "object",
+            "required": ["municipality", "contact", "wijk", "question", "goal", "billing"],
+            "properties": {
+                "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+                "contact": _PERSON,
+                "wijk": {"type": "string"},
+                "question": {"type": "string", "description": "het vraagstuk"},
+                "goal": _enum(LabGoal),
+                "preferred_periods": {"type": "string"},
+                "stakeholders": {"type": "string"},
+                "billing": {
+                    **_ref("Billing"),
+                    "description": "met inkoopordernummer (`po_number`, verplicht)",
+                },
+                "consent": {"type": "boolean"},
+                "locale": {"type": "string", "enum": ["nl", "en"]},
+            },
+        },
+        "CityAdmission": {
+            "type": "object",
+            "required": ["municipality", "wijk", "contact"],
+            "properties": {
+                "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+                "region": {"type": "string", "description": "als een regio deelneemt"},
+                "wijk": {"type": "string", "description": "de deelnemende wijk"},
+                "contact": _PERSON,
+                "locale": {"type": "string", "enum": ["nl", "en"]},
+            },
+        },
+        "Expert": {
+            "type": "object",
+            "required": ["id", "name", "email", "expertise", "active"],
+            "properties": {
+                "id": {"type": "integer"},
+                **_EXPERT_PROPERTIES,
+                "matching": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "expertise die past bij de thema's van het Wijklab",
+                },
+            },
+        },
+        "ExpertInput": {
+            "type": "object",
+            "required": ["name", "email", "expertise"],
+            "properties": {
+                **_EXPERT_PROPERTIES,
+                "expertise": {
+                    "oneOf": [
+                        {"type": "array", "items": {"type": "string"}},
+                        {"type": "string", "description": "met komma's"},
+                    ]
+                },
+            },
+        },
+        "Lab": {
+            "type": "object",
+            "required": ["registration", "stage", "question", "sharpened_question", "tasks"],
+            "properties": {
+                "registration": {"type": "integer"},
+                "reference": {"type": "string"},
+                "state": _enum(RegistrationState),
+                "stage": _enum(LabStage),
+                "stage_changed_at": {"type": "string", "format": "date-time"},
+                "municipality": _ref("Municipality"),
+                "wijk": {"type": "string"},
+                "question": {"type": "string"},
+                "sharpened_question": {"type": "string"},
+                "goal": _enum(LabGoal),
+                "preferred_periods": {"type": "string"},
+                "stakeholders": {"type": "string"},
+                "themes": {"type": "array", "items": {"type": "string"}},
+                "session": {"oneOf": [_ref("Session"), {"type": "null"}]},
+                "day_programme": {"type": "string"},
+                "report_url": {"type": ["string", "null"]},
+                "startnotitie": {"type": ["string", "null"], "description": "bestandsnaam"},
+                "tasks": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "kind": {"type": "string"},
+                            "owner": _enum(TaskOwner),
+                            "optional": {"type": "boolean"},
+                            "assignee": {"type": "string"},
+                            "done": {"type": "boolean"},
+                        },
+                    },
+                },
+                "panel": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "expert": _ref("Expert"),
+                            "status": _enum(InvitationStatus),
+                            "invited_at": {"type": "string", "format": "date-time"},
+                            "responded_at": {"type": ["string", "null"], "format": "date-time"},
+                        },
+                    },
+                },
+            },
+        },
+        "LabStep": {
+            "type": "object",
+            "required": ["stage"],
+            "properties": {
+                "stage": _enum(LabStage),
+                "sharpened_question": {"type": "string"},
+                "themes": {"type": "array", "items": {"type": "string"}},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "ends_at": {"type": "string", "format": "date-time"},
+                "location": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
+                },
+                "day_programme": {"type": "string"},
+                "report_url": {"type": "string", "format": "uri"},
+                "reason": {"type": "string", "description": "verplicht bij `withdrawn`"},
+            },
+        },
+        "LabTask": {
+            "type": "object",
+            "properties": {"assignee": {"type": "string"}, "done": {"type": "boolean"}},
+        },
+        "PanelInvite": {
+            "type": "object",
+            "required": ["expert_ids"],
+            "properties": {"expert_ids": {"type": "array", "items": {"type": "integer"}}},
+        },
+        "City": {
+            "type": "object",
+            "properties": {
+                "registration": {"type": "integer"},
+                "name": {"type": "string"},
+                "municipality": {"type": "string"},
+                "wijk": {"type": "string"},
+                "region": {"type": ["string", "null"]},
+                "contact": {"type": "object"},
+                "wijkanalyse": {"type": ["string", "null"]},
+                "meetings": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "session": {"type": "integer"},
+                            "delegates": {"type": "array", "items": _MEMBER},
+                        },
+                    },
+                },
+            },
+        },
+        "Delegates": {
+            "type": "object",
+            "required": ["delegates"],
+            "properties": {
+                "delegates": {
+                    "type": "array",
+                    "maxItems": 3,
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "email", "organisation", "discipline"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "email": {"type": "string", "format": "email"},
+                            "organisation": {"type": "string"},
+                            "discipline": {"type": "string"},
+                        },
+                    },
+                }
+            },
+        },
+        "DelegatesAnswer": {
+            "type": "object",
+            "properties": {
+                "delegates": {"type": "array", "items": _MEMBER},
+                "warnings": _WARNINGS,
+            },
+        },
+        "MeetingSettings": {
+            "type": "object",
+            "properties": {
+                "host": {"type": ["integer", "null"], "description": "aanmelding van de gaststad"},
+                "presenters": {"type": "array", "items": {"type": "integer"}, "maxItems": 4},
+                "naming_deadline": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
+        "Meeting": {
+            "type": "object",
+            "properties": {
+                "session": _ref("Session"),
+                "host": {"type": ["integer", "null"]},
+                "presenters": {"type": "array", "items": {"type": "integer"}},
+                "naming_deadline": {"type": "string", "format": "date-time"},
+                "warnings": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+    }
+)
+_KIND = {"name": "kind", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _read(summary: str, schema: dict, description: str, parameters=()) -> dict:
+    return {
+        "get": {
+            "summary": summary,
+            "security": _AUTH,
+            "parameters": list(parameters),
+            "responses": {"200": _json(schema, description), **_AUTH_ERRORS},
+        }
+    }
+
+
+PATHS.update(
+    {
+        "/registrations/{registration_id}/wijklab": _read(
+            "Een Wijklab: stap, vragen, dag, taken en panel", _ref("Lab"), "Wijklab", [_ID]
+        ),
+        "/registrations/{registration_id}/wijklab/steps": {
+            "post": {
+                **_write(
+                    "Volgende stap van een Wijklab (de gemeente krijgt bericht)",
+                    body="LabStep",
+                    answer=("Lab", "Het Wijklab na de stap"),
+                    parameters=[_ID],
+                ),
+            }
+        },
+        "/registrations/{registration_id}/wijklab/tasks/{kind}": {
+            "put": _write(
+                "Een taak van de checklist: wie, en of ze gedaan is",
+                body="LabTask",
+                answer=("Lab", "Het Wijklab"),
+                parameters=[_ID, _KIND],
+            )
+        },
+        "/registrations/{registration_id}/wijklab/panel": {
+            "post": _write(
+                "Experts uitnodigen voor het panel (per e-mail)",
+                body="PanelInvite",
+                answer=("Lab", "Het Wijklab met de uitnodigingen"),
+                parameters=[_ID],
+            )
+        },
+        "/registrations/{registration_id}/wijklab/suggestions": _read(
+            "Experts voor het panel, best passend eerst",
+            {"type": "array", "items": _ref("Expert")},
+            "Voorstellen",
+            [_ID],
+        ),
+        "/experts": {
+            **_read("De expertpool", {"type": "array", "items": _ref("Expert")}, "Experts"),
+            "post": _write(
+                "Een expert aan de pool toevoegen",
+                body="ExpertInput",
+                answer=("Expert", "De expert"),
+                status="201",
+            ),
+        },
+        "/programmes/{slug}/cities": _read(
+            "De steden van een kennisprogramma met hun deelnemers per bijeenkomst",
+            {"type": "array", "items": _ref("City")},
+            "Steden",
+            [_SLUG],
+        ),
+        "/registrations/{registration_id}/sessions/{session_id}/delegates": {
+            "put": {
+                **_write(
+                    "Wie een stad naar een bijeenkomst stuurt (twee of drie; meer wordt geweigerd)",
+                    body="Delegates",
+                    answer=("DelegatesAnswer", "De deelnemers, met waarschuwingen"),
+                    parameters=[_ID, _SESSION_ID],
+                ),
+            }
+        },
+        "/sessions/{session_id}/meeting": {
+            "put": _write(
+                "Gastwijk, presenterende wijken en opgeeftermijn van een themabijeenkomst",
+                body="MeetingSettings",
+                answer=("Meeting", "De bijeenkomst"),
+                parameters=[_SESSION_ID],
+            )
+        },
+    }
+)
+for _path in (
+    "/registrations/{registration_id}/wijklab/steps",
+    "/registrations/{registration_id}/sessions/{session_id}/delegates",
+):
+    PATHS[_path][next(iter(PATHS[_path]))]["responses"]["409"] = ERROR_RESPONSE

@@ -168,6 +168,8 @@ def member(m: RegistrationMember) -> dict:
                 "accessibility_needs": m.accessibility_needs,
             }
         )
+    if m.role is MemberRole.DELEGATE:
+        body.update({"organisation": m.organisation_name, "session": m.session_id})
     return body
 
 
@@ -286,4 +288,94 @@ def attendance_matrix(m) -> dict:
             {"registration": reference, "name": name, "present": present, "expected": expected}
             for name, reference, present, expected in m.groups()
         ],
+    }
+
+
+def expert(e) -> dict:
+    return {
+        "id": e.id,
+        "name": e.name,
+        "organisation": e.organisation,
+        "email": e.email,
+        "phone": e.phone,
+        "expertise": list(e.expertise),
+        "active": e.active,
+    }
+
+
+def lab(lab) -> dict:
+    """A Wijklab for organisers: its step, the question before and after the intake, the day,
+    the checklist and the panel."""
+    return {
+        "registration": lab.registration_id,
+        "reference": lab.registration.reference,
+        "state": lab.registration.state.value,
+        "stage": lab.stage.value,
+        "stage_changed_at": timestamp(lab.stage_changed_at),
+        "municipality": municipality(lab.registration.municipality),
+        "wijk": lab.wijk,
+        "question": lab.question,
+        "sharpened_question": lab.sharpened_question,
+        "goal": lab.goal.value,
+        "preferred_periods": lab.preferred_periods,
+        "stakeholders": lab.stakeholders,
+        "themes": list(lab.themes or []),
+        "session": session(lab.session) if lab.session else None,
+        "day_programme": lab.day_programme,
+        "report_url": lab.report_url or None,
+        "startnotitie": lab.startnotitie.filename if lab.startnotitie else None,
+        "tasks": [
+            {
+                "kind": t.kind,
+                "owner": t.owner.value,
+                "optional": t.optional,
+                "assignee": t.assignee,
+                "done": t.done_at is not None,
+            }
+            for t in lab.tasks
+        ],
+        "panel": [
+            {
+                "expert": expert(i.expert),
+                "status": i.status.value,
+                "invited_at": timestamp(i.invited_at),
+                "responded_at": timestamp(i.responded_at),
+            }
+            for i in lab.invitations
+        ],
+    }
+
+
+def city(c, sessions) -> dict:
+    """A participating city or region with its people per meeting."""
+    return {
+        "registration": c.registration_id,
+        "name": c.name,
+        "municipality": c.registration.municipality_code,
+        "wijk": c.wijk,
+        "region": c.region or None,
+        "contact": {
+            "name": c.registration.contact_person.name,
+            "email": c.registration.contact_person.email,
+        },
+        "wijkanalyse": c.wijkanalyse.filename if c.wijkanalyse else None,
+        "meetings": [
+            {
+                "session": s.id,
+                "delegates": [member(m) for m in c.registration.members if m.session_id == s.id],
+            }
+            for s in sessions
+        ],
+    }
+
+
+def meeting(s) -> dict:
+    from wijkwerk.kennis import services as kennis
+
+    found = kennis.meeting_of(s)
+    return {
+        "session": session(s),
+        "host": found.host_registration_id,
+        "presenters": sorted(p.registration_id for p in found.presenters),
+        "naming_deadline": timestamp(kennis.naming_deadline(s, found)),
     }

@@ -9,7 +9,9 @@ from wijkwerk.api.openapi import openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.calendars import changes
+from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
+from wijkwerk.kennis import services as kennis
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments.services import commit_and_settle
@@ -92,6 +94,13 @@ def register(slug: str):
             outcome = individuals.register_individual(found, body)
         elif found.kind is ProgrammeKind.WIJKLAB:
             outcome = wijklab.request_lab(found, body)
+        elif found.kind is ProgrammeKind.KENNISPROGRAMMA:  # cities are admitted by organisers
+            if organiser is None:
+                return error_response(401, _("Geef een geldig API-token mee."), "unauthorized")
+            if not organiser.role.can_write:
+                return error_response(403, _("Dit token mag alleen lezen."), "forbidden")
+            g.api_account = organiser
+            outcome = kennis.admit_city(found, body, actor=organiser)
         else:
             outcome = trios.register_trio(found, body, allow_second=allow_second)
     except RuleViolation as violation:
@@ -193,3 +202,6 @@ def attendance_matrix(slug: str):
             headers={"Content-Disposition": f'attachment; filename="aanwezigheid-{slug}.csv"'},
         )
     return jsonify(serialise.attendance_matrix(matrix))
+
+
+from wijkwerk.api import kinds  # noqa: E402, F401  (its routes join this blueprint)

@@ -37,7 +37,7 @@ class SessionChange:
     details: dict[str, str] | None = None
 
 
-def _moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | None:
+def read_moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | None:
     value = data.get(key)
     if value is None:
         return None
@@ -88,8 +88,8 @@ def read_change(data: Any) -> SessionChange:
         except ValueError:
             problems.append(Problem("invalid", "status", _("Kies scheduled of cancelled.")))
     change = SessionChange(
-        starts_at=_moment(data, "starts_at", problems),
-        ends_at=_moment(data, "ends_at", problems),
+        starts_at=read_moment(data, "starts_at", problems),
+        ends_at=read_moment(data, "ends_at", problems),
         location_name=texts.get("location_name"),
         location_address=texts.get("location_address"),
         status=status,

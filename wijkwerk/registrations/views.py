@@ -9,6 +9,7 @@ from wijkwerk.attendance import certificates
 from wijkwerk.calendars.services import feed_url, webcal_url
 from wijkwerk.extensions import csrf, db
 from wijkwerk.formatting import period
+from wijkwerk.kennis import services as kennis
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments import gateway
@@ -98,6 +99,20 @@ def _place_problems(form, violation: RuleViolation, general_errors, group_errors
             general_errors.append(problem.message)
 
 
+def _kennis_context(registration: Registration) -> dict:
+    """What a city's contact sees on its page in a Kennisprogramma."""
+    programme = registration.programme
+    if programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
+        return {"kennis": False}
+    return {
+        "kennis": True,
+        "meetings": [(s, kennis.naming_deadline(s)) for s in programme.sessions],
+        "cities": kennis.cities(programme) if kennis.may_read_wijkanalyses(registration) else [],
+        "delegates_of": kennis.delegates_of,
+        "minimum": kennis.MIN_DELEGATES,
+    }
+
+
 @bp.get("/aanmelding/<token>")
 def manage(token: str):
     registration = lifecycle.by_manage_token_or_404(token)
@@ -118,6 +133,7 @@ def manage(token: str):
         slots=individuals.coach_slots(programme) if show_slots else None,
         certificates=[m for m in registration.members if certificates.eligible(m)],
         lab=wijklab.lab_of(registration) if programme.kind is ProgrammeKind.WIJKLAB else None,
+        **_kennis_context(registration),
         form=FlaskForm(),
     )
 

@@ -1,0 +1,300 @@
+"""Kennisprogramma pages: organisers admit cities, set each meeting's host and presenters and
+attach wijkanalyses; a city's contact names its people per meeting and reads the wijkanalyses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from wijkwerk.backoffice.views import require_write
+from wijkwerk.documents import services as documents
+from wijkwerk.extensions import db
+from wijkwerk.kennis import services as kennis
+from wijkwerk.kennis.forms import CityForm, DelegatesForm, MeetingForm, WijkanalyseForm
+from wijkwerk.kennis.models import CityParticipation
+from wijkwerk.municipalities.services import search_municipalities
+from wijkwerk.outbox.services import commit_and_send
+from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
+from wijkwerk.programmes.services import get_programme
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import AMSTERDAM
+from wijkwerk.validation import Problem, RuleViolation
+
+bp = Blueprint("kennis", __name__)
+
+
+def _kennis_or_404(slug: str):
+    programme = get_programme(slug, published_only=False)
+    if programme is None or programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
+        abort(404)
+    return programme
+
+
+def _city_form() -> CityForm:
+    form = CityForm()
+    form.municipality.choices = [("", _("Kies een gemeente"))] + [
+        (m.code, m.display_name) for m in search_municipalities()
+    ]
+    return form
+
+
+def _overview(programme, form=None, status=200):
+    cities = kennis.cities(programme)
+    meetings = [(s, kennis.naming_deadline(s)) for s in programme.sessions]
+    return render_template(
+        "kennis/overview.html",
+        programme=programme,
+        cities=cities,
+        meetings=meetings,
+        form=form or _city_form(),
+        upload_form=WijkanalyseForm(),
+        minimum=kennis.MIN_DELEGATES,
+        delegates_of=kennis.delegates_of,
+    ), status
+
+
+@bp.get("/beheer/kennis/<slug>")
+@login_required
+def overview(slug: str):
+    return _overview(_kennis_or_404(slug))
+
+
+@bp.post("/beheer/kennis/<slug>/steden")
+@login_required
+@require_write
+def admit(slug: str):
+    programme = _kennis_or_404(slug)
+    form = _city_form()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        kennis.admit_city(programme, form.as_request(str(get_locale())), actor=current_user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        _place(form, violation.problems)
+        return _overview(_kennis_or_404(slug), form, 422)
+    commit_and_send()
+    flash(_("De stad is toegevoegd; de contactpersoon krijgt de bijeenkomsten."), "success")
+    return redirect(url_for("kennis.overview", slug=slug))
+
+
+def _place(form, problems: list[Problem], rows: list[int] | None = None) -> None:
+    """Each problem next to its field; rows maps the service's list index to the form's row."""
+    for problem in problems:
+        path = problem.field or ""
+        if rows is not None and path.startswith("delegates["):
+            index = int(path[len("delegates[") : path.index("]")])
+            path = f"delegates[{rows[index]}]" + path[path.index("]") + 1 :]
+        field = form.field_at(path) if path else None
+        if field is None:
+            form.form_errors.append(problem.message)
+        else:
+            field.errors = [*field.errors, problem.message]
+
+
+@bp.route("/beheer/kennis/bijeenkomsten/<int:session_id>", methods=["GET", "POST"])
+@login_required
+def meeting(session_id: int):
+    session = db.get_or_404(ProgrammeSession, session_id)
+    programme = session.programme
+    if programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
+        abort(404)
+    cities = kennis.cities(programme)
+    current = kennis.meeting_of(session)
+    deadline = kennis.naming_deadline(session, current).astimezone(AMSTERDAM)
+    form = MeetingForm(
+        host=str(current.host_registration_id or ""),
+        presenters=[str(p.registration_id) for p in current.presenters],
+        deadline_day=deadline.date() if current.naming_deadline else None,
+        deadline_time=deadline.time() if current.naming_deadline else None,
+    )
+    choices = [(str(c.registration_id), f"{c.wijk} ({c.name})") for c in cities]
+    form.host.choices = [("", _("Nog niet gekozen")), *choices]
+    form.presenters.choices = choices
+    warnings: list[Problem] = []
+    status = 200
+    if request.method == "POST":
+        if not current_user.role.can_write:
+            abort(403)
+        if form.validate_on_submit():
+            day, time = form.deadline_day.data, form.deadline_time.data
+            moment = (
+                dt.datetime.combine(day, time or dt.time(23, 59), tzinfo=AMSTERDAM) if day else None
+            )
+            try:
+                warnings = kennis.set_meeting(
+                    session,
+                    host_id=int(form.host.data) if form.host.data else None,
+                    presenter_ids=[int(p) for p in form.presenters.data or []],
+                    naming_deadline=moment,
+                    actor=current_user,
+                )
+            except (RuleViolation, ValueError) as problem:
+                db.session.rollback()
+                problems = problem.problems if isinstance(problem, RuleViolation) else []
+                for p in problems:
+                    target = {"host": form.host, "presenters": form.presenters}.get(
+                        p.field, form.deadline_day
+                    )
+                    target.errors = [*target.errors, p.message]
+                status = 422
+            else:
+                commit_and_send()
+                for warning in warnings:
+                    flash(warning.message, "warning")
+                flash(_("Opgeslagen."), "success")
+                return redirect(url_for("kennis.overview", slug=programme.slug))
+        else:
+            status = 422
+    return render_template(
+        "kennis/meeting.html", session=session, programme=programme, form=form
+    ), status
+
+
+@bp.post("/beheer/kennis/steden/<int:city_id>/wijkanalyse")
+@login_required
+@require_write
+def upload_wijkanalyse(city_id: int):
+    city = db.get_or_404(CityParticipation, city_id)
+    form = WijkanalyseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.document.data
+    content = upload.read(documents.MAX_BYTES + 1) if upload else b""
+    try:
+        kennis.attach_wijkanalyse(
+            city, upload.filename if upload else "", content, actor=current_user
+        )
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(violation.problems[0].message, "error")
+        return redirect(url_for("kennis.overview", slug=city.registration.programme.slug))
+    db.session.commit()
+    flash(_("De wijkanalyse is opgeslagen en gedeeld met de deelnemers."), "success")
+    return redirect(url_for("kennis.overview", slug=city.registration.programme.slug))
+
+
+@bp.get("/beheer/kennis/steden/<int:city_id>/wijkanalyse")
+@login_required
+def download_wijkanalyse(city_id: int):
+    city = db.get_or_404(CityParticipation, city_id)
+    if city.wijkanalyse is None:
+        abort(404)
+    return documents.download(city.wijkanalyse)
+
+
+# --- the city's contact, and organisers on their behalf -------------------------------------------
+
+
+def _delegates_page(registration, session, form, *, status=200, organiser=False):
+    return render_template(
+        "kennis/delegates.html",
+        registration=registration,
+        session=session,
+        form=form,
+        organiser=organiser,
+        deadline=kennis.naming_deadline(session),
+    ), status
+
+
+def _delegates_form(registration, session) -> DelegatesForm:
+    named = kennis.delegates_of(registration, session)
+    data = [
+        {
+            "name": m.person.name,
+            "email": m.person.email,
+            "organisation": m.organisation_name or "",
+            "discipline": m.function or "",
+        }
+        for m in named
+    ]
+    return DelegatesForm(data={"delegates": data + [{}] * (3 - len(data))})
+
+
+def _save_delegates(registration, session, form, *, actor=None, actor_label="registrant"):
+    """Returns None when saved, or the page's status code when not."""
+    if not form.validate_on_submit():
+        return 422
+    body, rows = form.as_request()
+    try:
+        warnings = kennis.name_delegates(
+            registration, session, body, actor=actor, actor_label=actor_label
+        )
+    except lifecycle.StateConflict:
+        db.session.rollback()
+        form.form_errors.append(_("Dat kan niet in de huidige status van deze aanmelding."))
+        return 409
+    except RuleViolation as violation:
+        db.session.rollback()
+        _place(form, violation.problems, rows)
+        return 422
+    commit_and_send()
+    for warning in warnings:
+        flash(warning.message, "warning")
+    flash(
+        _("De deelnemers zijn opgeslagen; wie nieuw is krijgt de afspraak per e-mail."), "success"
+    )
+    return None
+
+
+def _session_of(registration, session_id: int) -> ProgrammeSession:
+    session = db.get_or_404(ProgrammeSession, session_id)
+    if (
+        session.programme_id != registration.programme_id
+        or registration.programme.kind is not ProgrammeKind.KENNISPROGRAMMA
+    ):
+        abort(404)
+    return session
+
+
+@bp.route("/aanmelding/<token>/deelnemers/<int:session_id>", methods=["GET", "POST"])
+def delegates(token: str, session_id: int):
+    registration = lifecycle.by_manage_token_or_404(token)
+    session = _session_of(registration, session_id)
+    form = _delegates_form(registration, session)
+    if request.method == "POST":
+        status = _save_delegates(registration, session, form)
+        if status is None:
+            return redirect(url_for("registrations.manage", token=token))
+        return _delegates_page(registration, session, form, status=status)
+    return _delegates_page(registration, session, form)
+
+
+@bp.route(
+    "/beheer/aanmeldingen/<int:registration_id>/deelnemers/<int:session_id>",
+    methods=["GET", "POST"],
+)
+@login_required
+def delegates_on_behalf(registration_id: int, session_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    session = _session_of(registration, session_id)
+    form = _delegates_form(registration, session)
+    if request.method == "POST":
+        if not current_user.role.can_write:
+            abort(403)
+        status = _save_delegates(
+            registration, session, form, actor=current_user, actor_label="organiser"
+        )
+        if status is None:
+            return redirect(url_for("kennis.overview", slug=registration.programme.slug))
+        return _delegates_page(registration, session, form, status=status, organiser=True)
+    return _delegates_page(registration, session, form, organiser=True)
+
+
+@bp.get("/aanmelding/<token>/wijkanalyses/<int:city_id>")
+def read_wijkanalyse(token: str, city_id: int):
+    """Every participating city's contact reads every wijkanalyse of the programme."""
+    registration = lifecycle.by_manage_token_or_404(token)
+    city = db.get_or_404(CityParticipation, city_id)
+    if (
+        not kennis.may_read_wijkanalyses(registration)
+        or city.registration.programme_id != registration.programme_id
+        or city.wijkanalyse is None
+    ):
+        abort(404)
+    return documents.download(city.wijkanalyse)
