@@ -408,3 +408,86 @@ def test_viewers_see_a_lab_but_cannot_move_it(client, db, smtp, programme):
         "Het Wijklab: stappen, taken en panel"
         in client.get(f"/beheer/aanmeldingen/{registration.id}").text
     )
+
+
+def test_the_organiser_runs_a_lab_through_the_api(client, db, smtp, programme):
+    from wijkwerk.accounts.models import Account, Role
+    from wijkwerk.accounts.services import create_api_token
+
+    organiser = db.session.scalar(select(Account).where(Account.email == "org@example.nl"))
+    viewer = factories.account("kijker@example.nl", Role.VIEWER)
+    headers = {"Authorization": f"Bearer {create_api_token(organiser)}"}
+    read_only = {"Authorization": f"Bearer {create_api_token(viewer)}"}
+    db.session.commit()
+    made = client.post(URL, json=lab_request()).json
+    base = f"/api/v1/registrations/{made['id']}/wijklab"
+
+    assert client.get(base).status_code == 401
+    assert (
+        client.post(base + "/steps", json={"stage": "intake"}, headers=read_only).status_code == 403
+    )
+    expert = client.post(
+        "/api/v1/experts",
+        json={"name": "Ruud Vos", "email": "ruud@example.nl", "expertise": ["Wonen", "wonen"]},
+        headers=headers,
+    )
+    assert expert.status_code == 201 and expert.json["expertise"] == ["wonen"]
+    dup = client.post(
+        "/api/v1/experts",
+        json={"name": "R", "email": "ruud@example.nl", "expertise": "x"},
+        headers=headers,
+    )
+    assert [e["code"] for e in dup.json["errors"]] == ["already_exists"]
+
+    intake = client.post(
+        base + "/steps",
+        json={"stage": "intake", "themes": ["wonen"], "sharpened_question": "Scherper"},
+        headers=headers,
+    )
+    assert intake.status_code == 200 and intake.json["stage"] == "intake"
+    [suggested] = client.get(base + "/suggestions", headers=headers).json
+    assert suggested["matching"] == ["wonen"]
+    invited = client.post(base + "/panel", json={"expert_ids": [suggested["id"]]}, headers=headers)
+    assert [p["status"] for p in invited.json["panel"]] == ["invited"]
+    bad_time = client.post(
+        base + "/steps",
+        json={
+            "stage": "planned",
+            "starts_at": "8 september",
+            "ends_at": "2027-09-08T21:00:00+02:00",
+        },
+        headers=headers,
+    )
+    assert bad_time.status_code == 422 and bad_time.json["errors"][0]["field"] == "starts_at"
+    planned = client.post(
+        base + "/steps",
+        json={
+            "stage": "planned",
+            "starts_at": "2027-09-08T09:30:00+02:00",
+            "ends_at": "2027-09-08T21:00:00+02:00",
+            "location": {"name": "Wijkcentrum Oost", "address": "Broersvest 1"},
+        },
+        headers=headers,
+    )
+    assert planned.status_code == 200, planned.json
+    assert (
+        planned.json["state"] == "confirmed"
+        and planned.json["session"]["location"]["name"] == "Wijkcentrum Oost"
+    )
+    task = client.put(
+        base + "/tasks/lunch", json={"assignee": "Wijkcentrum", "done": True}, headers=headers
+    )
+    [lunch] = [t for t in task.json["tasks"] if t["kind"] == "lunch"]
+    assert lunch == {
+        "kind": "lunch",
+        "owner": "host",
+        "optional": False,
+        "assignee": "Wijkcentrum",
+        "done": True,
+    }
+    assert (
+        client.put(base + "/tasks/taart", json={"done": True}, headers=headers).status_code == 404
+    )
+    detail = client.get(base, headers=read_only)
+    assert detail.status_code == 200 and detail.json["question"].startswith("Hoe combineren")
+    assert detail.json["sharpened_question"] == "Scherper"
