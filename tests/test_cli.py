@@ -108,3 +108,37 @@ def test_demo_leaves_an_organisers_changes_alone(runner, db):
     runner.invoke(args=["wijkwerk", "demo"])
     db.session.expire_all()
     assert db.session.get(Programme, programme.id).fee_cents == 450_000
+
+
+def test_with_the_municipalities_loaded_the_demo_shows_labs_and_cities_at_work(runner, db, smtp):
+    from wijkwerk.kennis.models import CityParticipation, KennisMeeting
+    from wijkwerk.outbox.models import OutboxMessage
+    from wijkwerk.registrations.models import MemberRole, RegistrationMember
+    from wijkwerk.wijklab.models import InvitationStatus, LabRequest
+
+    assert runner.invoke(args=["wijkwerk", "load-municipalities"]).exit_code == 0
+    with frozen_at(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)):
+        result = runner.invoke(args=["wijkwerk", "demo"])
+    assert result.exit_code == 0, result.output
+    labs = {
+        lab.registration.municipality.display_name: lab
+        for lab in db.session.scalars(select(LabRequest))
+    }
+    assert {name: lab.stage.value for name, lab in labs.items()} == {
+        "Schiedam": "planned",
+        "Zwolle": "intake",
+        "Tilburg": "requested",
+    }
+    schiedam = labs["Schiedam"]
+    assert schiedam.registration.state.value == "confirmed" and schiedam.registration.invoices
+    assert sum(i.status is InvitationStatus.ACCEPTED for i in schiedam.invitations) == 5
+    assert schiedam.startnotitie is not None and schiedam.session is not None
+    assert len(db.session.scalars(select(CityParticipation)).all()) == 12
+    delegates = db.session.scalars(
+        select(RegistrationMember).where(RegistrationMember.role == MemberRole.DELEGATE)
+    ).all()
+    assert 2 * 11 <= len(delegates) <= 3 * 11 + 1  # one city is still short
+    meeting = db.session.scalars(select(KennisMeeting)).one()
+    assert meeting.host_registration_id is not None and len(meeting.presenters) == 3
+    # Nobody gets mail from demo data.
+    assert db.session.scalar(select(OutboxMessage.id)) is None and smtp.messages == []

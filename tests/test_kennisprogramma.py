@@ -358,3 +358,32 @@ def test_the_organiser_admits_a_city_in_the_back_office_and_names_people_for_it(
     text = text_of(client.get(response.headers["Location"]))
     assert "Bram Jansen" in text and "twee of drie mensen" in text  # the warning
     assert smtp.to("bram@schiedam.nl")
+
+
+def test_attendance_is_kept_per_meeting_per_city(client, db, smtp, programme):
+    schiedam = admitted(client, db)
+    almere = admitted(client, db, code="GM0034", wijk="Haven", email="contact@almere.nl")
+    first, second = programme.sessions
+    for registration, people in ((schiedam, PEOPLE[:2]), (almere, PEOPLE[2:])):
+        url = f"/api/v1/registrations/{registration.id}/sessions/{first.id}/delegates"
+        assert client.put(url, json={"delegates": people}, headers=auth(db)).status_code == 200
+    marks = {
+        "records": [
+            {"email": "bram@schiedam.nl", "status": "present", "substitute": None},
+            {"email": "fenna@woonplus.nl", "status": "excused", "substitute": None},
+            {"email": "joost@welzijn.nl", "status": "present", "substitute": None},
+            {"email": "iris@politie.nl", "status": "present", "substitute": None},
+        ]
+    }
+    put = client.put(f"/api/v1/sessions/{first.id}/attendance", json=marks, headers=auth(db))
+    assert put.status_code == 200, put.json
+    # Someone named for the first meeting is not expected at the second.
+    wrong = client.put(
+        f"/api/v1/sessions/{second.id}/attendance",
+        json={"records": [marks["records"][0]]},
+        headers=auth(db),
+    )
+    assert [e["code"] for e in wrong.json["errors"]] == ["unknown_person"]
+    matrix = client.get(f"/api/v1/programmes/{SLUG}/attendance", headers=auth(db)).json
+    groups = {g["name"]: (g["present"], g["expected"]) for g in matrix["groups"]}
+    assert groups == {"Schiedam": (1, 2), "Almere": (2, 2)}

@@ -20,6 +20,7 @@ from wijkwerk.municipalities.services import (
     shipped_file,
 )
 from wijkwerk.programmes.demo import load_demo
+from wijkwerk.programmes.demo_activity import load_activity
 from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
 
 wijkwerk_cli = AppGroup("wijkwerk", help="Beheer van wijkwerk: accounts, referentiegegevens, demo.")
@@ -117,10 +118,14 @@ def tick(now: dt.datetime) -> None:
 @wijkwerk_cli.command("demo")
 def demo() -> None:
     """Laad de vier demoprogramma's (bestaande blijven ongemoeid)."""
-    created = load_demo()
+    now = now_utc()
+    created = load_demo(now)
+    activity = load_activity(created, now)
     db.session.commit()
     if created:
         for programme in created:
             click.echo(f"Aangemaakt: {programme.title} (/programmes/{programme.slug})")
+        for line in activity:
+            click.echo(f"  {line}")
     else:
         click.echo("De demoprogramma's bestaan al; niets gewijzigd.")
