@@ -174,6 +174,12 @@ def test_the_organiser_takes_a_lab_from_intake_to_report(client, db, smtp, progr
     )
     [invoice_mail] = smtp.to("facturen@schiedam.nl")
     assert "PO-2027-118" in plain(invoice_mail)
+    # The day is the municipality's own: not on the public page or in the public calendar.
+    public = client.application.test_client()
+    assert "Wijkcentrum Oost" not in public.get("/programmes/wijklab").text
+    assert "BEGIN:VEVENT" not in public.get("/programmes/wijklab/calendar.ics").text
+    assert public.get("/api/v1/programmes/wijklab").json["sessions"] == []
+    assert "Wijkcentrum Oost" in client.get("/beheer/programmas/wijklab").text
 
     smtp.clear()
     assert step(client, found, stage="held").status_code == 302

@@ -70,7 +70,7 @@ def programme(p: Programme) -> dict:
         "allocation": p.allocation.value,
         "state": p.window().value,
         "places_left": p.places_left,
-        "sessions": [session(s) for s in p.sessions],
+        "sessions": [session(s) for s in p.public_sessions],
     }
 
 

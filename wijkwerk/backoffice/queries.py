@@ -23,6 +23,7 @@ def registrations_of(programme: Programme) -> list[Registration]:
         .options(
             joinedload(Registration.municipality),
             joinedload(Registration.casus),
+            joinedload(Registration.contact_person),
             selectinload(Registration.members).joinedload(RegistrationMember.person),
             selectinload(Registration.invoices),
             selectinload(Registration.payments),

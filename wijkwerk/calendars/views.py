@@ -35,13 +35,17 @@ def programme_calendar(slug: str):
     programme = get_programme(slug)
     if programme is None:
         abort(404)
-    return _ics(calendar(programme.title, programme.sessions), f"{slug}.ics")
+    return _ics(calendar(programme.title, programme.public_sessions), f"{slug}.ics")
 
 
 @bp.get("/programmes/<slug>/sessions/<int:session_id>.ics")
 def session_calendar(slug: str, session_id: int):
     programme = get_programme(slug)
-    found = next((s for s in programme.sessions if s.id == session_id), None) if programme else None
+    found = (
+        next((s for s in programme.public_sessions if s.id == session_id), None)
+        if programme
+        else None
+    )
     if found is None:
         abort(404)
     return _ics(calendar(programme.title, [found]), f"{slug}-{session_id}.ics")

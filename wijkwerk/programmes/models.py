@@ -145,6 +145,12 @@ class Programme(db.Model):
         return max(self.capacity - self.places_taken, 0)
 
     @property
+    def public_sessions(self) -> list[ProgrammeSession]:
+        """The sessions anyone may see: none for a Wijklab, whose days are each municipality's
+        own (its contact and panel get them; organisers see them all)."""
+        return [] if self.kind is ProgrammeKind.WIJKLAB else list(self.sessions)
+
+    @property
     def starts_at(self) -> dt.datetime | None:
         """When the first session that goes ahead begins."""
         starts = [s.starts_at for s in self.sessions if s.status is SessionStatus.SCHEDULED]
