@@ -6,6 +6,7 @@ attendance per meeting per city in the matrix. Mail is read from the SMTP server
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -303,6 +304,16 @@ def test_wijkanalyses_are_shared_with_the_participating_cities_only(client, db, 
     assert got.status_code == 200 and got.data == pdf_bytes()
     assert got.headers["Content-Disposition"] == 'attachment; filename="wijkanalyse oost.pdf"'
     assert anonymous.get(f"/aanmelding/nope/wijkanalyses/{city_row.id}").status_code == 404
+    # A person Almere named for a meeting reads them through the link in their mail.
+    url = f"/api/v1/registrations/{almere.id}/sessions/{programme.sessions[0].id}/delegates"
+    assert client.put(url, json={"delegates": PEOPLE[:2]}, headers=auth(db)).status_code == 200
+    [named] = smtp.to("bram@schiedam.nl")
+    link = re.search(r"https?://\S+/kennis/deelnemer/\S+", plain(named))[0]
+    path = "/" + link.split("/", 3)[3]
+    listing = anonymous.get(path)
+    assert listing.status_code == 200 and "Oost (Schiedam)" in text_of(listing)
+    assert anonymous.get(f"{path}/wijkanalyses/{city_row.id}").data == pdf_bytes()
+    assert anonymous.get(f"{path}x/wijkanalyses/{city_row.id}").status_code == 404
     # A cancelled city no longer reads them.
     almere_row = db.session.get(Registration, almere.id)
     from wijkwerk.registrations import lifecycle
@@ -313,6 +324,7 @@ def test_wijkanalyses_are_shared_with_the_participating_cities_only(client, db, 
         anonymous.get(f"/aanmelding/{almere.manage_token}/wijkanalyses/{city_row.id}").status_code
         == 404
     )
+    assert anonymous.get(path).status_code == 404
 
 
 def test_the_organiser_admits_a_city_in_the_back_office_and_names_people_for_it(

@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -42,6 +44,7 @@ from wijkwerk.registrations.models import (
     RegistrationState,
 )
 from wijkwerk.timeutil import now_utc
+from wijkwerk.urls import external_url
 from wijkwerk.validation import Problem, RuleViolation
 
 S = RegistrationState
@@ -325,6 +328,7 @@ def name_delegates(
             "delegate_named",
             **session_mail(registration, member.person, session),
             city=city_of(registration),
+            documents_url=delegate_url(member),
         )
     return delegate_warnings(delegates)
 
@@ -460,6 +464,39 @@ def attach_wijkanalyse(
     city.registration.note_change(
         actor=actor, reason=_("Wijkanalyse toegevoegd: %(name)s.", name=city.wijkanalyse.filename)
     )
+
+
+_DELEGATE_LINK = "wijkwerk:kennis-delegate"
+
+
+def delegate_token(member: RegistrationMember) -> str:
+    """A person named for a meeting reads the wijkanalyses through this signed link."""
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_DELEGATE_LINK)
+    return serializer.dumps({"m": member.id, "p": member.person_id})
+
+
+def delegate_by_token(token: str) -> RegistrationMember | None:
+    """The person a link is for, while they are named for a meeting of a city taking part."""
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_DELEGATE_LINK)
+    try:
+        data = serializer.loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("m"), int):
+        return None
+    member = db.session.get(RegistrationMember, data["m"])
+    if (
+        member is None
+        or member.person_id != data.get("p")
+        or member.role is not MemberRole.DELEGATE
+        or not may_read_wijkanalyses(member.registration)
+    ):
+        return None
+    return member
+
+
+def delegate_url(member: RegistrationMember) -> str:
+    return external_url("kennis.delegate_documents", token=delegate_token(member))
 
 
 def may_read_wijkanalyses(registration: Registration) -> bool:

@@ -298,3 +298,33 @@ def read_wijkanalyse(token: str, city_id: int):
     ):
         abort(404)
     return documents.download(city.wijkanalyse)
+
+
+@bp.get("/kennis/deelnemer/<token>")
+def delegate_documents(token: str):
+    """What a person named for a meeting may read: the wijkanalyses of the participating wijken."""
+    member = kennis.delegate_by_token(token)
+    if member is None:
+        abort(404)
+    programme = member.registration.programme
+    return render_template(
+        "kennis/for_delegate.html",
+        member=member,
+        programme=programme,
+        cities=kennis.cities(programme),
+        token=token,
+    )
+
+
+@bp.get("/kennis/deelnemer/<token>/wijkanalyses/<int:city_id>")
+def delegate_wijkanalyse(token: str, city_id: int):
+    member = kennis.delegate_by_token(token)
+    city = db.session.get(CityParticipation, city_id)
+    if (
+        member is None
+        or city is None
+        or city.wijkanalyse is None
+        or city.registration.programme_id != member.registration.programme_id
+    ):
+        abort(404)
+    return documents.download(city.wijkanalyse)

@@ -34,12 +34,26 @@ EXPERTS = [
 
 LABS = [
     # municipality, wijk, question, stage
-    ("GM0606", "Oost", "Hoe combineren we Oost Pact Door, van onderop, met de aanpak van het Nationaal "
-     "Programma Leefbaarheid en Veiligheid?", LabStage.PLANNED),
-    ("GM0193", "Holtenbroek", "Hoe houden we de vernieuwing van de wijk vast nu de investeringen "
-     "van de corporatie teruglopen?", LabStage.INTAKE),
-    ("GM0855", "Noord", "Hoe verbinden we de aanpak van armoede met de herstructurering van de "
-     "wijk?", LabStage.REQUESTED),
+    (
+        "GM0606",
+        "Oost",
+        "Hoe combineren we Oost Pact Door, van onderop, met de aanpak van het Nationaal "
+        "Programma Leefbaarheid en Veiligheid?",
+        LabStage.PLANNED,
+    ),
+    (
+        "GM0193",
+        "Holtenbroek",
+        "Hoe houden we de vernieuwing van de wijk vast nu de investeringen "
+        "van de corporatie teruglopen?",
+        LabStage.INTAKE,
+    ),
+    (
+        "GM0855",
+        "Noord",
+        "Hoe verbinden we de aanpak van armoede met de herstructurering van de wijk?",
+        LabStage.REQUESTED,
+    ),
 ]
 
 CITIES = [
@@ -137,8 +151,10 @@ def _labs(programme: Programme, now: dt.datetime) -> list[str]:
             for invitation in lab.invitations[:5]:
                 panel.respond(invitation, True, now=now)
             panel.respond(lab.invitations[5], False, now=now)
-            day = (now + dt.timedelta(days=75)).astimezone(dt.UTC).replace(
-                hour=7, minute=30, second=0, microsecond=0
+            day = (
+                (now + dt.timedelta(days=75))
+                .astimezone(dt.UTC)
+                .replace(hour=7, minute=30, second=0, microsecond=0)
             )
             wijklab.advance(
                 lab,
@@ -156,10 +172,14 @@ def _labs(programme: Programme, now: dt.datetime) -> list[str]:
                 ),
                 now=now,
             )
-            panel.attach_startnotitie(lab, "Startnotitie Schiedam-Oost.pdf", _pdf(
-                "Startnotitie Wijklab Schiedam-Oost",
-                "Wijkbeschrijving, de belangrijkste discussiepunten en relevante documentatie.",
-            ))
+            panel.attach_startnotitie(
+                lab,
+                "Startnotitie Schiedam-Oost.pdf",
+                _pdf(
+                    "Startnotitie Wijklab Schiedam-Oost",
+                    "Wijkbeschrijving, de belangrijkste discussiepunten en relevante documentatie.",
+                ),
+            )
             for task in lab.tasks[:2]:
                 task.assignee = "Gemeente Schiedam"
                 task.done_at = now
