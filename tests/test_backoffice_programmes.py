@@ -307,3 +307,31 @@ def test_before_a_priority_allocation_the_minimum_counts_registrations(client, d
     client.post(URL, json=individual("deelnemer1@example.nl"))
     page = text_of(client.get("/beheer/programmas/driedaagse"))
     assert "Nog onder het minimum: 1 aanmelding(en), minstens 2 nodig." in page
+
+
+def test_an_organiser_sets_the_contact_persons_shown_everywhere(client, db, organiser):
+    course()
+    db.session.commit()
+    url = "/beheer/programmas/driedaagse/contactpersonen"
+    page = client.get(url)
+    form = {
+        "csrf_token": csrf_token(page.text),
+        "contacts-0-topic": "content",
+        "contacts-0-name": "Cisca van Vieren",
+        "contacts-0-phone": "06 21561175",
+        "contacts-2-topic": "practical",
+        "contacts-2-name": "Romy de Groot",
+        "contacts-2-email": "romy@",
+    }
+    bad = client.post(url, data=form)
+    assert bad.status_code == 422
+    assert 'id="contacts-2-email-error"' in bad.text and 'value="Romy de Groot"' in bad.text
+    saved = client.post(url, data={**form, "contacts-2-email": "romy@platform31.nl"})
+    assert saved.status_code == 302
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "driedaagse"))
+    assert [(c.topic.value, c.name, c.email, c.phone) for c in programme.contacts] == [
+        ("content", "Cisca van Vieren", None, "06 21561175"),
+        ("practical", "Romy de Groot", "romy@platform31.nl", None),
+    ]
+    public = text_of(client.get("/programmes/driedaagse"))
+    assert "Cisca van Vieren" in public and "romy@platform31.nl" in public

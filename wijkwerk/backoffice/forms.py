@@ -6,9 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    Form,
+    FormField,
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
     TimeField,
@@ -17,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from wijkwerk.money import cents_from_string, euros_as_string, rate_as_string, rate_from_string
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme
+from wijkwerk.registrations.forms import FixedRows, ProblemFields
 from wijkwerk.timeutil import AMSTERDAM
 
 RULE, YES, NO = "rule", "yes", "no"
@@ -426,3 +430,43 @@ def show_problems(form: FlaskForm, problems, fields: dict[str, str] | None = Non
             form.form_errors.append(problem.message)
         else:
             target.errors = [*target.errors, problem.message]
+
+
+class ContactRow(Form):
+    topic = SelectField(
+        _l("Waarover"),
+        choices=[
+            SelectChoice("content", _l("Inhoudelijke vragen")),
+            SelectChoice("practical", _l("Praktische vragen")),
+            SelectChoice("general", _l("Vragen")),
+        ],
+        validate_choice=False,
+    )
+    name = StringField(_l("Naam"))
+    email = StringField(_l("E-mailadres"), validators=[Optional()], render_kw={"type": "email"})
+    phone = StringField(_l("Telefoonnummer"), validators=[Optional()], render_kw={"type": "tel"})
+
+    @property
+    def filled(self) -> bool:
+        return any((self[key].data or "").strip() for key in ("name", "email", "phone"))
+
+
+class ContactsForm(ProblemFields, FlaskForm):
+    """Up to four contact persons of a programme; empty rows are left out."""
+
+    contacts = FixedRows(FormField(ContactRow), min_entries=4, max_entries=4)
+
+    def as_rows(self) -> tuple[list[dict], list[int]]:
+        rows = [(i, entry.form) for i, entry in enumerate(self.contacts) if entry.form.filled]
+        return (
+            [{key: (row[key].data or "").strip() for key in row._fields} for _, row in rows],
+            [i for i, _ in rows],
+        )
+
+
+def contacts_form(programme: Programme) -> ContactsForm:
+    rows = [
+        {"topic": c.topic.value, "name": c.name, "email": c.email or "", "phone": c.phone or ""}
+        for c in programme.contacts
+    ]
+    return ContactsForm(data={"contacts": rows + [{}] * (4 - len(rows))})

@@ -33,6 +33,7 @@ from wijkwerk.backoffice.forms import (
     NewAccountForm,
     NewSessionForm,
     SessionForm,
+    contacts_form,
     programme_form,
     programme_values,
     session_values,
@@ -215,6 +216,27 @@ def edit_programme(slug: str):
 def _programme_form_page(form, found):
     status = 422 if form.errors else 200
     return render_template("backoffice/programme_form.html", form=form, programme=found), status
+
+
+@bp.route("/programmas/<slug>/contactpersonen", methods=["GET", "POST"])
+@require_write
+def programme_contacts(slug: str):
+    """Who to ask about a programme: shown on its page, in every mail and calendar event."""
+    found = _programme_or_404(slug)
+    form = contacts_form(found)
+    if form.validate_on_submit():
+        rows, indexes = form.as_rows()
+        try:
+            editing.set_contacts(found, rows)
+        except RuleViolation as violation:
+            db.session.rollback()
+            form.show_problems(violation.problems, rows={"contacts": indexes})
+        else:
+            db.session.commit()
+            flash(_("De contactpersonen zijn opgeslagen."), "success")
+            return redirect(url_for("backoffice.programme", slug=slug))
+    status = 422 if form.has_problems else 200
+    return render_template("backoffice/contacts.html", form=form, programme=found), status
 
 
 @bp.route("/programmas/<slug>/bijeenkomsten/nieuw", methods=["GET", "POST"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TimeField
+from wtforms import DateField, Form, FormField, SelectField, StringField, TimeField
 from wtforms.validators import Optional
 
-from wijkwerk.registrations.forms import MultiCheckboxField, PersonForm, ProblemFields
+from wijkwerk.registrations.forms import FixedRows, MultiCheckboxField, PersonForm, ProblemFields
 
 
 class DelegateForm(Form):
@@ -23,7 +23,7 @@ class DelegateForm(Form):
 
 
 class DelegatesForm(ProblemFields, FlaskForm):
-    delegates = FieldList(FormField(DelegateForm), min_entries=3, max_entries=3)
+    delegates = FixedRows(FormField(DelegateForm), min_entries=3, max_entries=3)
 
     def as_request(self) -> tuple[dict, list[int]]:
         """The filled rows in the API's shape, and which row each came from."""

@@ -76,25 +76,11 @@ def admit(slug: str):
         kennis.admit_city(programme, form.as_request(str(get_locale())), actor=current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        _place(form, violation.problems)
+        form.show_problems(violation.problems)
         return _overview(_kennis_or_404(slug), form, 422)
     commit_and_send()
     flash(_("De stad is toegevoegd; de contactpersoon krijgt de bijeenkomsten."), "success")
     return redirect(url_for("kennis.overview", slug=slug))
-
-
-def _place(form, problems: list[Problem], rows: list[int] | None = None) -> None:
-    """Each problem next to its field; rows maps the service's list index to the form's row."""
-    for problem in problems:
-        path = problem.field or ""
-        if rows is not None and path.startswith("delegates["):
-            index = int(path[len("delegates[") : path.index("]")])
-            path = f"delegates[{rows[index]}]" + path[path.index("]") + 1 :]
-        field = form.field_at(path) if path else None
-        if field is None:
-            form.form_errors.append(problem.message)
-        else:
-            field.errors = [*field.errors, problem.message]
 
 
 @bp.route("/beheer/kennis/bijeenkomsten/<int:session_id>", methods=["GET", "POST"])
@@ -231,7 +217,7 @@ def _save_delegates(registration, session, form, *, actor=None, actor_label="reg
         return 409
     except RuleViolation as violation:
         db.session.rollback()
-        _place(form, violation.problems, rows)
+        form.show_problems(violation.problems, rows={"delegates": rows})
         return 422
     commit_and_send()
     for warning in warnings:

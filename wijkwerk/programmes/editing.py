@@ -18,9 +18,11 @@ from wijkwerk.extensions import db
 from wijkwerk.money import FULL_SHARE_BP, rate_from_string
 from wijkwerk.programmes.models import (
     Allocation,
+    ContactTopic,
     Exemption,
     FeeUnit,
     Programme,
+    ProgrammeContact,
     ProgrammeKind,
     ProgrammeSession,
     ProgrammeStatus,
@@ -402,3 +404,46 @@ def _first_per_field(problems: list[Problem]) -> list[Problem]:
     for problem in problems:
         seen.setdefault(problem.field, problem)
     return list(seen.values())
+
+
+# --- contacts -------------------------------------------------------------------------------------
+
+MAX_CONTACTS = 4
+
+
+def set_contacts(programme: Programme, rows: list[dict[str, Any]]) -> None:
+    """Who to ask about a programme (shown on its page, in every mail and calendar event):
+    ``[{topic, name, email?, phone?}]``, replacing the ones before. Raises :class:`RuleViolation`
+    with each problem at ``contacts[i].field``."""
+    from wijkwerk.registrations.inputs import PHONE, Reader
+
+    reader = Reader()
+    contacts = []
+    if len(rows) > MAX_CONTACTS:
+        reader.problem(
+            "invalid", "contacts", _("Geef hooguit %(max)s contactpersonen.", max=MAX_CONTACTS)
+        )
+    for index, row in enumerate(rows[:MAX_CONTACTS]):
+        field = f"contacts[{index}]"
+        email = reader.email(row, "email", f"{field}.email") if row.get("email") else ""
+        phone = reader.pattern(
+            row,
+            "phone",
+            f"{field}.phone",
+            PHONE,
+            _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
+            required=False,
+        )
+        contacts.append(
+            ProgrammeContact(
+                topic=reader.choice(row, "topic", f"{field}.topic", ContactTopic),
+                name=reader.text(row, "name", f"{field}.name"),
+                email=email or None,
+                phone=phone[0] if phone else None,
+                position=index,
+            )
+        )
+    if reader.problems:
+        raise RuleViolation(*reader.problems)
+    programme.contacts = contacts
+    db.session.flush()

@@ -18,6 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -98,8 +99,47 @@ class OptionalBillingForm(BillingForm):
             field.flags.optional = True
 
 
+class FixedRows(FieldList):
+    """A fixed number of rows, each read from its own index. (``FieldList`` renumbers the rows
+    it finds, so a row left empty in the middle would be read twice.)"""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        if not formdata:
+            return super().process(formdata, data, extra_filters)
+        self.last_index = -1
+        self.entries = []
+        self.object_data = data
+        for index in range(self.min_entries):
+            self._add_entry(formdata, unset_value, index=index)
+        return None
+
+
 class ProblemFields:
     """Find the field a service problem points at, by its path (``members[1].email``)."""
+
+    def show_problems(self, problems, *, rows: dict[str, list[int]] | None = None) -> None:
+        """Put each problem next to its field, or with the form's own errors. ``rows`` maps the
+        index in a list the service saw (empty rows left out) back to the form's row."""
+        for problem in problems:
+            path = problem.field or ""
+            for name, indexes in (rows or {}).items():
+                if path.startswith(f"{name}["):
+                    close = path.index("]")
+                    path = (
+                        f"{name}[{indexes[int(path[len(name) + 1 : close])]}]" + path[close + 1 :]
+                    )
+            field = self.field_at(path) if path else None
+            if field is None:
+                self.form_errors.append(problem.message)
+            else:
+                field.errors = [*field.errors, problem.message]
+            self._problems_shown = True
+
+    @property
+    def has_problems(self) -> bool:
+        """Errors of its own or placed by :meth:`show_problems` (a field inside a list keeps its
+        errors where ``errors`` of the form does not look after validation)."""
+        return bool(self.errors) or getattr(self, "_problems_shown", False)
 
     def field_at(self, path: str | None) -> Field | None:
         """The field a problem's path points at (``members[1].email``); for a path inside a field
