@@ -84,8 +84,12 @@ def pdf_bytes() -> bytes:
 
 
 def docx_bytes() -> bytes:
+    """The same bytes on every call (a fixed date in the zip, not the clock's)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in (
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/document.xml", "<w:document/>"),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2027, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
