@@ -392,7 +392,7 @@ def test_two_clicks_on_accept_at_once_send_one_briefing(app, client, db, smtp, p
         return changed
 
     results = race(app, [accept, accept, accept])
-    assert sorted(r for r in results if isinstance(r, bool)) in ([False, False, True],)
+    assert sorted(results) == [False, False, True]  # one changed it; no errors
     [briefing] = smtp.to(pool[0].email)
     assert subject(briefing).startswith("Voor het panel")
 

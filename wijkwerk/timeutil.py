@@ -42,6 +42,11 @@ def frozen_at(moment: dt.datetime) -> Iterator[dt.datetime]:
         _frozen.reset(token)
 
 
+def at_local(day: dt.date, time: dt.time) -> dt.datetime:
+    """A date and an Amsterdam wall-clock time, as typed in a form, as an aware UTC datetime."""
+    return dt.datetime.combine(day, time, tzinfo=AMSTERDAM).astimezone(dt.UTC)
+
+
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     """An Amsterdam wall-clock time as an aware UTC datetime."""
     return dt.datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM).astimezone(dt.UTC)

@@ -16,23 +16,14 @@ from wijkwerk.kennis import services as kennis
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
-from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
-from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.wijklab import panel
 from wijkwerk.wijklab import services as wijklab
 from wijkwerk.wijklab.models import LabStage
 
 # --- Wijklab --------------------------------------------------------------------------------------
-
-
-def _lab_or_404(registration_id: int):
-    lab = wijklab.lab_of(db.get_or_404(Registration, registration_id))
-    if lab is None:
-        abort(404)
-    return lab
 
 
 def _body() -> dict:
@@ -88,13 +79,13 @@ def read_step(body: dict) -> wijklab.StepInput:
 @bp.get("/registrations/<int:registration_id>/wijklab")
 @organiser_required(write=False)
 def lab_detail(registration_id: int):
-    return jsonify(serialise.lab(_lab_or_404(registration_id)))
+    return jsonify(serialise.lab(wijklab.lab_or_404(registration_id)))
 
 
 @bp.post("/registrations/<int:registration_id>/wijklab/steps")
 @organiser_required(write=True)
 def lab_step(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = wijklab.lab_or_404(registration_id)
     try:
         wijklab.advance(lab, read_step(_body()), actor=g.api_account)
     except RuleViolation as violation:
@@ -108,7 +99,7 @@ def lab_step(registration_id: int):
 @bp.put("/registrations/<int:registration_id>/wijklab/tasks/<kind>")
 @organiser_required(write=True)
 def lab_task(registration_id: int, kind: str):
-    lab = _lab_or_404(registration_id)
+    lab = wijklab.lab_or_404(registration_id)
     task = next((t for t in lab.tasks if t.kind == kind), None)
     if task is None:
         abort(404)
@@ -120,12 +111,7 @@ def lab_task(registration_id: int, kind: str):
             raise RuleViolation(Problem("invalid", "done", _("Kies ja of nee.")))
     except RuleViolation as violation:
         return _rule_violation(violation)
-    if assignee is not None:
-        task.assignee = assignee
-    if done is True and task.done_at is None:
-        task.done_at = now_utc()
-    elif done is False:
-        task.done_at = None
+    wijklab.update_task(task, assignee=assignee, done=done)
     db.session.commit()
     return jsonify(serialise.lab(lab))
 
@@ -133,7 +119,7 @@ def lab_task(registration_id: int, kind: str):
 @bp.post("/registrations/<int:registration_id>/wijklab/panel")
 @organiser_required(write=True)
 def lab_invite(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = wijklab.lab_or_404(registration_id)
     try:
         ids = _body().get("expert_ids")
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
@@ -150,7 +136,7 @@ def lab_invite(registration_id: int):
 @bp.get("/registrations/<int:registration_id>/wijklab/suggestions")
 @organiser_required(write=False)
 def lab_suggestions(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = wijklab.lab_or_404(registration_id)
     return jsonify(
         [
             serialise.expert(expert) | {"matching": matching}
@@ -179,17 +165,10 @@ def add_expert():
 # --- Kennisprogramma ------------------------------------------------------------------------------
 
 
-def _kennis_or_404(slug: str):
-    programme = get_programme(slug, published_only=False)
-    if programme is None or programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
-        abort(404)
-    return programme
-
-
 @bp.get("/programmes/<slug>/cities")
 @organiser_required(write=False)
 def cities(slug: str):
-    programme = _kennis_or_404(slug)
+    programme = kennis.programme_or_404(slug)
     return jsonify([serialise.city(c, programme.sessions) for c in kennis.cities(programme)])
 
 

@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wijkwerk.money import cents_from_string, euros_as_string, rate_as_string, rate_from_string
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme
 from wijkwerk.registrations.forms import FixedRows, ProblemFields
-from wijkwerk.timeutil import AMSTERDAM
+from wijkwerk.timeutil import AMSTERDAM, at_local
 
 RULE, YES, NO = "rule", "yes", "no"
 
@@ -87,8 +87,8 @@ class CoachSlotForm(FlaskForm):
     location = StringField(_l("Plek"), validators=[Optional(), Length(max=200)])
 
 
-class SessionForm(FlaskForm):
-    """Move, relocate or cancel a session (times in Amsterdam), or change what it is about."""
+class NewSessionForm(FlaskForm):
+    """A session: what it is about, when (Amsterdam time) and where."""
 
     title = StringField(
         _l("Titel"), validators=[InputRequired(_l("Vul dit veld in.")), Length(max=200)]
@@ -98,12 +98,24 @@ class SessionForm(FlaskForm):
     practical = TextAreaField(
         _l("Praktische informatie"), validators=[Optional(), Length(max=5000)]
     )
-
     day = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
     start = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Kies een begintijd."))])
     end = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Kies een eindtijd."))])
     location_name = StringField(_l("Locatie"), validators=[Optional(), Length(max=200)])
     location_address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return at_local(self.day.data, self.start.data)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return at_local(self.day.data, self.end.data)
+
+
+class SessionForm(NewSessionForm):
+    """Move, relocate or cancel a session, or change what it is about."""
+
     status = RadioField(
         _l("Gaat de bijeenkomst door?"),
         choices=[
@@ -304,24 +316,6 @@ class ProgrammeForm(FlaskForm):
     )
 
 
-class NewSessionForm(FlaskForm):
-    """A session added to a programme (times in Amsterdam)."""
-
-    title = StringField(
-        _l("Titel"), validators=[InputRequired(_l("Vul dit veld in.")), Length(max=200)]
-    )
-    theme = StringField(_l("Thema"), validators=[Optional(), Length(max=300)])
-    outcome = TextAreaField(_l("Wat levert het op"), validators=[Optional(), Length(max=5000)])
-    practical = TextAreaField(
-        _l("Praktische informatie"), validators=[Optional(), Length(max=5000)]
-    )
-    day = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
-    start = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Kies een begintijd."))])
-    end = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Kies een eindtijd."))])
-    location_name = StringField(_l("Locatie"), validators=[Optional(), Length(max=200)])
-    location_address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
-
-
 # Where a service's problem about a setting shows in the programme form.
 PROGRAMME_FORM_FIELD = {
     "fee_cents": "fee",
@@ -334,9 +328,7 @@ PROGRAMME_FORM_FIELD = {
 
 
 def _moment(day: dt.date | None, time: dt.time | None, default: dt.time) -> dt.datetime | None:
-    if day is None:
-        return None
-    return dt.datetime.combine(day, time or default, tzinfo=AMSTERDAM).astimezone(dt.UTC)
+    return at_local(day, time or default) if day is not None else None
 
 
 def _day_and_time(moment: dt.datetime | None) -> tuple[dt.date | None, dt.time | None]:
@@ -408,28 +400,16 @@ def programme_values(form: ProgrammeForm) -> dict[str, Any]:
 
 
 def session_values(form: NewSessionForm) -> dict[str, Any]:
-    day = form.day.data
     return {
         "title": form.title.data.strip(),
         "theme": (form.theme.data or "").strip(),
         "outcome": (form.outcome.data or "").strip(),
         "practical": (form.practical.data or "").strip(),
-        "starts_at": _moment(day, form.start.data, dt.time(0, 0)),
-        "ends_at": _moment(day, form.end.data, dt.time(0, 0)),
+        "starts_at": form.starts_at,
+        "ends_at": form.ends_at,
         "location_name": (form.location_name.data or "").strip(),
         "location_address": (form.location_address.data or "").strip(),
     }
-
-
-def show_problems(form: FlaskForm, problems, fields: dict[str, str] | None = None) -> None:
-    """Put each service problem next to its form field (by its name, or ``fields``)."""
-    for problem in problems:
-        name = (fields or {}).get(problem.field, problem.field)
-        target = form._fields.get(name)
-        if target is None:
-            form.form_errors.append(problem.message)
-        else:
-            target.errors = [*target.errors, problem.message]
 
 
 class ContactRow(Form):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial, wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -37,7 +36,6 @@ from wijkwerk.backoffice.forms import (
     programme_form,
     programme_values,
     session_values,
-    show_problems,
 )
 from wijkwerk.backoffice.labels import label
 from wijkwerk.backoffice.queries import (
@@ -68,8 +66,9 @@ from wijkwerk.programmes.models import (
 )
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import individuals, lifecycle, notifications, trios
+from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
-from wijkwerk.timeutil import AMSTERDAM
+from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
 
 bp = Blueprint("backoffice", __name__)
@@ -176,7 +175,7 @@ def new_programme():
             )
         except RuleViolation as violation:
             db.session.rollback()
-            show_problems(form, violation.problems, PROGRAMME_FORM_FIELD)
+            show_problems(form, violation.problems, fields=PROGRAMME_FORM_FIELD)
         else:
             db.session.commit()
             flash(
@@ -197,7 +196,7 @@ def edit_programme(slug: str):
             promoted = editing.change_programme(found, programme_values(form), actor=current_user)
         except RuleViolation as violation:
             db.session.rollback()
-            show_problems(form, violation.problems, PROGRAMME_FORM_FIELD)
+            show_problems(form, violation.problems, fields=PROGRAMME_FORM_FIELD)
         else:
             commit_and_send()
             flash(_("Opgeslagen."), "success")
@@ -249,7 +248,7 @@ def new_session(slug: str):
             editing.add_session(found, session_values(form))
         except RuleViolation as violation:
             db.session.rollback()
-            show_problems(form, violation.problems, {"ends_at": "end", "starts_at": "start"})
+            show_problems(form, violation.problems, fields={"ends_at": "end", "starts_at": "start"})
         else:
             commit_and_send()
             flash(_("De bijeenkomst is toegevoegd."), "success")
@@ -346,7 +345,7 @@ def decide(registration_id: int):
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
     except RuleViolation as violation:
         db.session.rollback()
-        show_problems(form, violation.problems, {None: "action"})
+        show_problems(form, violation.problems, fields={None: "action"})
         return render_template("backoffice/registration.html", registration=found, form=form), 422
     else:
         commit_and_settle()
@@ -402,11 +401,10 @@ def coach_slots(slug: str):
         if not current_user.role.can_write:
             abort(403)
         if form.validate_on_submit():  # the form only reads the date and times
-            starts_at = dt.datetime.combine(form.day.data, form.start.data, tzinfo=AMSTERDAM)
             try:
                 individuals.publish_coach_slot(
                     found,
-                    starts_at.astimezone(dt.UTC),
+                    at_local(form.day.data, form.start.data),
                     form.minutes.data,
                     form.coach_name.data or "",
                     form.location.data or "",
@@ -458,8 +456,8 @@ def session(session_id: int):
     if not form.validate_on_submit():
         return _session_page(found, form, 422)
     change = changes.SessionChange(
-        starts_at=dt.datetime.combine(form.day.data, form.start.data, tzinfo=AMSTERDAM),
-        ends_at=dt.datetime.combine(form.day.data, form.end.data, tzinfo=AMSTERDAM),
+        starts_at=form.starts_at,
+        ends_at=form.ends_at,
         location_name=form.location_name.data or "",
         location_address=form.location_address.data or "",
         status=SessionStatus(form.status.data),

@@ -37,7 +37,11 @@ class SessionChange:
     details: dict[str, str] | None = None
 
 
-def read_moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | None:
+def read_moment(
+    data: dict, key: str, problems: list[Problem], *, field: str | None = None
+) -> dt.datetime | None:
+    """An ISO 8601 moment with its offset (absent: None), as UTC; a problem at ``field`` (default
+    ``key``) when it is something else."""
     value = data.get(key)
     if value is None:
         return None
@@ -49,7 +53,7 @@ def read_moment(data: dict, key: str, problems: list[Problem]) -> dt.datetime | 
         problems.append(
             Problem(
                 "invalid",
-                key,
+                field or key,
                 _("Geef een tijdstip in ISO 8601 met tijdzone, zoals 2027-10-12T13:00:00+02:00."),
             )
         )

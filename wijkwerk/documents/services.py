@@ -59,6 +59,14 @@ def store(
     return document
 
 
+def read_upload(upload) -> tuple[str, bytes]:
+    """The name and bytes of an uploaded file (``werkzeug.FileStorage``), reading no more than
+    one byte past the limit, so :func:`store` can refuse what is too large."""
+    if not upload:
+        return "", b""
+    return upload.filename or "", upload.read(MAX_BYTES + 1)
+
+
 def download(document: Document) -> Response:
     """The document as an attachment that no browser renders or sniffs, and no cache keeps."""
     response = Response(document.content, mimetype=document.content_type)

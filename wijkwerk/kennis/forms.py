@@ -57,10 +57,9 @@ class CityForm(ProblemFields, FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    host = SelectField(_l("Gastwijk (de bijeenkomst is daar)"), coerce=str, validate_choice=False)
-    presenters = MultiCheckboxField(
-        _l("Wijken die presenteren (drie of vier)"), validate_choice=False
-    )
+    # The choices (the participating wijken) are set by the view; anything else is refused.
+    host = SelectField(_l("Gastwijk (de bijeenkomst is daar)"))
+    presenters = MultiCheckboxField(_l("Wijken die presenteren (drie of vier)"))
     deadline_day = DateField(
         _l("Deelnemers opgeven vóór (leeg: een week vooraf)"), validators=[Optional()]
     )

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -25,7 +25,6 @@ from wijkwerk.calendars.services import session_mail
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.kennis.models import CityParticipation, KennisMeeting, MeetingPresenter
-from wijkwerk.municipalities.models import Municipality
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import (
     Programme,
@@ -34,6 +33,7 @@ from wijkwerk.programmes.models import (
     ProgrammeStatus,
     SessionStatus,
 )
+from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import lifecycle, notifications, places
 from wijkwerk.registrations.inputs import PersonInput, Reader
 from wijkwerk.registrations.lifecycle import Outcome, StateConflict
@@ -51,6 +51,14 @@ S = RegistrationState
 MIN_DELEGATES, MAX_DELEGATES = 2, 3  # "twee of drie deelnemers" per city per meeting (seed 002)
 MIN_PRESENTERS, MAX_PRESENTERS = 3, 4  # "drie of vier wijken" present at each meeting
 NAMING_DAYS = 7  # cities name their people a week before a meeting, unless set otherwise
+
+
+def programme_or_404(slug: str) -> Programme:
+    """A Kennisprogramma by its slug, drafts included, for a page or an API call."""
+    programme = get_programme(slug, published_only=False)
+    if programme is None or programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
+        abort(404)
+    return programme
 
 
 def _warning(code: str, message: str) -> Problem:
@@ -83,26 +91,13 @@ def admit_city(
         email=reader.email(contact_data, "email", "contact.email"),
         function=reader.text(contact_data, "function", "contact.function", required=False),
     )
-    locale = data.get("locale") or "nl"
-    if locale not in ("nl", "en"):
-        reader.problem("invalid", "locale", _("Kies nl of en."))
-        locale = "nl"
+    locale = reader.locale(data)
     problems = reader.problems
-    municipality = db.session.get(Municipality, code) if code else None
-    if code and municipality is None:
-        problems.append(
-            Problem("unknown_municipality", "municipality", _("Kies een gemeente uit de lijst."))
-        )
-    elif municipality is not None and _active_city(programme, code) is not None:
+    municipality = lifecycle.active_municipality(code, problems) if code else None
+    if municipality is not None and lifecycle.municipality_taken(programme, code):
         problems.append(_already_admitted())
-    if programme.places_left == 0:
-        problems.append(
-            Problem(
-                "invalid",
-                None,
-                _("Alle %(count)s plaatsen zijn bezet.", count=programme.capacity),
-            )
-        )
+    if programme.places_left == 0:  # reported with the rest; take_place below is the guard
+        problems.append(_full(programme))
     if problems:
         raise RuleViolation(*problems)
     person = lifecycle.find_or_create_person(contact, locale)
@@ -126,11 +121,7 @@ def admit_city(
     except IntegrityError as exc:
         raise RuleViolation(_already_admitted()) from exc
     if not places.take_place(registration):
-        raise RuleViolation(
-            Problem(
-                "invalid", None, _("Alle %(count)s plaatsen zijn bezet.", count=programme.capacity)
-            )
-        )
+        raise RuleViolation(_full(programme))
     lifecycle.admit(
         registration,
         _("Uw stad of regio neemt deel aan het kennisprogramma."),
@@ -147,13 +138,9 @@ def _already_admitted() -> Problem:
     )
 
 
-def _active_city(programme: Programme, code: str) -> Registration | None:
-    return db.session.scalar(
-        select(Registration).where(
-            Registration.programme_id == programme.id,
-            Registration.municipality_code == code,
-            Registration.active_slot.is_not(None),
-        )
+def _full(programme: Programme) -> Problem:
+    return Problem(
+        "invalid", None, _("Alle %(count)s plaatsen zijn bezet.", count=programme.capacity)
     )
 
 

@@ -19,20 +19,13 @@ from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
-from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
-from wijkwerk.timeutil import AMSTERDAM
+from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import Problem, RuleViolation
 
 bp = Blueprint("kennis", __name__)
-
-
-def _kennis_or_404(slug: str):
-    programme = get_programme(slug, published_only=False)
-    if programme is None or programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
-        abort(404)
-    return programme
 
 
 def _city_form() -> CityForm:
@@ -43,7 +36,7 @@ def _city_form() -> CityForm:
     return form
 
 
-def _overview(programme, form=None, status=200):
+def _overview(programme, form=None, status=200, upload_errors=None):
     cities = kennis.cities(programme)
     meetings = [(s, kennis.naming_deadline(s)) for s in programme.sessions]
     return render_template(
@@ -53,6 +46,7 @@ def _overview(programme, form=None, status=200):
         meetings=meetings,
         form=form or _city_form(),
         upload_form=WijkanalyseForm(),
+        upload_errors=upload_errors or {},
         minimum=kennis.MIN_DELEGATES,
         delegates_of=kennis.delegates_of,
     ), status
@@ -61,14 +55,14 @@ def _overview(programme, form=None, status=200):
 @bp.get("/beheer/kennis/<slug>")
 @login_required
 def overview(slug: str):
-    return _overview(_kennis_or_404(slug))
+    return _overview(kennis.programme_or_404(slug))
 
 
 @bp.post("/beheer/kennis/<slug>/steden")
 @login_required
 @require_write
 def admit(slug: str):
-    programme = _kennis_or_404(slug)
+    programme = kennis.programme_or_404(slug)
     form = _city_form()
     if not form.validate_on_submit():
         abort(400)
@@ -77,7 +71,7 @@ def admit(slug: str):
     except RuleViolation as violation:
         db.session.rollback()
         form.show_problems(violation.problems)
-        return _overview(_kennis_or_404(slug), form, 422)
+        return _overview(kennis.programme_or_404(slug), form, 422)
     commit_and_send()
     flash(_("De stad is toegevoegd; de contactpersoon krijgt de bijeenkomsten."), "success")
     return redirect(url_for("kennis.overview", slug=slug))
@@ -109,9 +103,7 @@ def meeting(session_id: int):
             abort(403)
         if form.validate_on_submit():
             day, time = form.deadline_day.data, form.deadline_time.data
-            moment = (
-                dt.datetime.combine(day, time or dt.time(23, 59), tzinfo=AMSTERDAM) if day else None
-            )
+            moment = at_local(day, time or dt.time(23, 59)) if day else None
             try:
                 warnings = kennis.set_meeting(
                     session,
@@ -120,14 +112,9 @@ def meeting(session_id: int):
                     naming_deadline=moment,
                     actor=current_user,
                 )
-            except (RuleViolation, ValueError) as problem:
+            except RuleViolation as violation:
                 db.session.rollback()
-                problems = problem.problems if isinstance(problem, RuleViolation) else []
-                for p in problems:
-                    target = {"host": form.host, "presenters": form.presenters}.get(
-                        p.field, form.deadline_day
-                    )
-                    target.errors = [*target.errors, p.message]
+                show_problems(form, violation.problems, fields={"naming_deadline": "deadline_day"})
                 status = 422
             else:
                 commit_and_send()
@@ -150,16 +137,14 @@ def upload_wijkanalyse(city_id: int):
     form = WijkanalyseForm()
     if not form.validate_on_submit():
         abort(400)
-    upload = form.document.data
-    content = upload.read(documents.MAX_BYTES + 1) if upload else b""
+    filename, content = documents.read_upload(form.document.data)
     try:
-        kennis.attach_wijkanalyse(
-            city, upload.filename if upload else "", content, actor=current_user
-        )
+        kennis.attach_wijkanalyse(city, filename, content, actor=current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        flash(violation.problems[0].message, "error")
-        return redirect(url_for("kennis.overview", slug=city.registration.programme.slug))
+        city = db.get_or_404(CityParticipation, city_id)
+        errors = {city.id: [p.message for p in violation.problems]}
+        return _overview(city.registration.programme, upload_errors=errors, status=422)
     db.session.commit()
     flash(_("De wijkanalyse is opgeslagen en gedeeld met de deelnemers."), "success")
     return redirect(url_for("kennis.overview", slug=city.registration.programme.slug))

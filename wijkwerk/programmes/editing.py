@@ -28,6 +28,7 @@ from wijkwerk.programmes.models import (
     ProgrammeStatus,
 )
 from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.inputs import PHONE, Reader
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -255,74 +256,31 @@ API_FIELDS = {
 }
 
 
-class _Reader:
-    """Reads JSON values into attribute values, noting each problem with its API field."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def fail(self, code: str, field: str, message: str) -> None:
-        self.problems.append(Problem(code, field, message))
-
-    def text(self, data: dict, key: str, field: str, *, limit: int) -> str:
-        value = data.get(key)
-        if value is None or value == "":
-            return ""
-        if not isinstance(value, str) or len(value) > limit:
-            self.fail("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit))
-            return ""
-        return value.strip()
+class _Reader(Reader):
+    """The shared request reader, with the few shapes a programme adds: whole numbers, moments
+    and optional parts."""
 
     def integer(self, data: dict, key: str, field: str, *, minimum: int = 0) -> int | None:
         value = data.get(key)
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.fail(
+            self.problem(
                 "invalid", field, _("Vul een geheel getal van minstens %(min)s in.", min=minimum)
             )
             return None
         return value
 
-    def choice(self, data: dict, key: str, field: str, choices: type):
-        value = data.get(key)
-        if value is None:
-            return None
-        try:
-            return choices(value)
-        except ValueError:
-            self.fail("invalid", field, _("Kies een van de mogelijkheden."))
-            return None
-
     def moment(
         self, data: dict, key: str, field: str, *, required: bool = False
     ) -> dt.datetime | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.fail("required", field, _("Vul dit veld in."))
-            return None
-        try:
-            moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            self.fail(
-                "invalid",
-                field,
-                _("Geef een tijdstip in ISO 8601 met tijdzone, zoals 2027-10-12T13:00:00+02:00."),
-            )
-            return None
-        return moment.astimezone(dt.UTC)
+        if data.get(key) is None and required:
+            self.problem("required", field, _("Vul dit veld in."))
+        return changes.read_moment(data, key, self.problems, field=field)
 
     def part(self, data: dict, key: str, field: str) -> dict:
-        value = data.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.fail("invalid", field, _("Dit onderdeel heeft een onjuiste vorm."))
-            return {}
-        return value
+        """An optional object; absent is empty."""
+        return {} if data.get(key) is None else self.mapping(data.get(key), field)
 
 
 def _api_field(problem: Problem) -> Problem:
@@ -344,52 +302,56 @@ def create_programme(data: Any) -> Programme:
         try:
             vat_rate_bp = rate_from_string(str(fee["vat_rate"]))
         except ValueError:
-            reader.fail("invalid", "fee.vat_rate", _('Geef een btw-tarief zoals "21" of "9".'))
-    kind = reader.choice(data, "kind", "kind", ProgrammeKind)
+            reader.problem("invalid", "fee.vat_rate", _('Geef een btw-tarief zoals "21" of "9".'))
+    kind = reader.choice(data, "kind", "kind", ProgrammeKind, required=False)
     values = {
-        "title": reader.text(data, "title", "title", limit=200),
-        "summary": reader.text(data, "summary", "summary", limit=1000),
-        "description": reader.text(data, "description", "description", limit=20000),
+        "title": reader.text(data, "title", "title", required=False, limit=200),
+        "summary": reader.text(data, "summary", "summary", required=False, limit=1000),
+        "description": reader.text(data, "description", "description", required=False, limit=20000),
         "fee_cents": reader.integer(fee, "amount_cents", "fee.amount_cents") or 0,
         "vat_rate_bp": vat_rate_bp,
-        "fee_per": reader.choice(fee, "per", "fee.per", FeeUnit),
-        "exemption": reader.choice(data, "exemption", "exemption", Exemption),
+        "fee_per": reader.choice(fee, "per", "fee.per", FeeUnit, required=False),
+        "exemption": reader.choice(data, "exemption", "exemption", Exemption, required=False),
         "capacity": reader.integer(data, "capacity", "capacity", minimum=1),
         "min_participants": reader.integer(data, "min_participants", "min_participants", minimum=1),
         "registration_deadline": reader.moment(
             data, "registration_deadline", "registration_deadline"
         ),
-        "allocation": reader.choice(data, "allocation", "allocation", Allocation)
+        "allocation": reader.choice(data, "allocation", "allocation", Allocation, required=False)
         or Allocation.FIRST_COME,
     }
     state = data.get("state", "draft")
     if state not in ("draft", "published"):
-        reader.fail("invalid", "state", _("Kies draft of published."))
+        reader.problem("invalid", "state", _("Kies draft of published."))
     raw_sessions = data.get("sessions") or []
     if not isinstance(raw_sessions, list):
-        reader.fail("invalid", "sessions", _("Dit onderdeel heeft een onjuiste vorm."))
+        reader.problem("invalid", "sessions", _("Dit onderdeel heeft een onjuiste vorm."))
         raw_sessions = []
     sessions = []
     for index, raw in enumerate(raw_sessions):
         field = f"sessions[{index}]"
         if not isinstance(raw, dict):
-            reader.fail("invalid", field, _("Dit onderdeel heeft een onjuiste vorm."))
+            reader.problem("invalid", field, _("Dit onderdeel heeft een onjuiste vorm."))
             continue
         location = reader.part(raw, "location", f"{field}.location")
         sessions.append(
             {
-                "title": reader.text(raw, "title", f"{field}.title", limit=200),
-                "theme": reader.text(raw, "theme", f"{field}.theme", limit=300),
-                "outcome": reader.text(raw, "outcome", f"{field}.outcome", limit=5000),
+                "title": reader.text(raw, "title", f"{field}.title", required=False, limit=200),
+                "theme": reader.text(raw, "theme", f"{field}.theme", required=False, limit=300),
+                "outcome": reader.text(
+                    raw, "outcome", f"{field}.outcome", required=False, limit=5000
+                ),
                 "starts_at": reader.moment(raw, "starts_at", f"{field}.starts_at", required=True),
                 "ends_at": reader.moment(raw, "ends_at", f"{field}.ends_at", required=True),
-                "location_name": reader.text(location, "name", f"{field}.location.name", limit=200),
+                "location_name": reader.text(
+                    location, "name", f"{field}.location.name", required=False, limit=200
+                ),
                 "location_address": reader.text(
-                    location, "address", f"{field}.location.address", limit=300
+                    location, "address", f"{field}.location.address", required=False, limit=300
                 ),
             }
         )
-    slug = reader.text(data, "slug", "slug", limit=80)
+    slug = reader.text(data, "slug", "slug", required=False, limit=80)
     problems = reader.problems + [
         _api_field(p) for p in problems_of_new(slug, kind, values, sessions)
     ]
@@ -415,8 +377,6 @@ def set_contacts(programme: Programme, rows: list[dict[str, Any]]) -> None:
     """Who to ask about a programme (shown on its page, in every mail and calendar event):
     ``[{topic, name, email?, phone?}]``, replacing the ones before. Raises :class:`RuleViolation`
     with each problem at ``contacts[i].field``."""
-    from wijkwerk.registrations.inputs import PHONE, Reader
-
     reader = Reader()
     contacts = []
     if len(rows) > MAX_CONTACTS:

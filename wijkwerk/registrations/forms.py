@@ -114,58 +114,73 @@ class FixedRows(FieldList):
         return None
 
 
-class ProblemFields:
-    """Find the field a service problem points at, by its path (``members[1].email``)."""
+def show_problems(
+    form,
+    problems,
+    *,
+    fields: dict[str | None, str] | None = None,
+    rows: dict[str, list[int]] | None = None,
+) -> None:
+    """Put each service problem next to the form field its path points at (``title``,
+    ``delegates[2].email``), or with the form's own errors. ``fields`` renames a path the form
+    calls otherwise (``None`` for a problem of the whole request); ``rows`` maps the index in a
+    list the service saw (empty rows left out) back to the form's row."""
+    for problem in problems:
+        path = (fields or {}).get(problem.field, problem.field) or ""
+        for name, indexes in (rows or {}).items():
+            if path.startswith(f"{name}["):
+                close = path.index("]")
+                path = f"{name}[{indexes[int(path[len(name) + 1 : close])]}]" + path[close + 1 :]
+        field = field_at(form, path)
+        if field is None:
+            form.form_errors.append(problem.message)
+        else:
+            field.errors = [*field.errors, problem.message]
+        form._problems_shown = True
 
-    def show_problems(self, problems, *, rows: dict[str, list[int]] | None = None) -> None:
-        """Put each problem next to its field, or with the form's own errors. ``rows`` maps the
-        index in a list the service saw (empty rows left out) back to the form's row."""
-        for problem in problems:
-            path = problem.field or ""
-            for name, indexes in (rows or {}).items():
-                if path.startswith(f"{name}["):
-                    close = path.index("]")
-                    path = (
-                        f"{name}[{indexes[int(path[len(name) + 1 : close])]}]" + path[close + 1 :]
-                    )
-            field = self.field_at(path) if path else None
-            if field is None:
-                self.form_errors.append(problem.message)
-            else:
-                field.errors = [*field.errors, problem.message]
-            self._problems_shown = True
+
+def field_at(form, path: str | None) -> Field | None:
+    """The field a problem's path points at (``members[1].email``); for a path inside a field
+    (``casus.domains[2]``) that field; None for a group such as ``members``."""
+    while path:
+        found = _resolve(form, path)
+        if found is not None or ("." not in path and "[" not in path):
+            return found
+        path = path[: max(path.rfind("."), path.rfind("["))]
+    return None
+
+
+class ProblemFields:
+    """A form whose fields service problems find by path (``members[1].email``)."""
+
+    def show_problems(self, problems, **options) -> None:
+        show_problems(self, problems, **options)
+
+    def field_at(self, path: str | None) -> Field | None:
+        return field_at(self, path)
 
     @property
     def has_problems(self) -> bool:
-        """Errors of its own or placed by :meth:`show_problems` (a field inside a list keeps its
+        """Errors of its own or placed by :func:`show_problems` (a field inside a list keeps its
         errors where ``errors`` of the form does not look after validation)."""
         return bool(self.errors) or getattr(self, "_problems_shown", False)
 
-    def field_at(self, path: str | None) -> Field | None:
-        """The field a problem's path points at (``members[1].email``); for a path inside a field
-        (``casus.domains[2]``) that field; None for a group such as ``members``."""
-        while path:
-            found = self._resolve(path)
-            if found is not None or ("." not in path and "[" not in path):
-                return found
-            path = path[: max(path.rfind("."), path.rfind("["))]
-        return None
 
-    def _resolve(self, path: str) -> Field | None:
-        node: object = self
-        for part in path.replace("[", ".").replace("]", "").split("."):
-            try:
-                if isinstance(node, FieldList):
-                    node = node[int(part)]
-                elif isinstance(node, FormField):
-                    node = node.form[part]
-                else:
-                    node = node[part]  # the top-level form
-            except (KeyError, IndexError, ValueError, TypeError):
-                return None
-        if isinstance(node, (FieldList, FormField)):
+def _resolve(form, path: str) -> Field | None:
+    node: object = form
+    for part in path.replace("[", ".").replace("]", "").split("."):
+        try:
+            if isinstance(node, FieldList):
+                node = node[int(part)]
+            elif isinstance(node, FormField):
+                node = node.form[part]
+            else:
+                node = node[part]  # the top-level form
+        except (KeyError, IndexError, ValueError, TypeError):
             return None
-        return node if isinstance(node, Field) else None
+    if isinstance(node, (FieldList, FormField)):
+        return None
+    return node if isinstance(node, Field) else None
 
 
 class TrioForm(ProblemFields, FlaskForm):
@@ -244,7 +259,9 @@ def professional_role_choices():
     ]
 
 
-class ParticipantForm(Form):
+class ContactForm(Form):
+    """Someone to reach: an individual registering, a municipality's contact for a Wijklab."""
+
     name = StringField(_l("Naam"), render_kw={"autocomplete": "name"})
     email = StringField(_l("E-mailadres"), render_kw={"type": "email", "autocomplete": "email"})
     phone = StringField(
@@ -257,6 +274,9 @@ class ParticipantForm(Form):
         validators=[Optional()],
         render_kw={"autocomplete": "organization-title"},
     )
+
+
+class ParticipantForm(ContactForm):
     organisation = StringField(_l("Organisatie"), render_kw={"autocomplete": "organization"})
     organisation_type = SelectField(
         _l("Soort organisatie"), validate_choice=False, choices=organisation_type_choices()
@@ -300,24 +320,11 @@ class IndividualForm(ProblemFields, FlaskForm):
         }
 
 
-class LabContactForm(Form):
-    name = StringField(_l("Naam"), render_kw={"autocomplete": "name"})
-    email = StringField(_l("E-mailadres"), render_kw={"type": "email", "autocomplete": "email"})
-    phone = StringField(
-        _l("Telefoonnummer"),
-        validators=[Optional()],
-        render_kw={"type": "tel", "autocomplete": "tel"},
-    )
-    function = StringField(
-        _l("Functie"), validators=[Optional()], render_kw={"autocomplete": "organization-title"}
-    )
-
-
 class LabRequestForm(ProblemFields, FlaskForm):
     """A municipality's request for a Wijklab; the service checks every rule."""
 
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
-    contact = FormField(LabContactForm)
+    contact = FormField(ContactForm)
     wijk = StringField(_l("Wijk"))
     question = TextAreaField(_l("Het vraagstuk"), render_kw={"rows": 6})
     goal = RadioField(

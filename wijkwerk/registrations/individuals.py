@@ -38,15 +38,7 @@ INDIVIDUAL_KINDS = (ProgrammeKind.DRIEDAAGSE,)
 def individual_rules(programme: Programme, data: IndividualInput) -> list[Problem]:
     problems = []
     if data.consent is False:
-        problems.append(
-            Problem(
-                "required",
-                "consent",
-                _(
-                    "Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."
-                ),
-            )
-        )
+        problems.append(lifecycle.consent_refused())
     if programme.fee_cents > 0:
         if data.payment_method is None:
             problems.append(Problem("required", "payment_method", _("Kies hoe u betaalt.")))
@@ -65,16 +57,7 @@ def individual_rules(programme: Programme, data: IndividualInput) -> list[Proble
             and data.organisation_type is OrganisationType.GEMEENTE
             and not data.billing.po_number
         ):
-            problems.append(
-                Problem(
-                    "required",
-                    "billing.po_number",
-                    _(
-                        "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
-                        "verplichtingennummer. Vul dat hier in."
-                    ),
-                )
-            )
+            problems.append(lifecycle.po_number_required())
     return problems
 
 

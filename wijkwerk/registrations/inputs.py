@@ -150,6 +150,14 @@ class Reader:
         self.problem("invalid", field, _("Kies ja of nee."))
         return None
 
+    def locale(self, data: dict) -> str:
+        """The language mail and pages are in for this registrant (``nl`` unless ``en``)."""
+        locale = data.get("locale") or "nl"
+        if locale not in LOCALES:
+            self.problem("invalid", "locale", _("Kies nl of en."))
+            locale = "nl"
+        return locale
+
     def choice(
         self, data: dict, key: str, field: str, choices: type, *, required: bool = True
     ) -> Any:
@@ -200,14 +208,6 @@ def read_billing(reader: Reader, data: Any, field: str, *, ordered_by: str = "")
     )
 
 
-def _locale(reader: Reader, data: dict) -> str:
-    locale = data.get("locale") or "nl"
-    if locale not in LOCALES:
-        reader.problem("invalid", "locale", _("Kies nl of en."))
-        locale = "nl"
-    return locale
-
-
 def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
     """Parse an individual's registration (API.md, kind ``driedaagse``)."""
     reader = Reader()
@@ -246,7 +246,7 @@ def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
             data, "accessibility_needs", "accessibility_needs", required=False, limit=MAX_TEXT * 5
         ),
         consent=reader.flag(data, "consent", "consent"),
-        locale=_locale(reader, data),
+        locale=reader.locale(data),
     )
     return individual, reader.problems
 
@@ -305,7 +305,7 @@ def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
             members.append(MemberInput(person.name, person.email, person.function, role, domain))
 
     approver = read_person(reader, data.get("approver"), "approver")
-    locale = _locale(reader, data)
+    locale = reader.locale(data)
     billing = None
     if data.get("billing") is not None:  # optional: exempt municipalities pay nothing
         billing = read_billing(reader, data["billing"], "billing", ordered_by=approver.name)

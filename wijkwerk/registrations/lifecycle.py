@@ -20,6 +20,7 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import datetime as format_datetime
 from wijkwerk.formatting import money
 from wijkwerk.money import FULL_SHARE_BP, share_of
+from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
@@ -73,6 +74,52 @@ def check_window(programme: Programme, now: dt.datetime) -> None:
     else:
         message = _("De aanmelding voor dit programma is gesloten.")
     raise RuleViolation(Problem("registration_closed", None, message))
+
+
+def consent_refused() -> Problem:
+    """Someone said no to the use of their details: nothing can be registered."""
+    return Problem(
+        "required",
+        "consent",
+        _(
+            "Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."
+        ),
+    )
+
+
+def po_number_required() -> Problem:
+    """A municipality paying by invoice must give its purchase order number (DOMAIN.md)."""
+    return Problem(
+        "required",
+        "billing.po_number",
+        _(
+            "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
+            "verplichtingennummer. Vul dat hier in."
+        ),
+    )
+
+
+def active_municipality(code: str, problems: list[Problem]) -> Municipality | None:
+    """The municipality with ``code`` that still exists; else an ``unknown_municipality``
+    problem is added."""
+    municipality = db.session.get(Municipality, code) if code else None
+    if municipality is None or not municipality.active:
+        problems.append(
+            Problem("unknown_municipality", "municipality", _("Deze gemeente kennen we niet."))
+        )
+        return None
+    return municipality
+
+
+def municipality_taken(programme: Programme, code: str, slot: int | None = None) -> bool:
+    """Whether the municipality has a registration under way in ``programme`` (in ``slot``, or
+    in any)."""
+    query = select(Registration.id).where(
+        Registration.programme_id == programme.id,
+        Registration.municipality_code == code,
+        Registration.active_slot.is_not(None) if slot is None else Registration.active_slot == slot,
+    )
+    return db.session.scalar(query) is not None
 
 
 def find_or_create_person(data: PersonInput, locale: str, *, phone: str | None = None) -> Person:

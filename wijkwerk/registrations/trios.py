@@ -10,7 +10,6 @@ import datetime as dt
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from wijkwerk.accounts.models import Account
@@ -156,14 +155,11 @@ def register_trio(
 
     municipality = None
     if trio.municipality:
-        municipality = db.session.get(Municipality, trio.municipality)
-        if municipality is None or not municipality.active:
-            problems.append(
-                Problem("unknown_municipality", "municipality", _("Deze gemeente kennen we niet."))
-            )
-            municipality = None
+        municipality = lifecycle.active_municipality(trio.municipality, problems)
     slot = 2 if allow_second else 1
-    if municipality is not None and _has_active_trio(programme, municipality, slot):
+    if municipality is not None and lifecycle.municipality_taken(
+        programme, municipality.code, slot
+    ):
         problems.append(_already_registered())
     if problems:
         raise RuleViolation(*problems)
@@ -184,19 +180,6 @@ def _already_registered() -> Problem:
         "already_registered",
         "municipality",
         _("Deze gemeente heeft al een trio aangemeld voor deze reeks."),
-    )
-
-
-def _has_active_trio(programme: Programme, municipality: Municipality, slot: int) -> bool:
-    return (
-        db.session.scalar(
-            select(Registration.id).where(
-                Registration.programme_id == programme.id,
-                Registration.municipality_code == municipality.code,
-                Registration.active_slot == slot,
-            )
-        )
-        is not None
     )
 
 

@@ -203,8 +203,9 @@ def respond(invitation: PanelInvitation, accept: bool, *, now: dt.datetime | Non
         return False
     lab.registration.note_change(
         actor_label=invitation.expert.email,
-        reason=(_("%(name)s neemt deel aan het panel.") if accept else _("%(name)s kan niet."))
-        % {"name": invitation.expert.name},
+        reason=_("%(name)s neemt deel aan het panel.", name=invitation.expert.name)
+        if accept
+        else _("%(name)s kan niet.", name=invitation.expert.name),
     )
     if accept:
         send_briefing(invitation)

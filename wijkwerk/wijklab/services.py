@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,6 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.calendars import changes
 from wijkwerk.calendars.services import ics_attachment
 from wijkwerk.extensions import db
-from wijkwerk.municipalities.models import Municipality
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeSession, SessionStatus
 from wijkwerk.registrations import lifecycle, notifications, places
@@ -98,10 +98,6 @@ def read_lab_request(data: Any) -> tuple[LabInput, list[Problem]]:
         _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
         required=False,
     )
-    locale = data.get("locale") or "nl"
-    if locale not in ("nl", "en"):
-        reader.problem("invalid", "locale", _("Kies nl of en."))
-        locale = "nl"
     request = LabInput(
         municipality=reader.text(data, "municipality", "municipality").upper(),
         contact=PersonInput(
@@ -119,7 +115,7 @@ def read_lab_request(data: Any) -> tuple[LabInput, list[Problem]]:
         ),
         billing=read_billing(reader, data.get("billing"), "billing", ordered_by=name),
         consent=reader.flag(data, "consent", "consent"),
-        locale=locale,
+        locale=reader.locale(data),
     )
     return request, reader.problems
 
@@ -136,38 +132,13 @@ def request_lab(programme: Programme, data: object, *, now: dt.datetime | None =
     shaped = {p.field for p in problems}
     municipality = None
     if request.municipality and "municipality" not in shaped:
-        municipality = db.session.get(Municipality, request.municipality)
-        if municipality is None:
-            problems.append(
-                Problem(
-                    "unknown_municipality", "municipality", _("Kies een gemeente uit de lijst.")
-                )
-            )
-        elif _has_running_lab(programme, municipality.code):
+        municipality = lifecycle.active_municipality(request.municipality, problems)
+        if municipality is not None and lifecycle.municipality_taken(programme, municipality.code):
             problems.append(_already_requested())
     if not request.billing.po_number and "billing.po_number" not in shaped:
-        problems.append(
-            Problem(
-                "required",
-                "billing.po_number",
-                _(
-                    "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
-                    "verplichtingennummer. Vul dat hier in."
-                ),
-            )
-        )
+        problems.append(lifecycle.po_number_required())
     if request.consent is False:
-        problems.append(
-            Problem(
-                "required",
-                "consent",
-                _(
-                    "Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."
-                ),
-            )
-        )
-    if request.goal is None and "goal" not in shaped:
-        problems.append(Problem("required", "goal", _("Kies een van de mogelijkheden.")))
+        problems.append(lifecycle.consent_refused())
     if problems:
         raise RuleViolation(*problems)
 
@@ -218,17 +189,12 @@ def _already_requested() -> Problem:
     )
 
 
-def _has_running_lab(programme: Programme, municipality_code: str) -> bool:
-    return (
-        db.session.scalar(
-            select(Registration.id).where(
-                Registration.programme_id == programme.id,
-                Registration.municipality_code == municipality_code,
-                Registration.active_slot.is_not(None),
-            )
-        )
-        is not None
-    )
+def lab_or_404(registration_id: int) -> LabRequest:
+    """The lab of a registration, for a page or an API call: 404 when there is none."""
+    lab = db.session.scalar(select(LabRequest).where(LabRequest.registration_id == registration_id))
+    if lab is None:
+        abort(404)
+    return lab
 
 
 def lab_of(registration: Registration) -> LabRequest | None:
@@ -427,6 +393,23 @@ def _plan(lab: LabRequest, step: StepInput, *, actor: Account | None, now: dt.da
         now=now,
         quiet=True,
     )
+
+
+def update_task(
+    task: LabTask,
+    *,
+    assignee: str | None = None,
+    done: bool | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Who takes a checklist item on, and whether it is done (when it was done is kept while it
+    stays done)."""
+    if assignee is not None:
+        task.assignee = assignee.strip()[:200]
+    if done and task.done_at is None:
+        task.done_at = now or now_utc()
+    elif done is False:
+        task.done_at = None
 
 
 def _tell_step(lab: LabRequest, reason: str) -> None:

@@ -10,15 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from wijkwerk.backoffice.forms import show_problems
 from wijkwerk.backoffice.views import require_write
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import commit_and_send, messages_of
 from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.models import Registration
-from wijkwerk.timeutil import AMSTERDAM, now_utc
+from wijkwerk.registrations.forms import show_problems
+from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
 from wijkwerk.wijklab import panel, services
 from wijkwerk.wijklab.forms import (
@@ -85,14 +84,6 @@ def panel_startnotitie(token: str):
 # --- the organisers' side -------------------------------------------------------------------------
 
 
-def _lab_or_404(registration_id: int):
-    registration = db.get_or_404(Registration, registration_id)
-    lab = services.lab_of(registration)
-    if lab is None:
-        abort(404)
-    return lab
-
-
 def _step_form(lab) -> StepForm:
     session = lab.session
     starts = session.starts_at.astimezone(AMSTERDAM) if session else None
@@ -129,14 +120,14 @@ def _lab_page(lab, *, step_form=None, invite_form=None, upload_form=None, status
 @bp.get("/beheer/wijklabs/<int:registration_id>")
 @login_required
 def lab_page(registration_id: int):
-    return _lab_page(_lab_or_404(registration_id))
+    return _lab_page(services.lab_or_404(registration_id))
 
 
 @bp.post("/beheer/wijklabs/<int:registration_id>/stap")
 @login_required
 @require_write
 def advance(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = services.lab_or_404(registration_id)
     form = _step_form(lab)
     if not form.validate_on_submit():
         return _lab_page(lab, step_form=form, status=422)
@@ -160,9 +151,9 @@ def advance(registration_id: int):
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
     except RuleViolation as violation:
         db.session.rollback()
-        lab = _lab_or_404(registration_id)
+        lab = services.lab_or_404(registration_id)
         show_problems(
-            form, violation.problems, {"starts_at": "day", "ends_at": "end", None: "stage"}
+            form, violation.problems, fields={"starts_at": "day", "ends_at": "end", None: "stage"}
         )
         return _lab_page(lab, step_form=form, status=422)
     else:
@@ -172,25 +163,19 @@ def advance(registration_id: int):
 
 
 def _moment(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
-    if day is None or time is None:
-        return None
-    return dt.datetime.combine(day, time, tzinfo=AMSTERDAM).astimezone(dt.UTC)
+    return at_local(day, time) if day is not None and time is not None else None
 
 
 @bp.post("/beheer/wijklabs/<int:registration_id>/taken/<int:task_id>")
 @login_required
 @require_write
 def task(registration_id: int, task_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = services.lab_or_404(registration_id)
     found = db.get_or_404(LabTask, task_id)
     form = TaskForm()
     if found.lab_id != lab.id or not form.validate_on_submit():
         abort(404 if found.lab_id != lab.id else 400)
-    found.assignee = (form.assignee.data or "").strip()
-    if form.done.data and found.done_at is None:
-        found.done_at = now_utc()
-    elif not form.done.data:
-        found.done_at = None
+    services.update_task(found, assignee=form.assignee.data or "", done=bool(form.done.data))
     db.session.commit()
     return redirect(
         url_for("wijklab.lab_page", registration_id=registration_id, _anchor=f"taak-{found.id}")
@@ -201,7 +186,7 @@ def task(registration_id: int, task_id: int):
 @login_required
 @require_write
 def invite(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = services.lab_or_404(registration_id)
     form = InviteForm()
     if not form.validate_on_submit():
         abort(400)
@@ -209,7 +194,7 @@ def invite(registration_id: int):
         made = panel.invite(lab, list(form.experts.data or []), actor=current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        lab = _lab_or_404(registration_id)
+        lab = services.lab_or_404(registration_id)
         form.experts.errors = [p.message for p in violation.problems]
         return _lab_page(lab, invite_form=form, status=422)
     commit_and_send()
@@ -221,19 +206,16 @@ def invite(registration_id: int):
 @login_required
 @require_write
 def upload_startnotitie(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = services.lab_or_404(registration_id)
     form = StartnotitieForm()
     if not form.validate_on_submit():
         abort(400)
-    upload = form.document.data
-    content = upload.read(documents.MAX_BYTES + 1) if upload else b""
+    filename, content = documents.read_upload(form.document.data)
     try:
-        panel.attach_startnotitie(
-            lab, upload.filename if upload else "", content, actor=current_user
-        )
+        panel.attach_startnotitie(lab, filename, content, actor=current_user)
     except RuleViolation as violation:
         db.session.rollback()
-        lab = _lab_or_404(registration_id)
+        lab = services.lab_or_404(registration_id)
         form.document.errors = [p.message for p in violation.problems]
         return _lab_page(lab, upload_form=form, status=422)
     commit_and_send()
@@ -244,7 +226,7 @@ def upload_startnotitie(registration_id: int):
 @bp.get("/beheer/wijklabs/<int:registration_id>/startnotitie")
 @login_required
 def download_startnotitie(registration_id: int):
-    lab = _lab_or_404(registration_id)
+    lab = services.lab_or_404(registration_id)
     if lab.startnotitie is None:
         abort(404)
     return documents.download(lab.startnotitie)
