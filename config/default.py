@@ -67,11 +67,18 @@ class Config:
     # A back-office log-in lasts a working day without activity; each request extends it.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     SESSION_REFRESH_EACH_REQUEST = True
+    # Request size limits: a whole request (uploads included), and the form fields in memory.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    MAX_FORM_PARTS = 1000
+    # Behind a load balancer: how many X-Forwarded-For/-Proto/-Host hops to trust (0: none).
+    PROXY_FIX_HOPS = 0
 
     # Trio approval: how long the approver's link is valid, and when an unanswered request is
     # reminded (by `tick`).
     APPROVAL_LINK_DAYS = 21
     APPROVAL_REMINDER_DAYS = 4
+    # A Wijklab panel expert's link (answer the invitation, read the startnotitie) lasts this long.
+    PANEL_LINK_DAYS = 180
 
     LOG_LEVEL = "INFO"

@@ -4,6 +4,7 @@ experts answer by signed link and receive the day and the startnotitie; mail rea
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -497,3 +498,23 @@ def test_the_organiser_runs_a_lab_through_the_api(client, db, smtp, programme):
     detail = client.get(base, headers=read_only)
     assert detail.status_code == 200 and detail.json["question"].startswith("Hoe combineren")
     assert detail.json["sharpened_question"] == "Scherper"
+
+
+def test_a_panel_link_expires_and_is_only_a_panel_link(app, client, db, smtp, programme, monkeypatch):
+    pool = expert_pool()
+    db.session.commit()
+    client.post(URL, json=lab_request())
+    panel.invite(lab(db), [pool[0].id])
+    commit_and_send()
+    path = _invitation_path(pool[0])
+    assert client.get(path).status_code == 200
+    # The same signed data under another purpose (an approval link's salt) opens nothing.
+    from itsdangerous import URLSafeTimedSerializer
+
+    invitation = db.session.scalar(select(PanelInvitation))
+    other = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wijkwerk:trio-approval")
+    forged = other.dumps({"i": invitation.id, "e": invitation.expert_id})
+    assert client.get(f"/panel/{forged}").status_code == 404
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=app.config["PANEL_LINK_DAYS"] + 1)
+    monkeypatch.setattr("itsdangerous.timed.time.time", later.timestamp)  # the signer's clock
+    assert client.get(path).status_code == 404

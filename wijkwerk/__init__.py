@@ -42,11 +42,12 @@ def create_app(
     _init_extensions(app)
     _register_blueprints(app)
 
-    from wijkwerk import errors, formatting
+    from wijkwerk import errors, formatting, security
     from wijkwerk.cli import wijkwerk_cli
 
     errors.register(app)
     formatting.register(app)
+    security.register(app)
     app.cli.add_command(wijkwerk_cli)
     return app
 

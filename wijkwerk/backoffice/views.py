@@ -4,7 +4,7 @@ from functools import partial, wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -48,7 +48,7 @@ from wijkwerk.backoffice.queries import (
     registrations_of,
 )
 from wijkwerk.calendars import changes
-from wijkwerk.extensions import db
+from wijkwerk.extensions import db, login
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
 from wijkwerk.outbox.models import OutboxMessage
@@ -74,10 +74,22 @@ from wijkwerk.validation import RuleViolation
 bp = Blueprint("backoffice", __name__)
 
 
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every back-office page needs a logged-in account."""
+# Writes a viewer may do in the back-office: their own (read-only) API tokens, nothing else.
+VIEWER_WRITES = frozenset({"backoffice.create_token", "backoffice.revoke_token"})
+
+
+@bp.before_app_request
+def guard_back_office():
+    """One rule for every page under /beheer, whichever area serves it: log in first (before any
+    look-up, so nothing is revealed to a stranger), and a viewer only reads."""
+    if not request.path.startswith("/beheer") or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return login.unauthorized()
+    writes = request.method not in ("GET", "HEAD") and request.endpoint not in VIEWER_WRITES
+    if writes and not current_user.role.can_write:
+        abort(403)
+    return None
 
 
 @bp.context_processor

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -120,8 +120,8 @@ def suggestions(lab: LabRequest, limit: int = 20) -> list[tuple[Expert, list[str
 # --- invitations ----------------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_PURPOSE)
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_PURPOSE)
 
 
 def invitation_token(invitation: PanelInvitation) -> str:
@@ -129,10 +129,12 @@ def invitation_token(invitation: PanelInvitation) -> str:
 
 
 def invitation_by_token(token: str) -> PanelInvitation | None:
-    """The invitation a link is for; None when the link was forged or altered."""
+    """The invitation a link is for; None when the link was forged, altered, meant for something
+    else or older than ``PANEL_LINK_DAYS`` (a new invitation mail carries a fresh link)."""
+    max_age = int(current_app.config["PANEL_LINK_DAYS"]) * 24 * 3600
     try:
-        data = _serializer().loads(token)
-    except BadSignature:
+        data = _serializer().loads(token, max_age=max_age)
+    except BadSignature:  # SignatureExpired is a BadSignature too
         return None
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
         return None
