@@ -11,6 +11,7 @@ run: install assets translations db
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test assets translations
+	bash scripts/test-browser.sh
 	$(BIN)/ruff check .
 	WIJKWERK_TEST_POSTGRES_URI="$$(bash scripts/test-postgres.sh)" $(BIN)/pytest $(PYTEST_ARGS)
 

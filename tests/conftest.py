@@ -228,3 +228,51 @@ def stripe_settings(stripe) -> dict:
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "STRIPE_API_BASE": stripe.url,
     }
+
+
+# --- a real browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    from tests.browser import chromium_or_skip, start_chromium
+
+    chromium_or_skip()
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def live_server(app: Flask):
+    """The app served on a real port; mails and calendar feeds point at it."""
+    from tests.browser import LiveServer
+
+    server = LiveServer(app)
+    app.config["BASE_URL"] = server.url
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser(_chromium, live_server):
+    """Chromium at the live server, starting without cookies; its pages are saved on failure."""
+    from tests.browser import Browser
+
+    _chromium.delete_all_cookies()
+    _chromium.get_log("browser")  # forget what an earlier test left in the console
+    yield Browser(_chromium, live_server.url)
+    _chromium.delete_all_cookies()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call" and report.failed and "browser" in getattr(item, "funcargs", {}):
+        from tests.browser import ARTIFACTS
+
+        name = re.sub(r"[^a-zA-Z0-9_.-]+", "-", item.nodeid.split("::", 1)[-1])
+        item.funcargs["browser"].save(ARTIFACTS / name)
+        report.sections.append(("screenshots", f"written to {ARTIFACTS / name}"))
+    return report

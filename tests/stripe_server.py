@@ -17,6 +17,7 @@ import json
 import re
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -55,6 +56,9 @@ class FakeStripe:
         self.requests: list[tuple[str, str, dict]] = []
         self.idempotent: dict[str, tuple[int, dict]] = {}
         self.down = False  # answer every request with a 500, as during an outage
+        # Where the hosted checkout page (for a real browser) sends its signed event, as Stripe
+        # sends webhooks to the endpoint configured in its dashboard.
+        self.webhook_url: str | None = None
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -217,6 +221,35 @@ class FakeStripe:
         }
         return self.event("charge.refunded", charge)
 
+    def checkout_page(self, session_id: str) -> str:
+        """The hosted Checkout page a browser sees: the amount and a button to pay by iDEAL."""
+        session = self.sessions[session_id]
+        euros = f"{session['amount_total'] / 100:.2f}".replace(".", ",")
+        return (
+            '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+            "<title>Betalen (Stripe-testserver)</title>"
+            "<link rel='icon' href='data:,'></head><body><main>"
+            f"<h1>Betalen</h1><p>Te betalen: € {euros}</p>"
+            f'<form method="post" action="/pay/{session_id}">'
+            '<button type="submit" name="method" value="ideal">Betalen met iDEAL</button></form>'
+            f'<p><a href="{session["cancel_url"]}">Annuleren</a></p></main></body></html>'
+        )
+
+    def complete_checkout(self, session_id: str) -> str:
+        """The customer pays on the page: Stripe signs and sends the event to the webhook
+        endpoint, then sends the browser back to the success URL (returned)."""
+        with self._lock:
+            event = self.pay(session_id)
+        payload = json.dumps(event).encode()
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=payload,
+            headers={"Content-Type": "application/json", "Stripe-Signature": sign(payload)},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200, answer.status
+        return self.sessions[session_id]["success_url"]
+
     def event(self, event_type: str, obj: dict) -> dict:
         return {
             "id": self.new_id("evt"),
@@ -251,7 +284,36 @@ class FakeStripe:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_DELETE = _answer
+            def _checkout(self) -> bool:
+                """The hosted Checkout page (no API key: it is the customer's browser)."""
+                found = re.fullmatch(r"/pay/([^/?]+)", urlsplit(self.path).path)
+                if not found or found.group(1) not in fake.sessions:
+                    return False
+                if self.command == "POST":
+                    length = int(self.headers.get("Content-Length") or 0)
+                    self.rfile.read(length)
+                    self.send_response(303)
+                    self.send_header("Location", fake.complete_checkout(found.group(1)))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return True
+                data = fake.checkout_page(found.group(1)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return True
+
+            def do_GET(self) -> None:
+                if not self._checkout():
+                    self._answer()
+
+            def do_POST(self) -> None:
+                if not self._checkout():
+                    self._answer()
+
+            do_DELETE = _answer
 
             def log_message(self, *args) -> None:
                 pass

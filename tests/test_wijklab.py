@@ -500,7 +500,9 @@ def test_the_organiser_runs_a_lab_through_the_api(client, db, smtp, programme):
     assert detail.json["sharpened_question"] == "Scherper"
 
 
-def test_a_panel_link_expires_and_is_only_a_panel_link(app, client, db, smtp, programme, monkeypatch):
+def test_a_panel_link_expires_and_is_only_a_panel_link(
+    app, client, db, smtp, programme, monkeypatch
+):
     pool = expert_pool()
     db.session.commit()
     client.post(URL, json=lab_request())
