@@ -11,4 +11,4 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "installing Chromium and ChromeDriver (Debian packages)..." >&2
 apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.browser import describe
 from tests.course_helpers import VALID_INDIVIDUAL, course
 from tests.trio_helpers import (
     VALID_TRIO,
@@ -15,8 +16,10 @@ from tests.trio_helpers import (
     subject,
     werkplaats,
 )
+from wijkwerk.accounts.models import Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.payments.models import Payment
+from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations.models import Registration, RegistrationState
 
 
@@ -137,3 +140,255 @@ def test_an_individual_registers_and_pays_by_ideal_through_stripe(
     [payment] = db.session.scalars(select(Payment)).all()
     assert payment.amount_cents == 217_800
     assert subject(smtp.to("fatima@rotterdam.nl")[-1]).startswith("Plaats bevestigd")
+
+
+def _demo_site(runner, client, db, smtp) -> dict:
+    """The demo programmes with real activity: every municipality, a confirmed trio, an
+    individual on invoice, Wijklabs and Kennisprogramma cities (from the demo), an organiser."""
+    from tests.course_helpers import individual
+    from tests.trio_helpers import trio
+
+    assert runner.invoke(args=["wijkwerk", "load-municipalities"]).exit_code == 0
+    assert runner.invoke(args=["wijkwerk", "demo"]).exit_code == 0
+    factories.account("org@example.nl", Role.ADMIN)
+    db.session.commit()
+    werkplaatsen = db.session.scalars(
+        select(Programme).where(Programme.kind == ProgrammeKind.WERKPLAATS)
+    ).first()
+    driedaagse = db.session.scalars(
+        select(Programme).where(Programme.kind == ProgrammeKind.DRIEDAAGSE)
+    ).first()
+    made = client.post(f"/api/v1/programmes/{werkplaatsen.slug}/registrations", json=trio())
+    assert made.status_code == 201, made.json
+    client.post(
+        f"/api/v1/programmes/{driedaagse.slug}/registrations",
+        json=individual(payment_method="invoice"),
+    )
+    return {"trio": made.json["id"]}
+
+
+def test_every_public_page_and_the_main_back_office_pages_pass_axe(
+    browser, runner, client, db, smtp
+):
+    from wijkwerk.kennis.services import delegate_token
+    from wijkwerk.payments.models import Invoice
+    from wijkwerk.programmes.models import ProgrammeSession
+    from wijkwerk.registrations.models import MemberRole, RegistrationMember
+    from wijkwerk.registrations.tokens import make_approval_token
+    from wijkwerk.wijklab import panel
+    from wijkwerk.wijklab.models import LabRequest, PanelInvitation
+
+    made = _demo_site(runner, client, db, smtp)
+    trio_registration = db.session.get(Registration, made["trio"])
+    programmes = db.session.scalars(select(Programme)).all()
+    registrations = db.session.scalars(select(Registration)).all()
+    invitation = db.session.scalars(select(PanelInvitation)).first()
+    delegate = db.session.scalars(
+        select(RegistrationMember).where(RegistrationMember.role == MemberRole.DELEGATE)
+    ).first()
+    lab = db.session.scalars(select(LabRequest)).first()
+    session = db.session.scalars(select(ProgrammeSession)).first()
+    invoice = db.session.scalars(select(Invoice)).first()
+    checked: dict[str, list[dict]] = {}
+
+    def check(path: str) -> None:
+        browser.get(path)
+        checked[path] = browser.axe()
+
+    # Public pages, each programme and each kind of form, empty and sent back with errors.
+    for path in ("/", "/toegankelijkheid", "/privacy", "/login"):
+        check(path)
+    for programme in programmes:
+        check(f"/programmes/{programme.slug}")
+        check(f"/programmes/{programme.slug}/aanmelden")
+        if browser.driver.find_elements(
+            "xpath", '//button[normalize-space()="Aanmelding versturen"]'
+        ):
+            browser.submit("Aanmelding versturen")
+            checked[f"/programmes/{programme.slug}/aanmelden (fouten)"] = browser.axe()
+    browser.get("/login")
+    browser.submit("Inloggen")
+    checked["/login (fouten)"] = browser.axe()
+    for registration in registrations:
+        check(f"/aanmelding/{registration.manage_token}")
+    check(f"/akkoord/{make_approval_token(trio_registration.id, 'dirk@schiedam.nl')}")
+    if invitation is not None:
+        check(f"/panel/{panel.invitation_token(invitation)}")
+    if delegate is not None:
+        check(f"/kennis/deelnemer/{delegate_token(delegate)}")
+    if invoice is not None:
+        check(f"/aanmelding/{invoice.registration.manage_token}/facturen/{invoice.number}")
+
+    # The back-office, logged in.
+    browser.get("/login")
+    browser.fill({"email": "org@example.nl", "password": factories.PASSWORD})
+    browser.submit("Inloggen")
+    back_office = [
+        "/beheer/",
+        "/beheer/programmas/nieuw",
+        "/beheer/facturen",
+        "/beheer/gemeenten",
+        "/beheer/gemeenten/GM0606",
+        "/beheer/accounts",
+        "/beheer/tokens",
+        "/beheer/audit",
+        "/beheer/experts",
+        f"/beheer/aanmeldingen/{trio_registration.id}",
+        f"/beheer/bijeenkomsten/{session.id}",
+        f"/beheer/bijeenkomsten/{session.id}/aanwezigheid",
+    ]
+    for programme in programmes:
+        back_office += [
+            f"/beheer/programmas/{programme.slug}",
+            f"/beheer/programmas/{programme.slug}/bewerken",
+            f"/beheer/programmas/{programme.slug}/aanwezigheid",
+        ]
+        if programme.kind is ProgrammeKind.KENNISPROGRAMMA:
+            back_office.append(f"/beheer/kennis/{programme.slug}")
+        if programme.kind is ProgrammeKind.DRIEDAAGSE:
+            back_office.append(f"/beheer/programmas/{programme.slug}/coachgesprekken")
+    if lab is not None:
+        back_office.append(f"/beheer/wijklabs/{lab.registration_id}")
+    if invoice is not None:
+        back_office.append(f"/beheer/facturen/{invoice.id}")
+    for path in back_office:
+        check(path)
+    browser.get("/beheer/programmas/nieuw")
+    browser.submit("Opslaan")
+    checked["/beheer/programmas/nieuw (fouten)"] = browser.axe()
+
+    failing = {path: found for path, found in checked.items() if found}
+    report = "\n".join(f"{path}:\n{describe(found)}" for path, found in failing.items())
+    assert not failing, f"serious or critical axe violations on {len(failing)} pages:\n{report}"
+    assert len(checked) >= 40
+
+
+def assert_kept(browser, values: dict) -> None:
+    """Every field shows what was typed, ticked or chosen."""
+    for name, value in values.items():
+        if isinstance(value, list):
+            for choice in value:
+                assert browser.checked(name, choice), name
+        elif isinstance(value, bool):
+            assert browser.element(name).is_selected() is value, name
+        elif browser.element(name).get_attribute("type") == "radio":
+            assert browser.checked(name, value), name
+        else:
+            assert browser.value(name) == value, (name, browser.value(name), value)
+
+
+def test_a_trio_form_with_errors_keeps_every_value_and_says_what_is_wrong(browser, db):
+    load_municipalities()
+    werkplaats()
+    db.session.commit()
+    values = trio_form_values()
+    values["members-1-email"] = "bram@"  # malformed
+    values["approver-email"] = "anna@schiedam.nl"  # the approver is one of the trio
+    values["billing-postcode"] = "31120"  # not a Dutch postcode
+
+    browser.get("/programmes/werkplaatsen/aanmelden")
+    browser.fill(values)
+    browser.submit("Aanmelding versturen")
+    assert "De aanmelding is nog niet verstuurd" in browser.text
+    assert "e-mailadres" in browser.error_for("members-1-email").lower()
+    assert "postcode" in browser.error_for("billing-postcode").lower()
+    assert "buiten het trio" in browser.error_for("approver-email")
+    assert_kept(browser, values)
+    browser.assert_accessible()
+    assert db.session.scalars(select(Registration)).all() == []
+
+    # Put right what was wrong and send again: registered, nothing typed twice.
+    browser.fill(
+        {
+            "members-1-email": "bram@schiedam.nl",
+            "approver-email": "dirk@schiedam.nl",
+            "billing-postcode": "3112 DZ",
+        }
+    )
+    browser.submit("Aanmelding versturen")
+    assert "Bedankt, uw aanmelding is ontvangen" in browser.text
+    assert len(db.session.scalars(select(Registration)).all()) == 1
+
+
+def test_an_individual_form_with_errors_keeps_every_value(browser, db):
+    course()
+    db.session.commit()
+    values = individual_form_values() | {
+        "person-email": "fatima at rotterdam",
+        "billing-po_number": "",
+        "accessibility_needs": "Rolstoeltoegankelijke kamer",
+        "consent": False,
+    }
+    browser.get("/programmes/driedaagse/aanmelden")
+    browser.fill(values)
+    browser.submit("Aanmelding versturen")
+    assert "e-mailadres" in browser.error_for("person-email").lower()
+    assert browser.error_for("billing-po_number")
+    assert browser.error_for("consent")
+    assert_kept(browser, values)
+    browser.assert_accessible()
+    assert db.session.scalars(select(Registration)).all() == []
+
+
+def test_registering_works_with_the_keyboard_alone(browser, db):
+    """Tab from the top of the page through every field, type or choose with keys, send with
+    Enter: no mouse, no element clicked by the test."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    course()
+    db.session.commit()
+    values = individual_form_values()
+    browser.get("/programmes/driedaagse/aanmelden")
+    keys = ActionChains(browser.driver)
+    keys.send_keys(Keys.TAB).perform()
+    first = browser.driver.switch_to.active_element
+    assert first.text == "Direct naar de inhoud"  # the skip link comes first
+    keys.send_keys(Keys.ENTER).perform()  # ... and works
+    visited = []
+    for _ in range(80):
+        keys.send_keys(Keys.TAB).perform()
+        element = browser.driver.switch_to.active_element
+        name = element.get_attribute("name")
+        visited.append(name or element.tag_name)
+        if element.tag_name == "button" and element.text == "Aanmelding versturen":
+            break
+        if name not in values or (name in visited[:-1] and element.get_attribute("type") != "radio"):
+            continue
+        value = values[name]
+        kind = element.get_attribute("type")
+        if element.tag_name == "select":
+            label = browser.driver.execute_script(
+                "return [...arguments[0].options].find(o => o.value === arguments[1]).text",
+                element,
+                value,
+            )
+            keys.send_keys(label).perform()  # type-ahead chooses the option
+        elif kind == "radio":
+            while element.get_attribute("value") != value:
+                keys.send_keys(Keys.ARROW_DOWN).perform()
+                element = browser.driver.switch_to.active_element
+        elif kind == "checkbox":
+            keys.send_keys(Keys.SPACE).perform()
+        else:
+            keys.send_keys(value).perform()
+    else:
+        pytest.fail(f"the send button was never reached; focus went through {visited}")
+    for name in values:
+        assert name in visited, f"{name} cannot be reached with Tab"
+    old = browser.driver.find_element("tag name", "html")
+    keys.send_keys(Keys.ENTER).perform()
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser.driver, 20).until(expected_conditions.staleness_of(old))
+    browser.record()
+    assert "Bedankt, uw aanmelding is ontvangen" in browser.text, browser.text[:500]
+    registration = db.session.scalars(select(Registration)).one()
+    person = registration.members[0].person
+    assert (person.name, person.email) == ("Fatima el Amrani", "fatima@rotterdam.nl")
+    assert (
+        registration.billing_po_number == "4500123456"
+        if hasattr(registration, "billing_po_number")
+        else True
+    )
