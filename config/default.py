@@ -81,4 +81,8 @@ class Config:
     # A Wijklab panel expert's link (answer the invitation, read the startnotitie) lasts this long.
     PANEL_LINK_DAYS = 180
 
+    # AVG: personal data of a programme is anonymised by `flask wijkwerk purge` this many days
+    # after its last session (invoices are kept seven years regardless).
+    PERSONAL_DATA_RETENTION_DAYS = 2 * 365
+
     LOG_LEVEL = "INFO"

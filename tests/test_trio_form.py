@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from tests import trio_helpers
 from tests.conftest import csrf_token
 from tests.test_pages import text_of
+from wijkwerk.registrations.models import Registration
 
 FORM = "/programmes/werkplaatsen/aanmelden"
 
@@ -32,6 +34,7 @@ def form_data(page_html: str, **changes) -> dict:
         "approver-name": "Dirk Smit",
         "approver-email": "dirk@almelo.nl",
         "approver-function": "wethouder",
+        "consent": "y",
     }
     people = [
         ("Anna de Vries", "anna@almelo.nl", "Wijkregisseur", "wijkambtenaar", "sociaal"),
@@ -134,3 +137,16 @@ def test_an_expired_form_keeps_the_input_and_says_so(client, db, series):
     assert response.status_code == 422
     assert "Het formulier is verlopen." in text_of(response)
     assert 'value="Pleinen tegen wateroverlast"' in response.text
+
+
+def test_without_consent_nothing_is_registered_and_everything_is_kept(client, db, series):
+    page = client.get(FORM)
+    response = client.post(FORM, data=form_data(page.text, consent=""))
+    assert response.status_code == 422
+    assert "Geef toestemming" in error_of(response.text, "consent")
+    assert 'value="Pleinen tegen wateroverlast"' in response.text
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+    response = client.post(FORM, data=form_data(page.text))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(Registration)).one().consent_at is not None

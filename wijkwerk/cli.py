@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from wijkwerk.accounts.models import Role
@@ -19,6 +20,7 @@ from wijkwerk.municipalities.services import (
     reference_date_from_name,
     shipped_file,
 )
+from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes.demo import load_demo
 from wijkwerk.programmes.demo_activity import load_activity
 from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
@@ -113,6 +115,31 @@ def tick(now: dt.datetime) -> None:
     with frozen_at(now):
         report = run_due_jobs(now)
     click.echo(report.summary())
+
+
+@wijkwerk_cli.command("purge")
+@click.option(
+    "--now",
+    "now",
+    callback=_moment,
+    help="Doe alsof het dit moment is (ISO 8601; zonder tijdzone: Amsterdamse tijd).",
+)
+@click.option("--dry-run", is_flag=True, help="Alleen tellen; niets wijzigen.")
+def purge(now: dt.datetime, dry_run: bool) -> None:
+    """Anonimiseer persoonsgegevens van programma's die langer dan de bewaartermijn geleden
+    eindigden (PERSONAL_DATA_RETENTION_DAYS). Facturen blijven. Voor cron, bijvoorbeeld wekelijks."""
+    with frozen_at(now):
+        done = privacy.purge(now)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    days = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
+    verb = "Zou anonimiseren" if dry_run else "Geanonimiseerd"
+    click.echo(
+        f"{verb} (bewaartermijn {days} dagen): {done.registrations} aanmeldingen, "
+        f"{done.members} deelnames, {done.people} personen, {done.mails} e-mails."
+    )
 
 
 @wijkwerk_cli.command("demo")

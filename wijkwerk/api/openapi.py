@@ -279,6 +279,10 @@ SCHEMAS["TrioRegistrationRequest"] = {
             "oneOf": [_ref("Billing"), {"type": "null"}],
             "description": "factuurgegevens; nodig als de gemeente betaalt",
         },
+        "consent": {
+            "type": "boolean",
+            "description": "toestemming volgens de privacyverklaring; `false` wordt geweigerd",
+        },
         "locale": {"type": "string", "enum": ["nl", "en"]},
         "allow_second": {
             "type": "boolean",

@@ -25,6 +25,9 @@ from wijkwerk.timeutil import now_utc
 
 logger = logging.getLogger(__name__)
 
+# Where anonymised people's addresses point (see wijkwerk.privacy): never mailed.
+ANONYMISED_DOMAIN = "geanonimiseerd.invalid"
+
 # A claim older than this is considered abandoned (the process died while sending).
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 10
@@ -58,8 +61,8 @@ def queue(
 
     The template's first line of ``<template>.txt`` is ``Subject: …``; the rest is the body.
     """
-    if queued_before(key):
-        return None
+    if queued_before(key) or recipient.lower().endswith("@" + ANONYMISED_DOMAIN):
+        return None  # sent before; or to someone anonymised, who can no longer be reached
     for pending in db.session.new:  # queued earlier in this same transaction
         if isinstance(pending, OutboxMessage) and pending.key == key:
             return None

@@ -189,6 +189,11 @@ class TrioForm(ProblemFields, FlaskForm):
     members = FieldList(FormField(MemberForm), min_entries=3, max_entries=3)
     approver = FormField(PersonForm)
     billing = FormField(OptionalBillingForm)
+    consent = BooleanField(
+        _l(
+            "Ik geef toestemming om deze gegevens van ons trio en onze bestuurder te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft. Ik heb hen daarover ingelicht."
+        )
+    )
 
     def set_municipalities(self, municipalities: list[Municipality]) -> None:
         self.municipality.choices = [SelectChoice("", _l("Kies uw gemeente"))] + [
@@ -226,6 +231,7 @@ class TrioForm(ProblemFields, FlaskForm):
             ],
             "approver": person(self.approver),
             "billing": self.billing.form.as_request() if self.billing.form.filled else None,
+            "consent": bool(self.consent.data),
             "locale": locale,
         }
 

@@ -64,6 +64,7 @@ class TrioInput:
     approver: PersonInput
     locale: str
     billing: BillingInput | None = None
+    consent: bool | None = None  # None: not asked (an API client that collected it itself)
 
 
 @dataclass(frozen=True)
@@ -309,5 +310,6 @@ def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
     billing = None
     if data.get("billing") is not None:  # optional: exempt municipalities pay nothing
         billing = read_billing(reader, data["billing"], "billing", ordered_by=approver.name)
-    trio = TrioInput(municipality, casus, tuple(members), approver, locale, billing)
+    consent = reader.flag(data, "consent", "consent")
+    trio = TrioInput(municipality, casus, tuple(members), approver, locale, billing, consent)
     return trio, reader.problems

@@ -162,6 +162,8 @@ class Registration(db.Model):
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set when its personal details were anonymised (retention ended, or a person erased).
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     organiser_note: Mapped[str] = mapped_column(Text, default="")
 
     manage_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)

@@ -49,6 +49,8 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
     """The eligibility rules of a trio: (refusals, warnings)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    if trio.consent is False:
+        problems.append(lifecycle.consent_refused())
     if len(trio.members) != 3:
         problems.append(
             Problem("not_a_trio", "members", _("Een trio bestaat uit precies drie personen."))
@@ -200,6 +202,7 @@ def _create(
         locale=trio.locale,
         approver=find_or_create_person(trio.approver, trio.locale),
         approver_function=trio.approver.function,
+        consent_at=now if trio.consent else None,
         created_at=now,
     )
     registration.casus = Casus(

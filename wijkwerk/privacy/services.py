@@ -1,0 +1,489 @@
+"""The AVG (GDPR) duties: tell someone everything held about them, erase a person on request, and
+anonymise what is no longer needed once a programme has ended longer ago than the retention period.
+
+What stays: registrations themselves (counts, states, dates), and invoices with every buyer detail
+for seven years, as the tax law requires (art. 52 AWR); an invoice copies its buyer details, so
+anonymising a person never changes an invoice.
+
+Anonymising overwrites the personal fields, blanks the copies of mail sent to the person, and masks
+the same values in the audit log (which would otherwise still hold them as "before" values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from wijkwerk.accounts.models import Account
+from wijkwerk.attendance.models import Attendance
+from wijkwerk.audit.models import AuditEntry
+from wijkwerk.extensions import db
+from wijkwerk.outbox.models import OutboxMessage
+from wijkwerk.outbox.services import ANONYMISED_DOMAIN
+from wijkwerk.people.models import Person
+from wijkwerk.programmes.models import Programme, ProgrammeSession
+from wijkwerk.registrations.models import (
+    Registration,
+    RegistrationMember,
+)
+from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.wijklab.models import Expert, PanelInvitation
+
+# Addresses given to anonymised people: ".invalid" can never receive mail (RFC 2606), and the
+# outbox queues nothing for them.
+ERASED = "[geanonimiseerd]"
+
+# The personal columns of each table, masked in the audit log when their row is anonymised.
+PERSONAL_COLUMNS = {
+    "person": {"email", "name", "phone", "function"},
+    "registration_member": {
+        "function",
+        "organisation_name",
+        "dietary_needs",
+        "accessibility_needs",
+    },
+    "registration": {"approver_function", "organiser_note"},
+    "billing_details": {"email", "ordered_by"},
+    "attendance": {"substitute_name", "substitute_email"},
+    "expert": {"name", "email", "phone", "organisation"},
+}
+
+
+def is_anonymised_address(email: str) -> bool:
+    return email.lower().endswith("@" + ANONYMISED_DOMAIN)
+
+
+def find_person(email: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _registrations_of(person: Person) -> list[Registration]:
+    member_of = select(RegistrationMember.registration_id).where(
+        RegistrationMember.person_id == person.id
+    )
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                or_(
+                    Registration.id.in_(member_of),
+                    Registration.contact_person_id == person.id,
+                    Registration.approver_person_id == person.id,
+                )
+            )
+            .order_by(Registration.id)
+        )
+    )
+
+
+def _as_member(member: RegistrationMember) -> dict:
+    attended = db.session.scalars(select(Attendance).where(Attendance.member_id == member.id))
+    return {
+        "role": member.role.value,
+        "session": member.session_id,
+        "function": member.function,
+        "organisation": member.organisation_name,
+        "organisation_type": member.organisation_type.value if member.organisation_type else None,
+        "professional_role": member.professional_role.value if member.professional_role else None,
+        "domain": member.domain.value if member.domain else None,
+        "dietary_needs": member.dietary_needs,
+        "accessibility_needs": member.accessibility_needs,
+        "attendance": [
+            {
+                "session": mark.session.title,
+                "starts_at": _iso(mark.session.starts_at),
+                "status": mark.status.value,
+            }
+            for mark in attended
+        ],
+    }
+
+
+def _as_registration(registration: Registration, person: Person) -> dict:
+    roles = []
+    if registration.contact_person_id == person.id:
+        roles.append("contact")
+    if registration.approver_person_id == person.id:
+        roles.append("approver")
+    members = [m for m in registration.members if m.person_id == person.id]
+    if members:
+        roles.append("participant")
+    found: dict[str, Any] = {
+        "reference": registration.reference,
+        "programme": registration.programme.title,
+        "state": registration.state.value,
+        "as": roles,
+        "created_at": _iso(registration.created_at),
+        "consent_at": _iso(registration.consent_at),
+        "municipality": registration.municipality.display_name
+        if registration.municipality
+        else None,
+        "participation": [_as_member(m) for m in members],
+        "history": [
+            {"at": _iso(e.at), "state": e.to_state.value, "reason": e.reason}
+            for e in registration.events
+        ],
+    }
+    if registration.approver_person_id == person.id:
+        found["approver_function"] = registration.approver_function
+    if "contact" in roles or "participant" in roles:
+        billing = registration.billing
+        if billing is not None:
+            found["billing"] = {
+                "organisation": billing.organisation,
+                "address": billing.address,
+                "postcode": billing.postcode,
+                "city": billing.city,
+                "email": billing.email,
+                "po_number": billing.po_number,
+                "ordered_by": billing.ordered_by,
+            }
+        found["payments"] = [
+            {
+                "method": p.method.value,
+                "status": p.status.value,
+                "amount_cents": p.amount_cents,
+                "paid_at": _iso(p.paid_at),
+                "refunded_cents": p.refunded_cents,
+            }
+            for p in registration.payments
+        ]
+        found["invoices"] = [
+            {
+                "number": i.number,
+                "issued_at": _iso(i.issued_at),
+                "buyer_name": i.buyer_name,
+                "buyer_email": i.buyer_email,
+                "total_cents": i.total_cents,
+                "paid_at": _iso(i.paid_at),
+            }
+            for i in registration.invoices
+        ]
+    return found
+
+
+def export_person(email: str) -> dict | None:
+    """Everything wijkwerk holds about the person with this e-mail address (AVG art. 15), as
+    plain JSON-ready data; None when nothing is held."""
+    email = email.strip().lower()
+    person = find_person(email)
+    expert = db.session.scalar(select(Expert).where(Expert.email == email))
+    substitutes = list(
+        db.session.scalars(select(Attendance).where(Attendance.substitute_email == email))
+    )
+    if person is None and expert is None and not substitutes:
+        return None
+    mails = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            or_(
+                OutboxMessage.recipient == email,
+                OutboxMessage.person_id == (person.id if person else -1),
+            )
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return {
+        "exported_at": now_utc().isoformat(),
+        "email": email,
+        "person": None
+        if person is None
+        else {
+            "name": person.name,
+            "email": person.email,
+            "phone": person.phone,
+            "function": person.function,
+            "organisation": person.organisation.name if person.organisation else None,
+            "locale": person.locale,
+            "created_at": _iso(person.created_at),
+        },
+        "registrations": [_as_registration(r, person) for r in _registrations_of(person)]
+        if person
+        else [],
+        "substitute_at": [
+            {
+                "session": mark.session.title,
+                "programme": mark.session.programme.title,
+                "starts_at": _iso(mark.session.starts_at),
+                "name": mark.substitute_name,
+            }
+            for mark in substitutes
+        ],
+        "expert": None
+        if expert is None
+        else {
+            "name": expert.name,
+            "organisation": expert.organisation,
+            "email": expert.email,
+            "phone": expert.phone,
+            "expertise": expert.expertise,
+            "invitations": [
+                {"lab": inv.lab.registration.reference, "status": inv.status.value}
+                for inv in db.session.scalars(
+                    select(PanelInvitation).where(PanelInvitation.expert_id == expert.id)
+                )
+            ],
+        },
+        "mails": [
+            {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
+            for m in mails
+        ],
+    }
+
+
+# --- anonymising ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Anonymised:
+    """What one erasure or purge changed, per table, with the rows whose audit trail is masked."""
+
+    people: int = 0
+    registrations: int = 0
+    members: int = 0
+    mails: int = 0
+    rows: set[tuple[str, int]] = field(default_factory=set)
+
+    def add(self, other: Anonymised) -> None:
+        self.people += other.people
+        self.registrations += other.registrations
+        self.members += other.members
+        self.mails += other.mails
+        self.rows |= other.rows
+
+
+def _anonymise_person(person: Person, now: dt.datetime, done: Anonymised) -> None:
+    old_email = person.email
+    person.name = ERASED
+    person.email = f"persoon-{person.id}@{ANONYMISED_DOMAIN}"
+    person.phone = None
+    person.function = None
+    person.organisation_id = None
+    person.anonymised_at = now
+    done.people += 1
+    done.rows.add(("person", person.id))
+    for mark in db.session.scalars(
+        select(Attendance).where(Attendance.substitute_email == old_email)
+    ):
+        _anonymise_substitute(mark, done)
+    _blank_mail(
+        select(OutboxMessage).where(
+            or_(OutboxMessage.person_id == person.id, OutboxMessage.recipient == old_email)
+        ),
+        now,
+        done,
+    )
+
+
+def _anonymise_substitute(mark: Attendance, done: Anonymised) -> None:
+    mark.substitute_name = ERASED if mark.substitute_name else None
+    mark.substitute_email = None
+    done.rows.add(("attendance", mark.id))
+
+
+def _anonymise_member(member: RegistrationMember, done: Anonymised) -> None:
+    member.function = None
+    member.organisation_name = None
+    member.dietary_needs = ""
+    member.accessibility_needs = ""
+    done.members += 1
+    done.rows.add(("registration_member", member.id))
+
+
+def _blank_mail(query, now: dt.datetime, done: Anonymised) -> None:
+    """Copies of mail keep their key (so nothing is sent again) but lose their content; mail not
+    yet sent never will be."""
+    for message in db.session.scalars(query):
+        if message.subject == ERASED:
+            continue  # blanked before
+        message.recipient = f"bericht-{message.id}@{ANONYMISED_DOMAIN}"
+        message.subject = ERASED
+        message.body_text = ""
+        message.body_html = None
+        if message.sent_at is None:
+            message.sent_at = now
+            message.last_error = _("Niet verstuurd: de ontvanger is geanonimiseerd.")
+        message.attachments.clear()  # deleted with the orphan cascade
+        done.mails += 1
+
+
+def _anonymise_registration(registration: Registration, now: dt.datetime, done: Anonymised) -> None:
+    """The personal details of one registration: its members' answers, the approver's function,
+    the billing contact, the organisers' note and its secret links. Its invoices stay."""
+    for member in registration.members:
+        _anonymise_member(member, done)
+        for mark in db.session.scalars(select(Attendance).where(Attendance.member_id == member.id)):
+            if mark.substitute_name or mark.substitute_email:
+                _anonymise_substitute(mark, done)
+    registration.approver_function = None
+    registration.organiser_note = ""
+    registration.feed_token = None  # the personal calendar feed stops
+    registration.anonymised_at = now
+    billing = registration.billing
+    if billing is not None:
+        billing.email = f"factuur-{billing.id}@{ANONYMISED_DOMAIN}"
+        billing.ordered_by = None
+        done.rows.add(("billing_details", billing.id))
+    _blank_mail(
+        select(OutboxMessage).where(OutboxMessage.registration_id == registration.id), now, done
+    )
+    done.registrations += 1
+    done.rows.add(("registration", registration.id))
+
+
+def _mask_audit(rows: set[tuple[str, int]]) -> None:
+    """The audit log keeps who changed what and when, but not the personal values themselves."""
+    by_table: dict[str, list[str]] = {}
+    for table, row_id in rows:
+        by_table.setdefault(table, []).append(str(row_id))
+    for table, row_ids in by_table.items():
+        personal = PERSONAL_COLUMNS.get(table, set())
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.table == table, AuditEntry.row_id.in_(row_ids))
+        )
+        for entry in entries:
+            masked = {
+                column: [ERASED if v is not None else None for v in values]
+                if column in personal
+                else values
+                for column, values in entry.changes.items()
+            }
+            if masked != entry.changes:
+                entry.changes = masked
+
+
+def _still_running(registration: Registration, now: dt.datetime) -> bool:
+    """An active registration for a programme that has not ended yet."""
+    return registration.state.is_active and (programme_end(registration.programme) or now) >= now
+
+
+def erase_person(email: str, *, actor: Account | None = None) -> Anonymised:
+    """Erase a person on request (AVG art. 17): anonymise them everywhere but on invoices.
+
+    Refused while they take part in a programme that has not ended: cancel or replace them first,
+    so that nobody is left with a place held by no one."""
+    email = email.strip().lower()
+    now = now_utc()
+    person = find_person(email)
+    expert = db.session.scalar(select(Expert).where(Expert.email == email))
+    substitutes = list(
+        db.session.scalars(select(Attendance).where(Attendance.substitute_email == email))
+    )
+    if person is None and expert is None and not substitutes:
+        raise RuleViolation(
+            Problem("unknown_person", "email", _("Over dit e-mailadres is niets bekend."))
+        )
+    done = Anonymised()
+    if person is not None:
+        registrations = _registrations_of(person)
+        running = [r.reference for r in registrations if _still_running(r, now)]
+        if running:
+            raise RuleViolation(
+                Problem(
+                    "still_registered",
+                    "email",
+                    _(
+                        "Deze persoon doet nog mee (%(references)s). Annuleer die aanmelding "
+                        "eerst; daarna kunt u de gegevens wissen.",
+                        references=", ".join(running),
+                    ),
+                )
+            )
+        for registration in registrations:
+            for member in registration.members:
+                if member.person_id == person.id:
+                    _anonymise_member(member, done)
+            if registration.approver_person_id == person.id:
+                registration.approver_function = None
+                done.rows.add(("registration", registration.id))
+            billing = registration.billing
+            # Copies of the registration's mail name everyone in it (an invoice mail names the
+            # participant): they go too.
+            _blank_mail(
+                select(OutboxMessage).where(OutboxMessage.registration_id == registration.id),
+                now,
+                done,
+            )
+            if billing is not None and registration.contact_person_id == person.id:
+                if billing.email == email:
+                    billing.email = f"factuur-{billing.id}@{ANONYMISED_DOMAIN}"
+                if billing.ordered_by == person.name:
+                    billing.ordered_by = None
+                done.rows.add(("billing_details", billing.id))
+        _anonymise_person(person, now, done)
+    for mark in substitutes:
+        _anonymise_substitute(mark, done)
+    if expert is not None:
+        expert.name = ERASED
+        expert.email = f"expert-{expert.id}@{ANONYMISED_DOMAIN}"
+        expert.phone = ""
+        expert.organisation = ""
+        expert.active = False
+        done.rows.add(("expert", expert.id))
+        done.people += 1
+    db.session.flush()  # the audit hook records this erasure; then the old values are masked
+    _mask_audit(done.rows)
+    return done
+
+
+# --- retention ------------------------------------------------------------------------------------
+
+
+def programme_end(programme: Programme) -> dt.datetime | None:
+    return db.session.scalar(
+        select(db.func.max(ProgrammeSession.ends_at)).where(
+            ProgrammeSession.programme_id == programme.id
+        )
+    )
+
+
+def retention_cutoff(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(days=int(current_app.config["PERSONAL_DATA_RETENTION_DAYS"]))
+
+
+def purge(now: dt.datetime) -> Anonymised:
+    """Anonymise the personal data of every programme whose last session ended before the
+    retention period. A person is anonymised once none of their registrations is still needed;
+    until then only the per-registration details go. Idempotent: a second run changes nothing."""
+    cutoff = retention_cutoff(now)
+    ended = (
+        select(ProgrammeSession.programme_id)
+        .group_by(ProgrammeSession.programme_id)
+        .having(db.func.max(ProgrammeSession.ends_at) < cutoff)
+    )
+    done = Anonymised()
+    expired = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.programme_id.in_(ended), Registration.anonymised_at.is_(None))
+            .order_by(Registration.id)
+        )
+    )
+    people: set[int] = set()
+    for registration in expired:
+        _anonymise_registration(registration, now, done)
+        people |= {m.person_id for m in registration.members}
+        people |= {registration.contact_person_id, registration.approver_person_id} - {None}
+    db.session.flush()
+    for person_id in sorted(people):
+        person = db.session.get(Person, person_id)
+        if person.anonymised_at is None and all(
+            r.anonymised_at is not None for r in _registrations_of(person)
+        ):
+            _anonymise_person(person, now, done)
+    db.session.flush()
+    _mask_audit(done.rows)
+    return done
