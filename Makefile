@@ -15,9 +15,11 @@ test: install-test assets translations
 	$(BIN)/ruff check .
 	WIJKWERK_TEST_POSTGRES_URI="$$(bash scripts/test-postgres.sh)" $(BIN)/pytest $(PYTEST_ARGS)
 
-# Back-office speed with 2,000 registrations × 4 sessions (median of 5 renders, SQL queries).
-bench: install translations
+# Back-office speed with 2,000 registrations × 4 sessions (median of 5 renders, SQL queries), then
+# load under gunicorn on PostgreSQL and SQLite beside bare Flask, and 200 clients racing for 5 places.
+bench: install-test assets translations
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/load.py
 
 # --- installation -------------------------------------------------------------------------------
 $(BIN)/python:
