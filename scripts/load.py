@@ -420,7 +420,7 @@ def machine() -> str:
 
 def report(results: dict) -> tuple[str, list[str]]:
     lines = [
-        f"Measured {dt.date.today().isoformat()} on {machine()}; gunicorn {WORKERS} sync workers, "
+        f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {machine()}; gunicorn {WORKERS} sync workers, "
         f"wrk 2 threads, {SECONDS} s per figure after a 2 s warm-up.",
         "",
         "| what | clients | PostgreSQL req/s | p95 ms | SQLite req/s | p95 ms | bare Flask req/s | p95 ms |",
