@@ -81,6 +81,9 @@ class Config:
     # A Wijklab panel expert's link (answer the invitation, read the startnotitie) lasts this long.
     PANEL_LINK_DAYS = 180
 
+    # Public programme pages and feeds are served from memory this long per process (0: off).
+    PUBLIC_CACHE_SECONDS = 5
+
     # AVG: personal data of a programme is anonymised by `flask wijkwerk purge` this many days
     # after its last session (invoices are kept seven years regardless).
     PERSONAL_DATA_RETENTION_DAYS = 2 * 365

@@ -13,3 +13,4 @@ class TestingConfig(Config):
     MAIL_SUPPRESS_SEND = False  # the tests read real mail from their own SMTP server
     BASE_URL = "http://wijkwerk.test"
     LOG_LEVEL = "WARNING"
+    PUBLIC_CACHE_SECONDS = 0  # tests see every change at once; test_pages switches it on

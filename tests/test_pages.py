@@ -84,7 +84,7 @@ def test_unknown_and_draft_programmes_are_a_dutch_404(client, db):
 
 
 def test_visitor_can_switch_to_english_and_back(client, demo):
-    page = client.get("/programmes/wijklab")
+    page = client.get("/login")  # a page with a form (public pages have none)
     response = client.post(
         "/taal",
         data={"locale": "en", "next": "/programmes/wijklab", "csrf_token": csrf_token(page.text)},
@@ -97,7 +97,7 @@ def test_visitor_can_switch_to_english_and_back(client, demo):
 
 
 def test_language_switch_does_not_redirect_off_site(client):
-    page = client.get("/")
+    page = client.get("/login")
     response = client.post(
         "/taal",
         data={"locale": "en", "next": "//evil.example", "csrf_token": csrf_token(page.text)},
@@ -203,3 +203,64 @@ def test_login_without_csrf_token_is_refused(client, db):
     assert response.status_code == 400
     assert "Het formulier is verlopen of ongeldig." in text_of(response)
     assert client.get("/beheer/").status_code == 302
+
+
+def test_the_language_link_switches_and_stays_on_the_page(client, demo):
+    page = client.get("/programmes/wijklab")
+    assert 'href="/taal/en?next=/programmes/wijklab"' in page.text
+    response = client.get("/taal/en?next=/programmes/wijklab")
+    assert response.status_code == 302 and response.location == "/programmes/wijklab"
+    assert '<html lang="en"' in client.get("/programmes/wijklab").text
+    assert client.get("/taal/en?next=//evil.example").location == "/"
+
+
+@pytest.fixture
+def app_overrides(request):
+    if request.node.name.startswith("test_public_pages_are_served_from_memory"):
+        return {"PUBLIC_CACHE_SECONDS": 30}
+    return {}
+
+
+def test_public_pages_are_served_from_memory_briefly_for_anonymous_visitors(
+    app, client, db, demo, monkeypatch
+):
+    from tests.test_backoffice_trios import counted_queries
+    from wijkwerk import public_cache
+
+    public_cache.clear()
+    clock = [1000.0]
+    monkeypatch.setattr(public_cache.time, "monotonic", lambda: clock[0])
+    slug = demo["wijklab"].slug
+    first = client.get(f"/programmes/{slug}")
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    demo["wijklab"].title = "Wijklab, nieuwe titel"
+    db.session.commit()
+    with counted_queries(db.engine) as statements:
+        again = client.get(f"/programmes/{slug}")
+        feed = client.get(f"/programmes/{slug}/calendar.ics")
+    assert again.text == first.text and "Wijklab, nieuwe titel" not in again.text
+    assert statements  # the feed was not cached yet
+    with counted_queries(db.engine) as statements:
+        assert client.get(f"/programmes/{slug}/calendar.ics").data == feed.data
+        assert client.get(f"/programmes/{slug}").text == first.text
+    assert statements == []  # from memory: no database at all
+    # A logged-in organiser always sees the database; so does everyone once the time is up.
+    factories.account("org@example.nl")
+    db.session.commit()
+    organiser = app.test_client()
+    page = organiser.get("/login")
+    organiser.post(
+        "/login",
+        data={
+            "email": "org@example.nl",
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+    assert "Wijklab, nieuwe titel" in organiser.get(f"/programmes/{slug}").text
+    clock[0] += 31
+    assert "Wijklab, nieuwe titel" in client.get(f"/programmes/{slug}").text
+    # English is cached apart from Dutch; a visitor with a message waiting is not served the cache.
+    client.get(f"/taal/en?next=/programmes/{slug}")
+    assert '<html lang="en"' in client.get(f"/programmes/{slug}").text
+    public_cache.clear()

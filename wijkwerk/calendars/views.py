@@ -13,6 +13,7 @@ from wijkwerk.calendars.ics import CONTENT_TYPE, calendar
 from wijkwerk.calendars.services import sessions_of
 from wijkwerk.extensions import db
 from wijkwerk.programmes.services import get_programme
+from wijkwerk.public_cache import public_page
 from wijkwerk.registrations.lifecycle import by_manage_token_or_404
 from wijkwerk.registrations.models import Registration
 
@@ -31,6 +32,7 @@ def _ics(body: bytes, filename: str, *, private: bool = False) -> Response:
 
 
 @bp.get("/programmes/<slug>/calendar.ics")
+@public_page
 def programme_calendar(slug: str):
     programme = get_programme(slug)
     if programme is None:
@@ -39,6 +41,7 @@ def programme_calendar(slug: str):
 
 
 @bp.get("/programmes/<slug>/sessions/<int:session_id>.ics")
+@public_page
 def session_calendar(slug: str, session_id: int):
     programme = get_programme(slug)
     found = (

@@ -29,10 +29,20 @@ def healthz():
 @bp.post("/taal")
 def set_language():
     """Switch between Dutch and English, then go back to the page the visitor was on."""
-    locale = request.form.get("locale")
+    return _choose(request.form.get("locale"), request.form.get("next"))
+
+
+@bp.get("/taal/<locale>")
+def choose_language(locale: str):
+    """The same as a link, as the header offers it: a page without a form stays the same for
+    every visitor (and can be cached); the choice changes nothing but the visitor's language."""
+    return _choose(locale, request.args.get("next"))
+
+
+def _choose(locale: str | None, target: str | None):
     if locale in ("nl", "en"):
         session["locale"] = locale
-    return redirect(local_target(request.form.get("next"), url_for("programmes.home")))
+    return redirect(local_target(target, url_for("programmes.home")))
 
 
 @bp.get("/toegankelijkheid")
