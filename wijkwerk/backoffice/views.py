@@ -749,7 +749,7 @@ def people():
                 "backoffice/people.html", email=email, found=found, problem=problem
             ), 422
         try:
-            done = privacy.erase_person(email, actor=current_user)
+            done = privacy.erase_person(email)
         except RuleViolation as violation:
             db.session.rollback()
             found = privacy.export_person(email)

@@ -19,7 +19,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from wijkwerk.accounts.models import Account
 from wijkwerk.attendance.models import Attendance
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.extensions import db
@@ -370,7 +369,7 @@ def _still_running(registration: Registration, now: dt.datetime) -> bool:
     return registration.state.is_active and (programme_end(registration.programme) or now) >= now
 
 
-def erase_person(email: str, *, actor: Account | None = None) -> Anonymised:
+def erase_person(email: str) -> Anonymised:
     """Erase a person on request (AVG art. 17): anonymise them everywhere but on invoices.
 
     Refused while they take part in a programme that has not ended: cancel or replace them first,
