@@ -142,6 +142,7 @@ def test_a_city_names_two_or_three_people_per_meeting_on_its_page(client, db, sm
     assert "Nog niemand opgegeven." in text_of(page)
     url = f"/aanmelding/{registration.manage_token}/deelnemers/{first.id}"
     form_page = client.get(url)
+    assert "alleen om de bijeenkomst te organiseren" in text_of(form_page)  # the purpose
     data = {"csrf_token": csrf_token(form_page.text)}
     for i, person in enumerate(PEOPLE[:2]):
         for key, value in person.items():

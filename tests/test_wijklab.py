@@ -242,6 +242,7 @@ def test_the_panel_is_composed_from_the_pool_and_gets_the_day_and_the_startnotit
     # Amira accepts: she is told the date follows, with no startnotitie yet.
     answer_page = client.get(path)
     assert answer_page.status_code == 200 and "Doet u mee?" in answer_page.text
+    assert "alleen om het panel van dit Wijklab samen te stellen" in text_of(answer_page)
     smtp.clear()
     client.post(path, data={"csrf_token": csrf_token(answer_page.text), "answer": "accept"})
     [welcome] = smtp.to("amira@example.nl")
