@@ -135,28 +135,40 @@ class Browser:
         self.console.extend(errors)
         assert not errors, f"console errors on {self.driver.current_url}: {errors}"
 
-    def submit(self, button_text: str) -> None:
-        """Click the button with this text and wait for the next page."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
+    def navigates(self, action) -> None:
+        """Do ``action`` (a click, a key press) and wait until the next page has loaded.
+
+        The old page is marked; the wait ends when a complete document without the mark is shown.
+        Errors while the browser is between pages (another origin swaps the renderer) mean "not
+        yet", so the wait holds across redirects to the Stripe test server and back."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        self.button(button_text).click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
+        self.driver.execute_script("window.__wijkwerkOldPage = true;")
+        action()
+
+        def new_page_loaded(driver) -> bool:
+            try:
+                return driver.execute_script(
+                    "return window.__wijkwerkOldPage !== true"
+                    " && document.readyState === 'complete';"
+                )
+            except WebDriverException:
+                return False
+
+        WebDriverWait(self.driver, 30).until(new_page_loaded)
         self.record()
+
+    def submit(self, button_text: str) -> None:
+        """Click the button with this text and wait for the next page."""
+        self.navigates(self.button(button_text).click)
 
     def follow(self, link_text: str) -> None:
         """Click the first link whose text starts with ``link_text`` and wait for its page."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
 
-        old = self.driver.find_element(By.TAG_NAME, "html")
         xpath = f'//a[starts-with(normalize-space(), "{link_text}")]'
-        self.driver.find_element(By.XPATH, xpath).click()
-        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(old))
-        self.record()
+        self.navigates(self.driver.find_element(By.XPATH, xpath).click)
 
     # --- reading ----------------------------------------------------------------------------------
 

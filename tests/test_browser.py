@@ -97,13 +97,7 @@ def test_a_trio_registers_the_approver_approves_and_the_organiser_checks_them_in
         "xpath",
         '//*[@aria-label="Aanwezigheid van Anna de Vries"]//button[normalize-space()="Aanwezig"]',
     )
-    old = browser.driver.find_element("tag name", "html")
-    anna.click()
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(browser.driver, 20).until(expected_conditions.staleness_of(old))
-    browser.record()
+    browser.navigates(anna.click)
     pressed = browser.driver.find_element(
         "xpath", '//*[@aria-label="Aanwezigheid van Anna de Vries"]//button[@aria-pressed="true"]'
     )
@@ -380,13 +374,7 @@ def test_registering_works_with_the_keyboard_alone(browser, db):
         pytest.fail(f"the send button was never reached; focus went through {visited}")
     for name in values:
         assert name in visited, f"{name} cannot be reached with Tab"
-    old = browser.driver.find_element("tag name", "html")
-    keys.send_keys(Keys.ENTER).perform()
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(browser.driver, 20).until(expected_conditions.staleness_of(old))
-    browser.record()
+    browser.navigates(keys.send_keys(Keys.ENTER).perform)
     assert "Bedankt, uw aanmelding is ontvangen" in browser.text, browser.text[:500]
     registration = db.session.scalars(select(Registration)).one()
     person = registration.members[0].person
