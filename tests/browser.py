@@ -104,7 +104,6 @@ class Browser:
     driver: object
     base_url: str
     pages: list[Page] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
 
     # --- navigation -------------------------------------------------------------------------------
 
@@ -132,7 +131,6 @@ class Browser:
             for entry in self.driver.get_log("browser")
             if entry["level"] == "SEVERE" and not entry["message"].startswith(own_status)
         ]
-        self.console.extend(errors)
         assert not errors, f"console errors on {self.driver.current_url}: {errors}"
 
     def navigates(self, action) -> None:

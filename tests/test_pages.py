@@ -216,7 +216,9 @@ def test_the_language_link_switches_and_stays_on_the_page(client, demo):
 
 @pytest.fixture
 def app_overrides(request):
-    if request.node.name.startswith("test_public_pages_are_served_from_memory"):
+    if request.node.name.startswith(
+        ("test_public_pages_are_served_from_memory", "test_a_public_page_that_writes")
+    ):
         return {"PUBLIC_CACHE_SECONDS": 30}
     return {}
 
@@ -260,7 +262,28 @@ def test_public_pages_are_served_from_memory_briefly_for_anonymous_visitors(
     assert "Wijklab, nieuwe titel" in organiser.get(f"/programmes/{slug}").text
     clock[0] += 31
     assert "Wijklab, nieuwe titel" in client.get(f"/programmes/{slug}").text
-    # English is cached apart from Dutch; a visitor with a message waiting is not served the cache.
+    # English is cached apart from Dutch.
     client.get(f"/taal/en?next=/programmes/{slug}")
-    assert '<html lang="en"' in client.get(f"/programmes/{slug}").text
+    english = client.get(f"/programmes/{slug}")
+    assert '<html lang="en"' in english.text
+    with counted_queries(db.engine) as statements:
+        assert client.get(f"/programmes/{slug}").text == english.text
+    assert statements == []
+    public_cache.clear()
+
+
+def test_a_public_page_that_writes_to_the_session_is_never_cached(app, client, db):
+    """A CSRF token (or anything else put in the visitor's session) must not reach others."""
+    from flask import render_template_string
+
+    from wijkwerk import public_cache
+
+    app.add_url_rule(
+        "/test-met-formulier",
+        "test_form",
+        public_cache.public_page(lambda: render_template_string("{{ csrf_token() }}")),
+    )
+    public_cache.clear()
+    first, second = app.test_client(), app.test_client()
+    assert first.get("/test-met-formulier").text != second.get("/test-met-formulier").text
     public_cache.clear()

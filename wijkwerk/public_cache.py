@@ -37,6 +37,12 @@ def _cacheable_request() -> bool:
     )
 
 
+def _session_contents() -> dict:
+    """The session without Flask-Login's remember-cookie bookkeeping (which it writes for any
+    visitor whose session holds something, such as a language)."""
+    return {key: value for key, value in session.items() if key != "_remember"}
+
+
 def public_page(view):
     """Serve ``view`` from the cache for anonymous visitors (see the module's docstring)."""
 
@@ -51,8 +57,12 @@ def public_page(view):
         if found is not None and found[0] > now:
             _expires, body, status, headers = found
             return Response(body, status=status, headers=headers)
+        before = _session_contents()
         response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not session.modified and not session:
+        # Only a page rendered from nothing personal: a session holding just the language, not
+        # changed by the rendering (a CSRF token, a message) is the proof.
+        after = _session_contents()
+        if response.status_code == 200 and after == before and set(after) <= {"locale"}:
             headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
             with _lock:
                 if len(_entries) >= MAX_ENTRIES:

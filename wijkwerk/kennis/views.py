@@ -8,9 +8,8 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from wijkwerk.backoffice.views import require_write
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
@@ -53,14 +52,11 @@ def _overview(programme, form=None, status=200, upload_errors=None):
 
 
 @bp.get("/beheer/kennis/<slug>")
-@login_required
 def overview(slug: str):
     return _overview(kennis.programme_or_404(slug))
 
 
 @bp.post("/beheer/kennis/<slug>/steden")
-@login_required
-@require_write
 def admit(slug: str):
     programme = kennis.programme_or_404(slug)
     form = _city_form()
@@ -78,7 +74,6 @@ def admit(slug: str):
 
 
 @bp.route("/beheer/kennis/bijeenkomsten/<int:session_id>", methods=["GET", "POST"])
-@login_required
 def meeting(session_id: int):
     session = db.get_or_404(ProgrammeSession, session_id)
     programme = session.programme
@@ -99,8 +94,6 @@ def meeting(session_id: int):
     warnings: list[Problem] = []
     status = 200
     if request.method == "POST":
-        if not current_user.role.can_write:
-            abort(403)
         if form.validate_on_submit():
             day, time = form.deadline_day.data, form.deadline_time.data
             moment = at_local(day, time or dt.time(23, 59)) if day else None
@@ -130,8 +123,6 @@ def meeting(session_id: int):
 
 
 @bp.post("/beheer/kennis/steden/<int:city_id>/wijkanalyse")
-@login_required
-@require_write
 def upload_wijkanalyse(city_id: int):
     city = db.get_or_404(CityParticipation, city_id)
     form = WijkanalyseForm()
@@ -151,7 +142,6 @@ def upload_wijkanalyse(city_id: int):
 
 
 @bp.get("/beheer/kennis/steden/<int:city_id>/wijkanalyse")
-@login_required
 def download_wijkanalyse(city_id: int):
     city = db.get_or_404(CityParticipation, city_id)
     if city.wijkanalyse is None:
@@ -240,14 +230,11 @@ def delegates(token: str, session_id: int):
     "/beheer/aanmeldingen/<int:registration_id>/deelnemers/<int:session_id>",
     methods=["GET", "POST"],
 )
-@login_required
 def delegates_on_behalf(registration_id: int, session_id: int):
     registration = db.get_or_404(Registration, registration_id)
     session = _session_of(registration, session_id)
     form = _delegates_form(registration, session)
     if request.method == "POST":
-        if not current_user.role.can_write:
-            abort(403)
         status = _save_delegates(
             registration, session, form, actor=current_user, actor_label="organiser"
         )

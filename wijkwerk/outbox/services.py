@@ -25,8 +25,19 @@ from wijkwerk.timeutil import now_utc
 
 logger = logging.getLogger(__name__)
 
-# Where anonymised people's addresses point (see wijkwerk.privacy): never mailed.
+# Where anonymised people's addresses point (see wijkwerk.privacy): ".invalid" can never receive
+# mail (RFC 2606), and nothing is queued for it.
 ANONYMISED_DOMAIN = "geanonimiseerd.invalid"
+
+
+def anonymous_address(kind: str, row_id: int) -> str:
+    """The address that replaces a real one when its owner is anonymised (unique per row)."""
+    return f"{kind}-{row_id}@{ANONYMISED_DOMAIN}"
+
+
+def is_anonymised_address(email: str) -> bool:
+    return email.lower().endswith("@" + ANONYMISED_DOMAIN)
+
 
 # A claim older than this is considered abandoned (the process died while sending).
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
@@ -61,7 +72,7 @@ def queue(
 
     The template's first line of ``<template>.txt`` is ``Subject: …``; the rest is the body.
     """
-    if queued_before(key) or recipient.lower().endswith("@" + ANONYMISED_DOMAIN):
+    if queued_before(key) or is_anonymised_address(recipient):
         return None  # sent before; or to someone anonymised, who can no longer be reached
     for pending in db.session.new:  # queued earlier in this same transaction
         if isinstance(pending, OutboxMessage) and pending.key == key:

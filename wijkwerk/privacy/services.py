@@ -23,10 +23,11 @@ from wijkwerk.attendance.models import Attendance
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxMessage
-from wijkwerk.outbox.services import ANONYMISED_DOMAIN
+from wijkwerk.outbox.services import anonymous_address
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeSession
 from wijkwerk.registrations.models import (
+    BillingDetails,
     Registration,
     RegistrationMember,
 )
@@ -34,8 +35,6 @@ from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.wijklab.models import Expert, PanelInvitation
 
-# Addresses given to anonymised people: ".invalid" can never receive mail (RFC 2606), and the
-# outbox queues nothing for them.
 ERASED = "[geanonimiseerd]"
 
 # The personal columns of each table, masked in the audit log when their row is anonymised.
@@ -52,10 +51,6 @@ PERSONAL_COLUMNS = {
     "attendance": {"substitute_name", "substitute_email"},
     "expert": {"name", "email", "phone", "organisation"},
 }
-
-
-def is_anonymised_address(email: str) -> bool:
-    return email.lower().endswith("@" + ANONYMISED_DOMAIN)
 
 
 def find_person(email: str) -> Person | None:
@@ -256,28 +251,17 @@ class Anonymised:
     mails: int = 0
     rows: set[tuple[str, int]] = field(default_factory=set)
 
-    def add(self, other: Anonymised) -> None:
-        self.people += other.people
-        self.registrations += other.registrations
-        self.members += other.members
-        self.mails += other.mails
-        self.rows |= other.rows
-
 
 def _anonymise_person(person: Person, now: dt.datetime, done: Anonymised) -> None:
     old_email = person.email
     person.name = ERASED
-    person.email = f"persoon-{person.id}@{ANONYMISED_DOMAIN}"
+    person.email = anonymous_address("persoon", person.id)
     person.phone = None
     person.function = None
     person.organisation_id = None
     person.anonymised_at = now
     done.people += 1
     done.rows.add(("person", person.id))
-    for mark in db.session.scalars(
-        select(Attendance).where(Attendance.substitute_email == old_email)
-    ):
-        _anonymise_substitute(mark, done)
     _blank_mail(
         select(OutboxMessage).where(
             or_(OutboxMessage.person_id == person.id, OutboxMessage.recipient == old_email)
@@ -308,7 +292,7 @@ def _blank_mail(query, now: dt.datetime, done: Anonymised) -> None:
     for message in db.session.scalars(query):
         if message.subject == ERASED:
             continue  # blanked before
-        message.recipient = f"bericht-{message.id}@{ANONYMISED_DOMAIN}"
+        message.recipient = anonymous_address("bericht", message.id)
         message.subject = ERASED
         message.body_text = ""
         message.body_html = None
@@ -317,6 +301,17 @@ def _blank_mail(query, now: dt.datetime, done: Anonymised) -> None:
             message.last_error = _("Niet verstuurd: de ontvanger is geanonimiseerd.")
         message.attachments.clear()  # deleted with the orphan cascade
         done.mails += 1
+
+
+def _anonymise_billing(
+    billing: BillingDetails, done: Anonymised, *, address: bool = True, ordered_by: bool = True
+) -> None:
+    """The billing contact of a registration; its invoices keep their own copy."""
+    if address:
+        billing.email = anonymous_address("factuur", billing.id)
+    if ordered_by:
+        billing.ordered_by = None
+    done.rows.add(("billing_details", billing.id))
 
 
 def _anonymise_registration(registration: Registration, now: dt.datetime, done: Anonymised) -> None:
@@ -331,11 +326,8 @@ def _anonymise_registration(registration: Registration, now: dt.datetime, done: 
     registration.organiser_note = ""
     registration.feed_token = None  # the personal calendar feed stops
     registration.anonymised_at = now
-    billing = registration.billing
-    if billing is not None:
-        billing.email = f"factuur-{billing.id}@{ANONYMISED_DOMAIN}"
-        billing.ordered_by = None
-        done.rows.add(("billing_details", billing.id))
+    if registration.billing is not None:
+        _anonymise_billing(registration.billing, done)
     _blank_mail(
         select(OutboxMessage).where(OutboxMessage.registration_id == registration.id), now, done
     )
@@ -417,17 +409,19 @@ def erase_person(email: str) -> Anonymised:
                 done,
             )
             if billing is not None and registration.contact_person_id == person.id:
-                if billing.email == email:
-                    billing.email = f"factuur-{billing.id}@{ANONYMISED_DOMAIN}"
-                if billing.ordered_by == person.name:
-                    billing.ordered_by = None
-                done.rows.add(("billing_details", billing.id))
+                # Only what is the person's own: often a finance department's address.
+                _anonymise_billing(
+                    billing,
+                    done,
+                    address=billing.email == email,
+                    ordered_by=billing.ordered_by == person.name,
+                )
         _anonymise_person(person, now, done)
     for mark in substitutes:
         _anonymise_substitute(mark, done)
     if expert is not None:
         expert.name = ERASED
-        expert.email = f"expert-{expert.id}@{ANONYMISED_DOMAIN}"
+        expert.email = anonymous_address("expert", expert.id)
         expert.phone = ""
         expert.organisation = ""
         expert.active = False

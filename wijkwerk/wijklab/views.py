@@ -7,10 +7,9 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from wijkwerk.backoffice.views import require_write
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import commit_and_send, messages_of
@@ -118,14 +117,11 @@ def _lab_page(lab, *, step_form=None, invite_form=None, upload_form=None, status
 
 
 @bp.get("/beheer/wijklabs/<int:registration_id>")
-@login_required
 def lab_page(registration_id: int):
     return _lab_page(services.lab_or_404(registration_id))
 
 
 @bp.post("/beheer/wijklabs/<int:registration_id>/stap")
-@login_required
-@require_write
 def advance(registration_id: int):
     lab = services.lab_or_404(registration_id)
     form = _step_form(lab)
@@ -167,8 +163,6 @@ def _moment(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
 
 
 @bp.post("/beheer/wijklabs/<int:registration_id>/taken/<int:task_id>")
-@login_required
-@require_write
 def task(registration_id: int, task_id: int):
     lab = services.lab_or_404(registration_id)
     found = db.get_or_404(LabTask, task_id)
@@ -183,8 +177,6 @@ def task(registration_id: int, task_id: int):
 
 
 @bp.post("/beheer/wijklabs/<int:registration_id>/panel")
-@login_required
-@require_write
 def invite(registration_id: int):
     lab = services.lab_or_404(registration_id)
     form = InviteForm()
@@ -203,8 +195,6 @@ def invite(registration_id: int):
 
 
 @bp.post("/beheer/wijklabs/<int:registration_id>/startnotitie")
-@login_required
-@require_write
 def upload_startnotitie(registration_id: int):
     lab = services.lab_or_404(registration_id)
     form = StartnotitieForm()
@@ -224,7 +214,6 @@ def upload_startnotitie(registration_id: int):
 
 
 @bp.get("/beheer/wijklabs/<int:registration_id>/startnotitie")
-@login_required
 def download_startnotitie(registration_id: int):
     lab = services.lab_or_404(registration_id)
     if lab.startnotitie is None:
@@ -233,13 +222,10 @@ def download_startnotitie(registration_id: int):
 
 
 @bp.route("/beheer/experts", methods=["GET", "POST"])
-@login_required
 def experts():
     form = ExpertForm()
     status = 200
     if request.method == "POST":
-        if not current_user.role.can_write:
-            abort(403)
         saved = _save_expert(form, None)
         if saved is not None:
             return redirect(url_for("wijklab.experts"))
@@ -248,7 +234,6 @@ def experts():
 
 
 @bp.route("/beheer/experts/<int:expert_id>", methods=["GET", "POST"])
-@login_required
 def expert(expert_id: int):
     found = db.get_or_404(Expert, expert_id)
     form = ExpertForm(
@@ -261,8 +246,6 @@ def expert(expert_id: int):
     )
     status = 200
     if request.method == "POST":
-        if not current_user.role.can_write:
-            abort(403)
         if _save_expert(form, found) is not None:
             return redirect(url_for("wijklab.experts"))
         status = 422
