@@ -27,6 +27,9 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "wijkwerk <noreply@wijkwerk.localhost>"
+    # Who sends queued mail: "request" (right after the commit, in the request that queued it) or
+    # "worker" (the `flask wijkwerk deliver` process; requests then never wait for SMTP).
+    MAIL_DELIVERY = "request"
 
     # Stripe: payment by Stripe is offered only when the secret key is set.
     STRIPE_SECRET_KEY: str | None = None

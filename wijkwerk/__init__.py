@@ -61,6 +61,13 @@ def _complete_config(app: Flask) -> None:
         raise RuntimeError(
             "Set these in the environment first: " + ", ".join(f"WIJKWERK_{k}" for k in missing)
         )
+    from wijkwerk.outbox.services import DELIVERY_MODES
+
+    if app.config["MAIL_DELIVERY"] not in DELIVERY_MODES:
+        raise RuntimeError(
+            f"WIJKWERK_MAIL_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, "
+            f"not {app.config['MAIL_DELIVERY']!r}"
+        )
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         instance.mkdir(parents=True, exist_ok=True)

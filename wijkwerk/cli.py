@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -20,6 +22,7 @@ from wijkwerk.municipalities.services import (
     reference_date_from_name,
     shipped_file,
 )
+from wijkwerk.outbox.services import deliver_pending, run_worker
 from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes.demo import load_demo
 from wijkwerk.programmes.demo_activity import load_activity
@@ -115,6 +118,30 @@ def tick(now: dt.datetime) -> None:
     with frozen_at(now):
         report = run_due_jobs(now)
     click.echo(report.summary())
+
+
+@wijkwerk_cli.command("deliver")
+@click.option("--once", is_flag=True, help="Verstuur wat nu klaarstaat en stop.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=1.0,
+    show_default=True,
+    help="Seconden tussen twee keer kijken als er niets klaarstaat.",
+)
+def deliver(once: bool, interval: float) -> None:
+    """Verstuur de mail uit de outbox. Zonder --once blijft het draaien tot SIGTERM of Ctrl-C:
+    de bezorger bij WIJKWERK_MAIL_DELIVERY=worker (als eigen dienst, naast gunicorn)."""
+    if once:
+        report = deliver_pending()
+        click.echo(f"{report.sent} mail(s) verstuurd, {report.failed} mislukt")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"Mailbezorger gestart (elke {interval:g} s); stop met SIGTERM of Ctrl-C.")
+    sent = run_worker(stop, interval=interval)
+    click.echo(f"Mailbezorger gestopt: {sent} mail(s) verstuurd.")
 
 
 @wijkwerk_cli.command("purge")

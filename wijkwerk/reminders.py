@@ -22,10 +22,10 @@ from sqlalchemy.orm import selectinload
 from wijkwerk.calendars.changes import participants
 from wijkwerk.calendars.services import session_mail
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import Attachment, queue, queued_before
+from wijkwerk.outbox.services import queue, queued_before
 from wijkwerk.payments.invoices import credited_cents
 from wijkwerk.payments.models import Invoice, InvoiceKind, Payment, PaymentStatus
-from wijkwerk.payments.pdf import invoice_pdf
+from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.programmes.models import Programme, ProgrammeSession, ProgrammeStatus, SessionStatus
 from wijkwerk.registrations import notifications
 from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
@@ -127,7 +127,7 @@ def invoice_reminders(now: dt.datetime) -> int:
             "invoice_reminder",
             locale="nl",
             registration_id=invoice.registration_id,
-            attachments=[Attachment(invoice.filename, "application/pdf", invoice_pdf(invoice))],
+            attachments=[invoice_attachment(invoice)],
             invoice=invoice,
             number=number,
         )

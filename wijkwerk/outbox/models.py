@@ -43,7 +43,9 @@ class OutboxMessage(db.Model):
 
 
 class OutboxAttachment(db.Model):
-    """A file sent with a message: an .ics calendar, an invoice PDF."""
+    """A file sent with a message: an .ics calendar, an invoice PDF. A file that is costly to make
+    (an invoice PDF) may be queued as ``render_from`` (``"invoice-pdf:42"``) and made when the
+    message is delivered; ``content`` then keeps what was sent."""
 
     __tablename__ = "outbox_attachment"
 
@@ -51,6 +53,7 @@ class OutboxAttachment(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    render_from: Mapped[str | None] = mapped_column(String(100))
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")

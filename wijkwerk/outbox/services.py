@@ -2,16 +2,22 @@
 
 ``queue`` renders ``templates/mail/<name>.txt`` and ``.html`` in the recipient's locale and adds an
 :class:`OutboxMessage` with a unique ``key``: the same key is never queued twice, so a repeated
-action (a double click, a replayed job) sends nothing new. ``deliver_pending`` claims each message
-with an atomic conditional UPDATE before sending, so two processes never send the same message, and
-records failures for a later retry (``tick``).
+action (a double click, a replayed job) sends nothing new. ``deliver_pending`` claims messages with
+an atomic conditional UPDATE before sending, so two processes never send the same message, and
+records failures for a later retry.
+
+Who delivers is configuration (``MAIL_DELIVERY``): ``"request"`` sends right after the commit, in
+the request that queued the mail; ``"worker"`` leaves it to ``flask wijkwerk deliver`` (a process
+of its own, :func:`run_worker`), so a request does not wait for SMTP. ``tick`` delivers too, as a
+safety net, whatever the setting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app, render_template
@@ -39,16 +45,51 @@ def is_anonymised_address(email: str) -> bool:
     return email.lower().endswith("@" + ANONYMISED_DOMAIN)
 
 
-# A claim older than this is considered abandoned (the process died while sending).
+# A claim older than this is considered abandoned (the process died while sending); a message the
+# SMTP server refused is tried again after the same time.
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 10
+# Messages claimed at once: one UPDATE for a batch, small enough to be sent long before its claims
+# could be taken for abandoned.
+CLAIM_BATCH = 20
+DELIVERY_MODES = ("request", "worker")
 
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file for a message: its ``content``, or ``render_from`` (``"<kind>:<id>"``) to make it
+    when the message is delivered (see :func:`renders_attachment`)."""
+
     filename: str
     content_type: str
-    content: bytes
+    content: bytes | None = None
+    render_from: str | None = None
+
+
+# Attachments made at delivery rather than when queued: the request that queues an invoice mail
+# does not pay for rendering the PDF. Each kind's renderer takes the id and returns the bytes.
+_RENDERERS: dict[str, Callable[[int], bytes]] = {}
+
+
+def renders_attachment(kind: str) -> Callable[[Callable[[int], bytes]], Callable[[int], bytes]]:
+    """Register the function that makes the attachments queued as ``render_from="<kind>:<id>"``."""
+
+    def register(function: Callable[[int], bytes]) -> Callable[[int], bytes]:
+        _RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def _content_of(attachment: OutboxAttachment) -> bytes:
+    """The attachment's bytes, rendered now (and kept, so the copy shows what was sent) when it
+    was queued to be made at delivery."""
+    if attachment.content is None:
+        kind, _, object_id = (attachment.render_from or "").partition(":")
+        if kind not in _RENDERERS:
+            raise LookupError(f"no renderer for attachment {attachment.render_from!r}")
+        attachment.content = _RENDERERS[kind](int(object_id))
+    return attachment.content
 
 
 def queued_before(key: str) -> bool:
@@ -101,25 +142,32 @@ def queue(
                 filename=attachment.filename,
                 content_type=attachment.content_type,
                 content=attachment.content,
+                render_from=attachment.render_from,
             )
         )
     db.session.add(message)
     return message
 
 
-def _claim(message_id: int, now: dt.datetime) -> bool:
-    """Take the right to send one message; true for exactly one claimant."""
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.sent_at.is_(None),
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
-        )
-        .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
+def _claimable(now: dt.datetime):
+    """Unsent, and not claimed by a sender that may still be busy with it."""
+    return (
+        OutboxMessage.sent_at.is_(None),
+        or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
     )
+
+
+def _claim(message_ids: list[int], now: dt.datetime) -> list[int]:
+    """Take the right to send these messages; each id is returned to exactly one claimant."""
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), *_claimable(now))
+        .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return result.rowcount == 1
+    return sorted(claimed)
 
 
 def _as_mail(message: OutboxMessage) -> Message:
@@ -131,7 +179,7 @@ def _as_mail(message: OutboxMessage) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
     for attachment in message.attachments:
-        mail_message.attach(attachment.filename, attachment.content_type, attachment.content)
+        mail_message.attach(attachment.filename, attachment.content_type, _content_of(attachment))
     return mail_message
 
 
@@ -139,9 +187,13 @@ def _as_mail(message: OutboxMessage) -> Message:
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    interrupted: bool = False  # the SMTP server could not be reached or dropped the connection
 
 
-def deliver_pending(limit: int = 200) -> DeliveryReport:
+BATCH = 200
+
+
+def deliver_pending(limit: int = BATCH) -> DeliveryReport:
     """Send queued mail over one SMTP connection; commits after each message.
 
     Call it after the transaction that queued the mail has committed. A failure is recorded on the
@@ -151,11 +203,7 @@ def deliver_pending(limit: int = 200) -> DeliveryReport:
     now = now_utc()
     candidates = db.session.scalars(
         select(OutboxMessage.id)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.attempts < MAX_ATTEMPTS,
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
-        )
+        .where(OutboxMessage.attempts < MAX_ATTEMPTS, *_claimable(now))
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
@@ -164,23 +212,23 @@ def deliver_pending(limit: int = 200) -> DeliveryReport:
         return report
     try:
         with mail.connect() as connection:
-            for message_id in candidates:
-                if _claim(message_id, now):
+            for start in range(0, len(candidates), CLAIM_BATCH):
+                for message_id in _claim(candidates[start : start + CLAIM_BATCH], now_utc()):
                     _send_one(connection, db.session.get(OutboxMessage, message_id), report)
     except OSError as exc:  # smtplib errors are OSErrors: unreachable server, dropped connection
         logger.warning("SMTP trouble, unsent mail waits for the next run: %s", exc)
         db.session.rollback()
         report.failed = len(candidates) - report.sent
+        report.interrupted = True
     return report
 
 
 def _send_one(connection, message: OutboxMessage, report: DeliveryReport) -> None:
     try:
         connection.send(_as_mail(message))
-    except Exception as exc:
+    except Exception as exc:  # refused by the server, or an attachment that could not be made
         logger.warning("mail %s to %s failed: %s", message.key, message.recipient, exc)
-        message.last_error = str(exc)[:1000]
-        message.claimed_at = None
+        message.last_error = str(exc)[:1000]  # the claim stays: tried again after CLAIM_TIMEOUT
         report.failed += 1
     else:
         message.sent_at = now_utc()
@@ -189,11 +237,43 @@ def _send_one(connection, message: OutboxMessage, report: DeliveryReport) -> Non
     db.session.commit()
 
 
+def deliver_after_commit() -> None:
+    """Send what the committed unit of work queued, unless a delivery worker does that."""
+    if current_app.config["MAIL_DELIVERY"] == "request":
+        deliver_pending()
+
+
 def commit_and_send() -> None:
-    """End a unit of work: commit it, then send the mail it queued (whatever fails to send now is
-    retried by ``tick``)."""
+    """End a unit of work: commit it, then have the mail it queued sent (now, or by the delivery
+    worker; whatever fails to send is retried later)."""
     db.session.commit()
-    deliver_pending()
+    deliver_after_commit()
+
+
+def run_worker(stop: threading.Event, *, interval: float = 1.0, max_pause: float = 60.0) -> int:
+    """Deliver queued mail until ``stop`` is set: at once while a full batch came out, every
+    ``interval`` seconds otherwise, and less often (up to ``max_pause``) while the SMTP server or
+    the database cannot be reached. Returns how many messages were sent."""
+    sent = 0
+    pause = interval
+    while not stop.is_set():
+        try:
+            report = deliver_pending(BATCH)
+        except Exception:  # the database gone away, say: log it and keep the worker alive
+            logger.exception("mail delivery failed; trying again")
+            db.session.rollback()
+            report = DeliveryReport(interrupted=True)
+        finally:
+            db.session.remove()
+        sent += report.sent
+        if report.interrupted:
+            pause = min(pause * 2, max_pause)
+        else:
+            pause = interval
+            if report.sent + report.failed >= BATCH:
+                continue  # there may be more waiting
+        stop.wait(pause)
+    return sent
 
 
 def resend(message: OutboxMessage) -> OutboxMessage:
@@ -220,6 +300,7 @@ def resend(message: OutboxMessage) -> OutboxMessage:
                 filename=attachment.filename,
                 content_type=attachment.content_type,
                 content=attachment.content,
+                render_from=attachment.render_from,
             )
         )
     db.session.add(copy)

@@ -18,8 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from wijkwerk.extensions import db
 from wijkwerk.money import share_of, vat_cents
-from wijkwerk.outbox.services import Attachment, queue
+from wijkwerk.outbox.services import queue
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
+from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
@@ -192,8 +193,6 @@ def issue_credit(
 
 def send_invoice(invoice: Invoice) -> None:
     """Queue the invoice mail with its PDF, once per invoice."""
-    from wijkwerk.payments.pdf import invoice_pdf
-
     registration = invoice.registration or db.session.get(Registration, invoice.registration_id)
     queue(
         f"invoice:{invoice.id}",
@@ -201,7 +200,7 @@ def send_invoice(invoice: Invoice) -> None:
         "invoice",
         locale="nl",
         registration_id=invoice.registration_id,
-        attachments=[Attachment(invoice.filename, "application/pdf", invoice_pdf(invoice))],
+        attachments=[invoice_attachment(invoice)],
         invoice=invoice,
         registration=registration,
     )

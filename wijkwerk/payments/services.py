@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import commit_and_send, deliver_pending
+from wijkwerk.outbox.services import commit_and_send, deliver_after_commit
 from wijkwerk.payments import gateway
 from wijkwerk.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from wijkwerk.registrations import notifications
@@ -209,4 +209,4 @@ def commit_and_settle() -> None:
     the mail to its recipients (what fails now is retried by ``tick``)."""
     commit_and_send()
     if send_pending_refunds():
-        deliver_pending()
+        deliver_after_commit()
