@@ -349,6 +349,33 @@ def places_taken(uri: str, slug: str) -> tuple[int, int]:
     return held, capacity
 
 
+def drain(uri: str, limit: float = 600) -> dict:
+    """Wait until the delivery worker has sent everything queued; how long that took after the
+    last request, and the counts."""
+    from wijkwerk import create_app
+    from wijkwerk.extensions import db
+    from wijkwerk.outbox.models import OutboxMessage
+
+    app = create_app(SQLALCHEMY_DATABASE_URI=uri, LOG_LEVEL="WARNING")
+    started = time.monotonic()
+    with app.app_context():
+        count = db.select(db.func.count(OutboxMessage.id))
+        while True:
+            unsent = db.session.scalar(count.where(OutboxMessage.sent_at.is_(None)))
+            db.session.commit()
+            if not unsent or time.monotonic() - started > limit:
+                break
+            time.sleep(0.2)
+        figures = {
+            "queued": db.session.scalar(count),
+            "unsent": unsent,
+            "failed": db.session.scalar(count.where(OutboxMessage.last_error.is_not(None))),
+            "seconds": time.monotonic() - started,
+        }
+        db.engine.dispose()
+    return figures
+
+
 def postgres_uri() -> str:
     base = subprocess.run(
         ["bash", str(ROOT / "scripts" / "test-postgres.sh")],
@@ -377,8 +404,15 @@ def measure_wijkwerk(name: str, uri: str, work: Path, sink: MailSink, results: d
         "WIJKWERK_MAIL_PORT": str(sink.port),
         "WIJKWERK_LOG_LEVEL": "WARNING",
         "WIJKWERK_BASE_URL": "http://127.0.0.1",
+        "WIJKWERK_MAIL_DELIVERY": "worker",
     }
     server = Gunicorn("app:app", env, ROOT)
+    courier = subprocess.Popen(
+        [str(BIN / "flask"), "--app", "app", "wijkwerk", "deliver", "--interval", "0.5"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         script = work / "wrk.lua"
         body = json.dumps(REGISTRATION)
@@ -400,8 +434,12 @@ def measure_wijkwerk(name: str, uri: str, work: Path, sink: MailSink, results: d
         outcome = race(server.url)
         outcome["held"], outcome["capacity"] = places_taken(uri, RACE_COURSE)
         results[(name, "race")] = outcome
+        print(f"[{name}] waiting for the outbox to empty...", file=sys.stderr)
+        results[(name, "mail")] = drain(uri)
     finally:
         server.stop()
+        courier.terminate()
+        courier.wait(timeout=60)
 
 
 def machine() -> str:
@@ -452,6 +490,14 @@ def report(results: dict) -> tuple[str, list[str]]:
             misses.append(f"{name}: overbooked or places lost: {outcome}")
         if outcome["failed"]:
             misses.append(f"{name}: {outcome['failed']} race requests failed")
+        mail = results[(name, "mail")]
+        lines.append(
+            f"- {name}: the delivery worker sent all {mail['queued'] - mail['unsent']} of "
+            f"{mail['queued']} queued mails ({mail['failed']} refused); the last went out "
+            f"{mail['seconds']:.0f} s after the last request."
+        )
+        if mail["unsent"] or mail["failed"]:
+            misses.append(f"{name}: {mail['unsent']} mails unsent, {mail['failed']} failed")
         for connections in CONCURRENCY:
             page = results[(name, "programme page", connections)]["rps"]
             hello = results[("hello", connections)]["rps"]

@@ -105,8 +105,9 @@ def register(slug: str):
             outcome = trios.register_trio(found, body, allow_second=allow_second)
     except RuleViolation as violation:
         return _rule_violation(violation)
-    commit_and_send()
-    return jsonify(serialise.registration(outcome.registration, outcome.warnings)), 201
+    answer = serialise.registration(outcome.registration, outcome.warnings)  # before the commit
+    commit_and_send()  # expires what was loaded: the answer needs no second reading of it
+    return jsonify(answer), 201
 
 
 @bp.get("/registrations/<int:registration_id>")

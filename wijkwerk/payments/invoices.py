@@ -13,7 +13,7 @@ import datetime as dt
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wijkwerk.extensions import db
@@ -36,19 +36,16 @@ BUYER_FIELDS = (
 
 
 def next_number(year: int) -> int:
-    """Take the next invoice number of ``year``; the counter row stays locked until commit."""
+    """Take the next invoice number of ``year`` in one statement (the year's first invoice makes
+    the counter); the counter row stays locked until commit, so numbers never repeat or skip."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(
-        insert(InvoiceCounter)
-        .values(year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
+    statement = insert(InvoiceCounter).values(year=year, last_number=1)
     return db.session.execute(
-        update(InvoiceCounter)
-        .where(InvoiceCounter.year == year)
-        .values(last_number=InvoiceCounter.last_number + 1)
-        .returning(InvoiceCounter.last_number)
+        statement.on_conflict_do_update(
+            index_elements=["year"],
+            set_={"last_number": InvoiceCounter.last_number + 1},
+        ).returning(InvoiceCounter.last_number)
     ).scalar_one()
 
 

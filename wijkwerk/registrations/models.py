@@ -19,8 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.db import UTCDateTime, str_enum
@@ -234,6 +236,16 @@ class Registration(db.Model):
 
     def record_created(self, *, actor: Account | None = None, actor_label: str = "system") -> None:
         """The first line of the history: the registration came in."""
+        # What a new registration cannot have yet, set as known: reading it costs no query later.
+        given = inspect(self).dict
+        for name, empty in (
+            ("invoices", []),
+            ("payments", []),
+            ("casus", None),
+            ("coach_slot", None),
+        ):
+            if name not in given:
+                set_committed_value(self, name, empty)
         self.events.append(
             RegistrationEvent(
                 from_state=None,

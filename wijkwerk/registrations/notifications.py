@@ -6,7 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
-from wijkwerk.calendars.services import feed_url, ics_attachment, sessions_of, webcal_url
+from wijkwerk.calendars.services import (
+    feed_url,
+    registration_calendar,
+    sessions_of,
+    webcal_url,
+)
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.outbox.services import resend as outbox_resend
@@ -64,12 +69,8 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
     the sessions as an .ics file and the link to the personal feed."""
     db.session.flush()  # the event needs its id for the mail's key
     attachments = []
-    if event.to_state is RegistrationState.CONFIRMED:
-        sessions = sessions_of(registration)
-        if sessions:
-            attachments.append(
-                ics_attachment(registration.programme.title, sessions, locale=registration.locale)
-            )
+    if event.to_state is RegistrationState.CONFIRMED and sessions_of(registration):
+        attachments.append(registration_calendar(registration))
     for person in people_of(registration):
         _tell(
             f"status:{registration.id}:{event.id}:{person.id}",
