@@ -22,6 +22,12 @@ class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
 
+    async def handle_RCPT(self, _server, _session, envelope: Envelope, address, _options) -> str:
+        if address in self.server.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, _server, _session, envelope: Envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
@@ -30,11 +36,13 @@ class _Handler:
 
 
 class SMTPServer:
-    """``messages`` holds ``(recipients, EmailMessage)`` in the order received."""
+    """``messages`` holds ``(recipients, EmailMessage)`` in the order received; addresses in
+    ``refused`` are turned away (550), as a real server does with an unknown mailbox."""
 
     def __init__(self) -> None:
         self.port = _free_port()
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.refused: set[str] = set()
         self.lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
@@ -47,6 +55,7 @@ class SMTPServer:
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+        self.refused.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:

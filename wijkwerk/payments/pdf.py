@@ -63,15 +63,51 @@ class _InvoicePdf(FPDF):
         self.cell(55, 6, pdf_text(label))
         self.text_block(0, 6, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
 
-    def text_block(self, width: float, height: float, text: str, **placement) -> None:
-        """``text`` in a box ``width`` wide (0: to the right margin), wrapped over as many lines as
-        it needs. Text that fits on one line skips fpdf2's line breaker, which costs most of the
-        rendering time of an invoice."""
-        room = width or self.w - self.r_margin - self.x
-        if "\n" not in text and self.get_string_width(text) <= room - 2 * self.c_margin:
-            self.cell(width, height, text, **placement)
+    def text_block(
+        self, width: float, height: float, text: str, *, new_x: str, new_y: str
+    ) -> float:
+        """``text`` in a box ``width`` wide (0: to the right margin), wrapped at spaces over as
+        many lines as it needs; returns the y below the block. Placed after the block as
+        ``multi_cell`` would (``new_x``/``new_y``: LMARGIN/NEXT or RIGHT/TOP).
+
+        Wrapping is done here, from each word's width: fpdf2's line breaker (``multi_cell``)
+        measures the line again for every character and took most of an invoice's rendering time.
+        A word wider than the box still goes to ``multi_cell``, which breaks it."""
+        left, top = self.x, self.y
+        width = width or self.w - self.r_margin - left
+        room = width - 2 * self.c_margin
+        lines = _wrap(text, room, self.get_string_width)
+        if lines is None:
+            self.multi_cell(width, height, text, new_x="LEFT", new_y="NEXT")
         else:
-            self.multi_cell(width, height, text, **placement)
+            for line in lines:
+                self.cell(width, height, line, new_x="LEFT", new_y="NEXT")
+        bottom = self.y
+        if new_y == "TOP":
+            self.set_xy(left + width if new_x == "RIGHT" else self.l_margin, top)
+        else:
+            self.set_x(left + width if new_x == "RIGHT" else self.l_margin)
+        return bottom
+
+
+def _wrap(text: str, room: float, width_of) -> list[str] | None:
+    """``text`` as lines no wider than ``room``, broken at spaces (and at its own line breaks);
+    None when a single word does not fit."""
+    space = width_of(" ")
+    lines = []
+    for paragraph in text.split("\n"):
+        line, used = [], 0.0
+        for word in paragraph.split(" "):
+            wide = width_of(word)
+            if wide > room:
+                return None
+            if line and used + space + wide > room:
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+            used += (space if line else 0.0) + wide
+            line.append(word)
+        lines.append(" ".join(line))
+    return lines
 
 
 def invoice_attachment(invoice: Invoice) -> Attachment:
@@ -145,8 +181,7 @@ def _render(invoice: Invoice) -> FPDF:
     pdf.ln()
     pdf.set_font("helvetica", size=9)
     top = pdf.get_y()
-    pdf.text_block(widths[0], 5, pdf_text(invoice.description), new_x="RIGHT", new_y="TOP")
-    bottom = pdf.get_y()
+    bottom = pdf.text_block(widths[0], 5, pdf_text(invoice.description), new_x="RIGHT", new_y="TOP")
     pdf.set_xy(pdf.l_margin + widths[0], top)
     cells = (
         money(invoice.amount_cents),

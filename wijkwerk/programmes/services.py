@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from wijkwerk.extensions import db
 from wijkwerk.programmes.models import Programme, ProgrammeStatus
@@ -29,11 +29,13 @@ def _first_session_then_title(programme: Programme) -> tuple:
 
 
 def get_programme(slug: str, *, published_only: bool = True) -> Programme | None:
+    """The programme at ``slug`` with its sessions and contacts, in one query (a programme has a
+    handful of each)."""
     query = (
         select(Programme)
         .where(Programme.slug == slug)
-        .options(selectinload(Programme.sessions), selectinload(Programme.contacts))
+        .options(joinedload(Programme.sessions), joinedload(Programme.contacts))
     )
     if published_only:
         query = query.where(Programme.status == ProgrammeStatus.PUBLISHED)
-    return db.session.scalar(query)
+    return db.session.scalars(query).unique().one_or_none()

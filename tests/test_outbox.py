@@ -1,0 +1,158 @@
+"""The outbox delivered by a worker (``MAIL_DELIVERY = "worker"``, ``flask wijkwerk deliver``):
+requests only queue, the worker sends each message once however many run, attachments that are
+costly to make (the invoice PDF, the confirmation's .ics) are made when the mail goes out, and a
+message the server refuses waits before it is tried again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+import time
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from tests.course_helpers import URL, course, individual
+from tests.test_races import race
+from wijkwerk import create_app
+from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
+from wijkwerk.outbox.services import CLAIM_TIMEOUT, deliver_pending, queue, run_worker
+from wijkwerk.payments.models import Invoice
+from wijkwerk.timeutil import frozen_at, now_utc
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    return {"MAIL_DELIVERY": "worker"}
+
+
+@pytest.fixture
+def programme(db):
+    found = course(capacity=50)
+    db.session.commit()
+    return found
+
+
+def unsent(db) -> int:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))
+    )
+
+
+def test_a_registration_is_answered_at_once_and_the_worker_sends_its_mail(
+    client, db, smtp, runner, programme
+):
+    response = client.post(URL, json=individual())
+    assert response.status_code == 201, response.json
+    assert smtp.messages == []  # the request did not wait for SMTP
+    assert unsent(db) == 2  # the confirmation and the invoice, safe in the outbox
+    [pdf] = db.session.scalars(
+        select(OutboxAttachment).where(OutboxAttachment.content_type == "application/pdf")
+    ).all()
+    invoice = db.session.scalars(select(Invoice)).one()
+    assert (pdf.content, pdf.render_from) == (None, f"invoice-pdf:{invoice.id}")
+
+    result = runner.invoke(args=["wijkwerk", "deliver", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "2 mail(s) verstuurd, 0 mislukt" in result.output
+
+    [confirmation] = [m for m in smtp.to("fatima@rotterdam.nl") if "Plaats bevestigd" in m["Subject"]]
+    [calendar] = [
+        p for p in confirmation.iter_attachments() if p.get_content_type() == "text/calendar"
+    ]
+    ics = calendar.get_content()
+    assert ics.count("BEGIN:VEVENT") == 3 and "Dag 1" in ics
+    [invoice_mail] = smtp.to("facturen@rotterdam.nl")
+    [sent_pdf] = [
+        p for p in invoice_mail.iter_attachments() if p.get_content_type() == "application/pdf"
+    ]
+    text = PdfReader(io.BytesIO(sent_pdf.get_content())).pages[0].extract_text()
+    assert invoice.number in text and "Gemeente Rotterdam" in text
+    db.session.refresh(pdf)
+    assert pdf.content == sent_pdf.get_content()  # the copy keeps what was sent
+
+    again = runner.invoke(args=["wijkwerk", "deliver", "--once"])
+    assert "0 mail(s) verstuurd" in again.output
+    assert len(smtp.messages) == 2
+
+
+def test_the_worker_sends_what_requests_queue_until_it_is_stopped(
+    app, client, db, smtp, programme
+):
+    stop = threading.Event()
+    sent: list[int] = []
+
+    def work() -> None:
+        with app.app_context():
+            sent.append(run_worker(stop, interval=0.05))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        for n in range(3):
+            response = client.post(URL, json=individual(f"deelnemer{n}@rotterdam.nl"))
+            assert response.status_code == 201, response.json
+        deadline = time.monotonic() + 20
+        while len(smtp.messages) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(timeout=20)
+    assert not worker.is_alive()
+    assert sent == [6]
+    assert len(smtp.messages) == 6
+    assert unsent(db) == 0
+
+
+def test_three_workers_racing_send_every_message_exactly_once(app, db, smtp, programme):
+    for n in range(45):  # more than two claim batches
+        queue(f"race:{n}", f"persoon{n}@example.nl", "below_minimum", programme=programme, count=n)
+    db.session.commit()
+
+    results = race(app, [deliver_pending] * 3)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.sent for r in results) == 45
+    assert sum(r.failed for r in results) == 0
+    received = sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
+    assert received == sorted(f"persoon{n}@example.nl" for n in range(45))  # none twice
+    assert unsent(db) == 0
+
+
+def test_a_refused_message_is_tried_again_only_after_a_pause(app, db, smtp, programme):
+    smtp.refused.add("weg@example.nl")
+    queue("refused", "weg@example.nl", "below_minimum", programme=programme, count=1)
+    queue("accepted", "hier@example.nl", "below_minimum", programme=programme, count=1)
+    db.session.commit()
+    start = now_utc()
+
+    with frozen_at(start):
+        report = deliver_pending()
+    assert (report.sent, report.failed, report.interrupted) == (1, 1, False)
+    refused = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == "refused"))
+    assert refused.sent_at is None and "550" in refused.last_error and refused.attempts == 1
+
+    with frozen_at(start + dt.timedelta(minutes=1)):  # not hammered every run
+        assert deliver_pending().failed == 0
+    db.session.refresh(refused)
+    assert refused.attempts == 1
+
+    smtp.refused.clear()  # the mailbox exists again
+    with frozen_at(start + CLAIM_TIMEOUT + dt.timedelta(seconds=1)):
+        assert deliver_pending().sent == 1
+    db.session.refresh(refused)
+    assert refused.sent_at is not None and refused.last_error is None and refused.attempts == 2
+    assert [rcpts for rcpts, _ in smtp.messages] == [["hier@example.nl"], ["weg@example.nl"]]
+
+
+def test_an_unknown_delivery_mode_is_refused_at_start(tmp_path):
+    with pytest.raises(RuntimeError, match="WIJKWERK_MAIL_DELIVERY"):
+        create_app(
+            "config.testing.TestingConfig",
+            instance_path=str(tmp_path),
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            MAIL_DELIVERY="later",
+        )
