@@ -444,6 +444,16 @@ def measure_wijkwerk(name: str, uri: str, work: Path, sink: MailSink, results: d
         courier.wait(timeout=60)
 
 
+def cpu_speed() -> float:
+    """Milliseconds one core takes for a fixed pure-Python loop: this machine's speed varies from
+    run to run (a shared host), and the figures move with it."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(2_000_000):
+        total += number
+    return (time.perf_counter() - started) * 1000
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -459,9 +469,11 @@ def machine() -> str:
 
 
 def report(results: dict) -> tuple[str, list[str]]:
+    speeds = results["cpu"]
     lines = [
         f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {machine()}; gunicorn {WORKERS} sync workers, "
-        f"wrk 2 threads, {SECONDS} s per figure after a 2 s warm-up.",
+        f"wrk 2 threads, {SECONDS} s per figure after a 2 s warm-up. A fixed Python loop took "
+        f"{min(speeds):.0f}–{max(speeds):.0f} ms during the run (lower is faster).",
         "",
         "| what | clients | PostgreSQL req/s | p95 ms | SQLite req/s | p95 ms | bare Flask req/s | p95 ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -518,7 +530,7 @@ def report(results: dict) -> tuple[str, list[str]]:
 
 def main() -> int:
     ensure_wrk()
-    results: dict = {}
+    results: dict = {"cpu": [cpu_speed()]}
     with tempfile.TemporaryDirectory(prefix="wijkwerk-bench-") as folder:
         work = Path(folder)
         (work / "wrk.lua").write_text(WRK_SCRIPT)
@@ -532,8 +544,10 @@ def main() -> int:
             finally:
                 hello.stop()
             measure_wijkwerk("PostgreSQL", postgres_uri(), work, sink, results)
+            results["cpu"].append(cpu_speed())
             measure_wijkwerk("SQLite", f"sqlite:///{work / 'bench.sqlite3'}", work, sink, results)
             print(f"[mail] {sink.handler.received} messages received by the sink", file=sys.stderr)
+    results["cpu"].append(cpu_speed())
     table, misses = report(results)
     print(table)
     if misses:

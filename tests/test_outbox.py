@@ -59,7 +59,9 @@ def test_a_registration_is_answered_at_once_and_the_worker_sends_its_mail(
     assert result.exit_code == 0, result.output
     assert "2 mail(s) verstuurd, 0 mislukt" in result.output
 
-    [confirmation] = [m for m in smtp.to("fatima@rotterdam.nl") if "Plaats bevestigd" in m["Subject"]]
+    [confirmation] = [
+        m for m in smtp.to("fatima@rotterdam.nl") if "Plaats bevestigd" in m["Subject"]
+    ]
     [calendar] = [
         p for p in confirmation.iter_attachments() if p.get_content_type() == "text/calendar"
     ]
@@ -79,9 +81,7 @@ def test_a_registration_is_answered_at_once_and_the_worker_sends_its_mail(
     assert len(smtp.messages) == 2
 
 
-def test_the_worker_sends_what_requests_queue_until_it_is_stopped(
-    app, client, db, smtp, programme
-):
+def test_the_worker_sends_what_requests_queue_until_it_is_stopped(app, client, db, smtp, programme):
     stop = threading.Event()
     sent: list[int] = []
 

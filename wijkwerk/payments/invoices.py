@@ -41,12 +41,15 @@ def next_number(year: int) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(InvoiceCounter).values(year=year, last_number=1)
-    return db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["year"],
-            set_={"last_number": InvoiceCounter.last_number + 1},
-        ).returning(InvoiceCounter.last_number)
-    ).scalar_one()
+    with (
+        db.session.no_autoflush
+    ):  # the counter needs nothing pending; it is flushed with the invoice
+        return db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["year"],
+                set_={"last_number": InvoiceCounter.last_number + 1},
+            ).returning(InvoiceCounter.last_number)
+        ).scalar_one()
 
 
 def _seller() -> dict:
