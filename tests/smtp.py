@@ -22,7 +22,10 @@ class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
 
-    async def handle_RCPT(self, _server, _session, envelope: Envelope, address, _options) -> str:
+    async def handle_RCPT(self, server, _session, envelope: Envelope, address, _options) -> str:
+        if address in self.server.hang_up_on:
+            server.transport.close()
+            return "421 4.4.2 Closing connection"
         if address in self.server.refused:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
@@ -37,12 +40,14 @@ class _Handler:
 
 class SMTPServer:
     """``messages`` holds ``(recipients, EmailMessage)`` in the order received; addresses in
-    ``refused`` are turned away (550), as a real server does with an unknown mailbox."""
+    ``refused`` are turned away (550), as a real server does with an unknown mailbox; at an address
+    in ``hang_up_on`` the server drops the connection."""
 
     def __init__(self) -> None:
         self.port = _free_port()
         self.messages: list[tuple[list[str], EmailMessage]] = []
         self.refused: set[str] = set()
+        self.hang_up_on: set[str] = set()
         self.lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
@@ -56,6 +61,7 @@ class SMTPServer:
         with self.lock:
             self.messages.clear()
         self.refused.clear()
+        self.hang_up_on.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:

@@ -1,7 +1,8 @@
 """The outbox delivered by a worker (``MAIL_DELIVERY = "worker"``, ``flask wijkwerk deliver``):
 requests only queue, the worker sends each message once however many run, attachments that are
 costly to make (the invoice PDF, the confirmation's .ics) are made when the mail goes out, and a
-message the server refuses waits before it is tried again."""
+message the server refuses waits before it is tried again, while one a dropped connection left
+unsent goes with the next run."""
 
 from __future__ import annotations
 
@@ -146,6 +147,25 @@ def test_a_refused_message_is_tried_again_only_after_a_pause(app, db, smtp, prog
     db.session.refresh(refused)
     assert refused.sent_at is not None and refused.last_error is None and refused.attempts == 2
     assert [rcpts for rcpts, _ in smtp.messages] == [["hier@example.nl"], ["weg@example.nl"]]
+
+
+def test_a_dropped_connection_leaves_the_rest_for_the_next_run_at_once(app, db, smtp, programme):
+    for name in ("eerst", "ophangen", "daarna"):
+        queue(name, f"{name}@example.nl", "below_minimum", programme=programme, count=1)
+    db.session.commit()
+    smtp.hang_up_on.add("ophangen@example.nl")
+
+    report = deliver_pending()
+    assert (report.sent, report.interrupted) == (1, True)
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+    ).all()
+    assert [(m.key, m.claimed_at) for m in waiting] == [("ophangen", None), ("daarna", None)]
+
+    smtp.hang_up_on.clear()
+    assert deliver_pending().sent == 2  # no ten-minute wait: neither message was at fault
+    received = [rcpt for rcpts, _ in smtp.messages for rcpt in rcpts]
+    assert received == ["eerst@example.nl", "ophangen@example.nl", "daarna@example.nl"]
 
 
 def test_an_unknown_delivery_mode_is_refused_at_start(tmp_path):

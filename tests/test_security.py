@@ -216,27 +216,19 @@ def app_overrides(request):
 def test_behind_a_proxy_log_in_throttling_sees_the_visitor(app, client, db):
     """With PROXY_FIX_HOPS, X-Forwarded-For names the visitor: one visitor's failures do not lock
     out everyone behind the same load balancer."""
-    for n in range(app.config["LOGIN_MAX_FAILURES_PER_IP"]):
+
+    def failed_log_in(email: str, visitor: str):
         page = client.get("/login")
-        client.post(
+        return client.post(
             "/login",
-            data={"email": f"a{n}@b.nl", "password": "x" * 12, "csrf_token": csrf_token(page.text)},
-            headers={"X-Forwarded-For": "198.51.100.7"},
-            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+            data={"email": email, "password": "x" * 12, "csrf_token": csrf_token(page.text)},
+            headers={"X-Forwarded-For": visitor},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the load balancer, the same for all
         )
-    page = client.get("/login")
-    other = client.post(
-        "/login",
-        data={"email": "c@d.nl", "password": "x" * 12, "csrf_token": csrf_token(page.text)},
-        headers={"X-Forwarded-For": "203.0.113.9"},
-        environ_base={"REMOTE_ADDR": "10.0.0.2"},
-    )
+
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_IP"]):
+        failed_log_in(f"a{n}@b.nl", "198.51.100.7")
+    other = failed_log_in("c@d.nl", "203.0.113.9")
     assert other.status_code == 422  # not 429: another visitor
-    page = client.get("/login")
-    same = client.post(
-        "/login",
-        data={"email": "e@f.nl", "password": "x" * 12, "csrf_token": csrf_token(page.text)},
-        headers={"X-Forwarded-For": "198.51.100.7"},
-        environ_base={"REMOTE_ADDR": "10.0.0.2"},
-    )
+    same = failed_log_in("e@f.nl", "198.51.100.7")
     assert same.status_code == 429

@@ -106,13 +106,17 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return moment.astimezone(dt.UTC)
 
 
-@wijkwerk_cli.command("tick")
-@click.option(
+# `--now` for the commands that act on "now" (tick, purge): ISO 8601, Amsterdam time without offset.
+now_option = click.option(
     "--now",
     "now",
     callback=_moment,
     help="Doe alsof het dit moment is (ISO 8601; zonder tijdzone: Amsterdamse tijd).",
 )
+
+
+@wijkwerk_cli.command("tick")
+@now_option
 def tick(now: dt.datetime) -> None:
     """Voer uit wat nu aan de beurt is: herinneringen, verdelingen, mail. Voor cron."""
     with frozen_at(now):
@@ -145,12 +149,7 @@ def deliver(once: bool, interval: float) -> None:
 
 
 @wijkwerk_cli.command("purge")
-@click.option(
-    "--now",
-    "now",
-    callback=_moment,
-    help="Doe alsof het dit moment is (ISO 8601; zonder tijdzone: Amsterdamse tijd).",
-)
+@now_option
 @click.option("--dry-run", is_flag=True, help="Alleen tellen; niets wijzigen.")
 def purge(now: dt.datetime, dry_run: bool) -> None:
     """Anonimiseer persoonsgegevens van programma's die langer dan de bewaartermijn geleden

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,8 +50,9 @@ def is_anonymised_address(email: str) -> bool:
 # SMTP server refused is tried again after the same time.
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 10
-# Messages claimed at once: one UPDATE for a batch, small enough to be sent long before its claims
-# could be taken for abandoned.
+# Messages one delivery run looks at (one SMTP connection), and how many it claims at once: one
+# UPDATE for a batch, small enough to be sent long before its claims could be taken for abandoned.
+BATCH = 200
 CLAIM_BATCH = 20
 DELIVERY_MODES = ("request", "worker")
 
@@ -190,9 +192,6 @@ class DeliveryReport:
     interrupted: bool = False  # the SMTP server could not be reached or dropped the connection
 
 
-BATCH = 200
-
-
 def deliver_pending(limit: int = BATCH) -> DeliveryReport:
     """Send queued mail over one SMTP connection; commits after each message.
 
@@ -210,22 +209,40 @@ def deliver_pending(limit: int = BATCH) -> DeliveryReport:
     db.session.commit()
     if not candidates:
         return report
+    claimed: list[int] = []
     try:
         with mail.connect() as connection:
             for start in range(0, len(candidates), CLAIM_BATCH):
-                for message_id in _claim(candidates[start : start + CLAIM_BATCH], now_utc()):
+                claimed = _claim(candidates[start : start + CLAIM_BATCH], now_utc())
+                for message_id in claimed:
                     _send_one(connection, db.session.get(OutboxMessage, message_id), report)
     except OSError as exc:  # smtplib errors are OSErrors: unreachable server, dropped connection
         logger.warning("SMTP trouble, unsent mail waits for the next run: %s", exc)
         db.session.rollback()
+        _release(claimed)
         report.failed = len(candidates) - report.sent
         report.interrupted = True
     return report
 
 
+def _release(message_ids: list[int]) -> None:
+    """Give up the claims of messages a dropped connection left unsent: the next run takes them."""
+    if not message_ids:
+        return
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.sent_at.is_(None))
+        .values(claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def _send_one(connection, message: OutboxMessage, report: DeliveryReport) -> None:
     try:
         connection.send(_as_mail(message))
+    except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError):
+        raise  # not this message's fault: the run stops and its claims are given up
     except Exception as exc:  # refused by the server, or an attachment that could not be made
         logger.warning("mail %s to %s failed: %s", message.key, message.recipient, exc)
         message.last_error = str(exc)[:1000]  # the claim stays: tried again after CLAIM_TIMEOUT
