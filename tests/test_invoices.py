@@ -1,9 +1,13 @@
 """Invoice numbers: consecutive per year, without gaps or duplicates, also when registrations race
-(real threads, on SQLite and PostgreSQL); and who gets an invoice: paying trios, not exempt ones."""
+(real threads, on SQLite and PostgreSQL); who gets an invoice: paying trios, not exempt ones; and
+a long description staying in its column of the PDF."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests import trio_helpers
@@ -14,6 +18,7 @@ from tests.trio_helpers import approval_link, trio
 from wijkwerk.extensions import db as _db
 from wijkwerk.payments import invoices
 from wijkwerk.payments.models import Invoice, InvoiceCounter
+from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.programmes.models import Programme
 from wijkwerk.registrations import individuals
 from wijkwerk.registrations.models import Registration, RegistrationState
@@ -148,3 +153,42 @@ def test_an_organiser_marks_an_invoice_paid_in_the_back_office(client, db, smtp,
     assert client.get(f"/beheer/facturen/{invoice.id}.pdf").headers["Content-Type"] == (
         "application/pdf"
     )
+
+
+def _pdf_lines(data: bytes) -> list[tuple[float, float, str]]:
+    """(y, x, text) of every text run on the first page, top to bottom."""
+    runs: list[tuple[float, float, str]] = []
+
+    def keep(text, _cm, tm, _font, _size):
+        if text.strip():
+            runs.append((tm[5], tm[4], text.strip()))
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=keep)
+    return sorted(runs, key=lambda run: -run[0])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Werkplaats Werken aan wijkontwikkeling in middelgrote gemeenten, met een lange naam die "
+        "over drie regels loopt",
+        "Werkplaats-met-een-woord-dat-breder-is-dan-de-kolom-van-de-omschrijving-op-de-factuur",
+    ],
+)
+def test_a_long_description_wraps_inside_its_column_above_the_totals(db, title):
+    programme = course(title=title, capacity=None)
+    db.session.commit()
+    registration = individuals.register_individual(programme, individual()).registration
+    db.session.commit()
+    invoice = invoices.active_invoice(registration)
+    runs = _pdf_lines(invoice_pdf(invoice))
+
+    text = " ".join(t for _, _, t in runs)
+    for word in title.split(" "):
+        assert word[:20] in text.replace(" ", "")  # nothing cut off (a long word may be broken)
+    [header_y] = [y for y, _, t in runs if t == "Omschrijving"]
+    [payment_y] = [y for y, _, t in runs if t.startswith("Gelieve")]
+    [totals_y] = [y for y, _, t in runs if t.startswith("Totaal excl. btw")]
+    description = [y for y, x, _ in runs if x < 100 and payment_y < y < header_y]
+    assert len(description) >= 3  # wrapped over several lines of its column
+    assert min(description) > totals_y  # the totals start below the description's last line

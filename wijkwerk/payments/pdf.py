@@ -61,32 +61,29 @@ class _InvoicePdf(FPDF):
     def line(self, label: str, value: str, *, bold: bool = False) -> None:
         self.set_font("helvetica", "B" if bold else "", 10)
         self.cell(55, 6, pdf_text(label))
-        self.text_block(0, 6, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
+        self.text_block(0, 6, pdf_text(value))
 
-    def text_block(
-        self, width: float, height: float, text: str, *, new_x: str, new_y: str
-    ) -> float:
+    def text_block(self, width: float, height: float, text: str, *, beside: bool = False) -> float:
         """``text`` in a box ``width`` wide (0: to the right margin), wrapped at spaces over as
-        many lines as it needs; returns the y below the block. Placed after the block as
-        ``multi_cell`` would (``new_x``/``new_y``: LMARGIN/NEXT or RIGHT/TOP).
+        many lines as it needs; returns the y below the block. Afterwards the next text goes on
+        the line below, at the left margin, or with ``beside`` to the right of the block's top.
 
         Wrapping is done here, from each word's width: fpdf2's line breaker (``multi_cell``)
         measures the line again for every character and took most of an invoice's rendering time.
         A word wider than the box still goes to ``multi_cell``, which breaks it."""
         left, top = self.x, self.y
         width = width or self.w - self.r_margin - left
-        room = width - 2 * self.c_margin
-        lines = _wrap(text, room, self.get_string_width)
+        lines = _wrap(text, width - 2 * self.c_margin, self.get_string_width)
         if lines is None:
             self.multi_cell(width, height, text, new_x="LEFT", new_y="NEXT")
         else:
             for line in lines:
                 self.cell(width, height, line, new_x="LEFT", new_y="NEXT")
         bottom = self.y
-        if new_y == "TOP":
-            self.set_xy(left + width if new_x == "RIGHT" else self.l_margin, top)
+        if beside:
+            self.set_xy(left + width, top)
         else:
-            self.set_x(left + width if new_x == "RIGHT" else self.l_margin)
+            self.set_x(self.l_margin)
         return bottom
 
 
@@ -181,7 +178,7 @@ def _render(invoice: Invoice) -> FPDF:
     pdf.ln()
     pdf.set_font("helvetica", size=9)
     top = pdf.get_y()
-    bottom = pdf.text_block(widths[0], 5, pdf_text(invoice.description), new_x="RIGHT", new_y="TOP")
+    bottom = pdf.text_block(widths[0], 5, pdf_text(invoice.description), beside=True)
     pdf.set_xy(pdf.l_margin + widths[0], top)
     cells = (
         money(invoice.amount_cents),
@@ -207,7 +204,7 @@ def _render(invoice: Invoice) -> FPDF:
     pdf.ln(6)
     pdf.set_font("helvetica", size=10)
     for text in _payment_lines(invoice):
-        pdf.text_block(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.text_block(0, 5, pdf_text(text))
     return pdf
 
 
