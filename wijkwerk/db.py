@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -64,3 +66,10 @@ def str_enum(enum_cls: type[StrEnum], name: str, length: int = 32) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def dialect_insert(session: Session, target: Any):
+    """An INSERT into ``target`` (a model or a table) that can end in ``ON CONFLICT …``: the
+    PostgreSQL or the SQLite form, whichever database ``session`` is bound to."""
+    name = session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(target)

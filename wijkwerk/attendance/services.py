@@ -14,12 +14,12 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.audit import recorder as audit
+from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.models import Person
@@ -162,8 +162,6 @@ def record(
 ) -> None:
     """Store ``marks`` for ``session``: one row per member, the last mark given wins."""
     now = now or now_utc()
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for mark in marks:
         values = {
             "status": mark.status,
@@ -172,7 +170,7 @@ def record(
             "recorded_at": now,
             "recorded_by_id": actor.id if actor is not None else None,
         }
-        statement = insert(Attendance).values(
+        statement = dialect_insert(db.session, Attendance).values(
             session_id=session.id, member_id=mark.member.id, **values
         )
         db.session.execute(

@@ -1,7 +1,7 @@
 """Queue mail in the transaction that causes it; deliver it after the commit.
 
-``queue`` renders ``templates/mail/<name>.txt`` and ``.html`` in the recipient's locale and adds an
-:class:`OutboxMessage` with a unique ``key``: the same key is never queued twice, so a repeated
+``queue`` renders ``templates/mail/<name>.txt`` and ``.html`` in the recipient's locale and writes
+an :class:`OutboxMessage` with a unique ``key``: the same key is never queued twice, so a repeated
 action (a double click, a replayed job) sends nothing new. ``deliver_pending`` claims messages with
 an atomic conditional UPDATE before sending, so two processes never send the same message, and
 records failures for a later retry.
@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 
+from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db, mail
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.timeutil import now_utc
@@ -110,45 +111,55 @@ def queue(
     session_id: int | None = None,
     attachments: Iterable[Attachment] = (),
     **context: object,
-) -> OutboxMessage | None:
-    """Add a mail to the outbox unless one with ``key`` exists; returns the new message or None.
+) -> int | None:
+    """Add a mail to the outbox unless one with ``key`` exists; returns the new message's id, or
+    None when nothing was queued.
 
-    The template's first line of ``<template>.txt`` is ``Subject: …``; the rest is the body.
+    The template's first line of ``<template>.txt`` is ``Subject: …``; the rest is the body. The
+    row is written at once, as ``INSERT … ON CONFLICT (key) DO NOTHING``: a key queued before, in
+    this transaction or by a concurrent one, adds nothing and fails nothing. Whatever the ids point
+    to must be in the database already (flushed). A caller that may repeat itself often (a job)
+    asks :func:`queued_before` first, to skip the rendering.
     """
-    if queued_before(key) or is_anonymised_address(recipient):
-        return None  # sent before; or to someone anonymised, who can no longer be reached
-    for pending in db.session.new:  # queued earlier in this same transaction
-        if isinstance(pending, OutboxMessage) and pending.key == key:
-            return None
+    if is_anonymised_address(recipient):
+        return None  # someone anonymised can no longer be reached
     with force_locale(locale):
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
     subject_line, _, body = text.partition("\n")
     if not subject_line.startswith("Subject: "):
         raise ValueError(f"mail/{template}.txt must start with 'Subject: '")
-    message = OutboxMessage(
-        key=key,
-        kind=template,
-        recipient=recipient,
-        subject=subject_line.removeprefix("Subject: ").strip(),
-        body_text=body.lstrip("\n"),
-        body_html=html,
-        locale=locale,
-        registration_id=registration_id,
-        person_id=person_id,
-        session_id=session_id,
-    )
-    for attachment in attachments:
-        message.attachments.append(
-            OutboxAttachment(
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                content=attachment.content,
-                render_from=attachment.render_from,
-            )
+    messages = OutboxMessage.__table__
+    message_id = db.session.execute(
+        dialect_insert(db.session, messages)
+        .values(
+            key=key,
+            kind=template,
+            recipient=recipient,
+            subject=subject_line.removeprefix("Subject: ").strip(),
+            body_text=body.lstrip("\n"),
+            body_html=html,
+            locale=locale,
+            registration_id=registration_id,
+            person_id=person_id,
+            session_id=session_id,
         )
-    db.session.add(message)
-    return message
+        .on_conflict_do_nothing(index_elements=[messages.c.key])
+        .returning(messages.c.id)
+    ).scalar_one_or_none()
+    rows = [
+        {
+            "message_id": message_id,
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "content": attachment.content,
+            "render_from": attachment.render_from,
+        }
+        for attachment in attachments
+    ]
+    if message_id is not None and rows:
+        db.session.execute(insert(OutboxAttachment.__table__), rows)
+    return message_id
 
 
 def _claimable(now: dt.datetime):

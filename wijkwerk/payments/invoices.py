@@ -14,8 +14,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db
 from wijkwerk.money import share_of, vat_cents
 from wijkwerk.outbox.services import queue
@@ -38,9 +38,7 @@ BUYER_FIELDS = (
 def next_number(year: int) -> int:
     """Take the next invoice number of ``year`` in one statement (the year's first invoice makes
     the counter); the counter row stays locked until commit, so numbers never repeat or skip."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(InvoiceCounter).values(year=year, last_number=1)
+    statement = dialect_insert(db.session, InvoiceCounter).values(year=year, last_number=1)
     with (
         db.session.no_autoflush
     ):  # the counter needs nothing pending; it is flushed with the invoice

@@ -13,7 +13,7 @@ from wijkwerk.calendars.services import (
     webcal_url,
 )
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import queue
+from wijkwerk.outbox.services import queue, queued_before
 from wijkwerk.outbox.services import resend as outbox_resend
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
@@ -86,11 +86,13 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
 
 def approval_requested(registration: Registration, *, reminder: int = 0):
     """Ask the approver (again, when ``reminder`` > 0) to approve or decline. Returns the queued
-    message, or None when this request or reminder was queued before."""
+    message's id, or None when this request or reminder was queued before."""
     approver = registration.approver
-    suffix = f"reminder:{reminder}" if reminder else "request"
+    key = f"approval:{registration.id}:" + (f"reminder:{reminder}" if reminder else "request")
+    if reminder and queued_before(key):
+        return None  # asked by every tick while no one answers: skip the rendering
     return queue(
-        f"approval:{registration.id}:{suffix}",
+        key,
         approver.email,
         "approval_request",
         locale=registration.locale,
