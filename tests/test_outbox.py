@@ -108,6 +108,25 @@ def test_the_worker_sends_what_requests_queue_until_it_is_stopped(app, client, d
     assert unsent(db) == 0
 
 
+def test_a_key_queued_twice_at_once_is_one_message_and_no_error(app, db, programme):
+    programme_id = programme.id
+
+    def queue_it():
+        found = db.session.get(type(programme), programme_id)
+        return queue("same", "een@example.nl", "below_minimum", programme=found, count=1)
+
+    results = race(app, [queue_it] * 4)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len([r for r in results if r is not None]) == 1  # the others saw it and added nothing
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+    # … and within one transaction, the second time adds nothing either
+    assert queue("twice", "een@example.nl", "below_minimum", programme=programme, count=1)
+    assert queue("twice", "een@example.nl", "below_minimum", programme=programme, count=1) is None
+    db.session.commit()
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 2
+
+
 def test_three_workers_racing_send_every_message_exactly_once(app, db, smtp, programme):
     for n in range(45):  # more than two claim batches
         queue(f"race:{n}", f"persoon{n}@example.nl", "below_minimum", programme=programme, count=n)
