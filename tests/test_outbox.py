@@ -15,12 +15,16 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from tests import conftest, factories
 from tests.course_helpers import URL, course, individual
 from tests.test_races import race
 from wijkwerk import create_app
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.outbox.services import CLAIM_TIMEOUT, deliver_pending, queue, run_worker
 from wijkwerk.payments.models import Invoice
+from wijkwerk.privacy.services import ERASED, erase_person
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, now_utc
 
 
@@ -55,6 +59,12 @@ def test_a_registration_is_answered_at_once_and_the_worker_sends_its_mail(
     ).all()
     invoice = db.session.scalars(select(Invoice)).one()
     assert (pdf.content, pdf.render_from) == (None, f"invoice-pdf:{invoice.id}")
+    queued = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    # the request wrote only what each mail is about; the text is written when it goes out
+    assert [(m.subject, m.body_text, m.render_from.split(":")[0]) for m in queued] == [
+        (None, None, "registration-status"),
+        (None, None, "invoice"),
+    ]
 
     result = runner.invoke(args=["wijkwerk", "deliver", "--once"])
     assert result.exit_code == 0, result.output
@@ -76,10 +86,72 @@ def test_a_registration_is_answered_at_once_and_the_worker_sends_its_mail(
     assert invoice.number in text and "Gemeente Rotterdam" in text
     db.session.refresh(pdf)
     assert pdf.content == sent_pdf.get_content()  # the copy keeps what was sent
+    db.session.expire_all()
+    kept = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert kept["fatima@rotterdam.nl"].subject == confirmation["Subject"].strip()
+    assert invoice.number in kept["facturen@rotterdam.nl"].subject
+    assert kept["facturen@rotterdam.nl"].subject == invoice_mail["Subject"].strip()
+    sent_text = confirmation.get_body(("plain",)).get_content()
+    assert "Beste Fatima" in sent_text
+    lines = [line.rstrip() for line in sent_text.strip().splitlines()]
+    assert lines == [line.rstrip() for line in kept["fatima@rotterdam.nl"].body_text.splitlines()]
 
     again = runner.invoke(args=["wijkwerk", "deliver", "--once"])
     assert "0 mail(s) verstuurd" in again.output
     assert len(smtp.messages) == 2
+
+
+def test_mail_erased_before_it_was_written_is_never_written_or_sent(client, db, smtp, runner):
+    course(capacity=50)
+    db.session.commit()
+    response = client.post(URL, json=individual())
+    assert response.status_code == 201, response.json
+    registration = db.session.scalars(select(Registration)).one()
+    lifecycle.cancel(registration, full_refund=True)  # a credit note, another status mail
+    erase_person("fatima@rotterdam.nl")
+    db.session.commit()
+
+    result = runner.invoke(args=["wijkwerk", "deliver", "--once"])
+
+    assert "0 mail(s) verstuurd" in result.output
+    assert smtp.messages == []
+    db.session.expire_all()
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    assert len(messages) == 4  # two status mails, the invoice and the credit note
+    assert {(m.subject, m.body_text, m.render_from) for m in messages} == {(ERASED, "", None)}
+    assert db.session.scalar(select(func.count(OutboxAttachment.id))) == 0
+
+
+def test_an_organiser_sees_and_resends_mail_not_yet_written(client, db, smtp, programme):
+    response = client.post(URL, json=individual())
+    assert response.status_code == 201, response.json
+    registration = db.session.scalars(select(Registration)).one()
+    factories.account("org@example.nl")
+    db.session.commit()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get(f"/beheer/aanmeldingen/{registration.id}")
+    assert page.text.count("(wordt opgesteld bij verzending)") == 2
+    status = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "registration_status")
+    ).one()
+
+    response = client.post(
+        f"/beheer/aanmeldingen/{registration.id}/mails/{status.id}",
+        data={"csrf_token": conftest.csrf_token(page.text)},
+    )
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    original, copy = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == "registration_status")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert original.subject.startswith("Plaats bevestigd")  # written once, for both
+    assert (copy.subject, copy.body_text) == (original.subject, original.body_text)
+    assert copy.key == f"resend:{original.id}:1"
+    history = db.session.get(Registration, registration.id).events
+    assert history[-1].reason.endswith(original.subject)
 
 
 def test_the_worker_sends_what_requests_queue_until_it_is_stopped(app, client, db, smtp, programme):

@@ -16,7 +16,8 @@ from wijkwerk.timeutil import now_utc
 class OutboxMessage(db.Model):
     """A mail to one recipient. ``key`` is unique per purpose (for example
     ``reminder:{person}:{session}:7d``), so the same message can never be queued twice;
-    ``sent_at`` is set once it was handed to the SMTP server."""
+    ``sent_at`` is set once it was handed to the SMTP server. Busy kinds of mail are written when
+    they are delivered (``render_from``; see :func:`wijkwerk.outbox.services.renders_mail`)."""
 
     __tablename__ = "outbox_message"
 
@@ -24,9 +25,12 @@ class OutboxMessage(db.Model):
     key: Mapped[str] = mapped_column(String(255), unique=True)
     kind: Mapped[str] = mapped_column(String(50), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
+    # Empty until delivery for mail queued with ``render_from`` (``"registration-status:12:34"``):
+    # written when sent, then kept as it went out.
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    render_from: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)

@@ -95,6 +95,52 @@ def _content_of(attachment: OutboxAttachment) -> bytes:
     return attachment.content
 
 
+# Mail written at delivery rather than when queued: the busiest mails (a registration's status, an
+# invoice) are queued as ``render_from="<kind>:<ids>"`` and the transaction that causes them only
+# writes that reference; SQLite, which lets one transaction write at a time, is not kept waiting
+# while templates render. Each kind's function takes the part after the colon and returns the
+# template's context. The message then shows the records as they are when it is sent (in the
+# default ``MAIL_DELIVERY = "request"`` that is right after the commit).
+_MAIL_CONTEXTS: dict[str, Callable[[str], dict]] = {}
+
+
+def renders_mail(kind: str) -> Callable[[Callable[[str], dict]], Callable[[str], dict]]:
+    """Register the function that gives the template context of mail queued as
+    ``render_from="<kind>:<argument>"``."""
+
+    def register(function: Callable[[str], dict]) -> Callable[[str], dict]:
+        _MAIL_CONTEXTS[kind] = function
+        return function
+
+    return register
+
+
+def _render(template: str, locale: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of ``templates/mail/<template>``: the first line of the ``.txt``
+    is ``Subject: …``, the rest is the body."""
+    with force_locale(locale):
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+    subject_line, _, body = text.partition("\n")
+    if not subject_line.startswith("Subject: "):
+        raise ValueError(f"mail/{template}.txt must start with 'Subject: '")
+    return subject_line.removeprefix("Subject: ").strip(), body.lstrip("\n"), html
+
+
+def written(message: OutboxMessage) -> OutboxMessage:
+    """``message`` with its subject and body: written now (and kept, so the copy shows what was
+    sent) when it was queued to be written at delivery."""
+    if message.subject is None:
+        kind, _, argument = (message.render_from or "").partition(":")
+        if kind not in _MAIL_CONTEXTS:
+            raise LookupError(f"no renderer for mail {message.render_from!r}")
+        context = _MAIL_CONTEXTS[kind](argument)
+        message.subject, message.body_text, message.body_html = _render(
+            message.kind, message.locale, context
+        )
+    return message
+
+
 def queued_before(key: str) -> bool:
     """Whether a message with ``key`` is in the outbox (sent or not)."""
     return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None
@@ -110,25 +156,26 @@ def queue(
     person_id: int | None = None,
     session_id: int | None = None,
     attachments: Iterable[Attachment] = (),
+    render_from: str | None = None,
     **context: object,
 ) -> int | None:
     """Add a mail to the outbox unless one with ``key`` exists; returns the new message's id, or
     None when nothing was queued.
 
-    The template's first line of ``<template>.txt`` is ``Subject: …``; the rest is the body. The
-    row is written at once, as ``INSERT … ON CONFLICT (key) DO NOTHING``: a key queued before, in
-    this transaction or by a concurrent one, adds nothing and fails nothing. Whatever the ids point
-    to must be in the database already (flushed). A caller that may repeat itself often (a job)
-    asks :func:`queued_before` first, to skip the rendering.
+    The mail is rendered from ``templates/mail/<template>`` with ``context`` now, or, given
+    ``render_from`` (see :func:`renders_mail`), when it is delivered. The row is written at once,
+    as ``INSERT … ON CONFLICT (key) DO NOTHING``: a key queued before, in this transaction or by a
+    concurrent one, adds nothing and fails nothing. Whatever the ids point to must be in the
+    database already (flushed). A caller that may repeat itself often (a job) asks
+    :func:`queued_before` first, to skip the rendering.
     """
     if is_anonymised_address(recipient):
         return None  # someone anonymised can no longer be reached
-    with force_locale(locale):
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
-    subject_line, _, body = text.partition("\n")
-    if not subject_line.startswith("Subject: "):
-        raise ValueError(f"mail/{template}.txt must start with 'Subject: '")
+    subject = body_text = body_html = None
+    if render_from is None:
+        subject, body_text, body_html = _render(template, locale, context)
+    elif context:
+        raise TypeError("a mail written at delivery takes its context from render_from")
     messages = OutboxMessage.__table__
     message_id = db.session.execute(
         dialect_insert(db.session, messages)
@@ -136,9 +183,10 @@ def queue(
             key=key,
             kind=template,
             recipient=recipient,
-            subject=subject_line.removeprefix("Subject: ").strip(),
-            body_text=body.lstrip("\n"),
-            body_html=html,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            render_from=render_from,
             locale=locale,
             registration_id=registration_id,
             person_id=person_id,
@@ -184,6 +232,7 @@ def _claim(message_ids: list[int], now: dt.datetime) -> list[int]:
 
 
 def _as_mail(message: OutboxMessage) -> Message:
+    written(message)
     mail_message = Message(
         subject=message.subject,
         recipients=[message.recipient],
@@ -307,6 +356,7 @@ def run_worker(stop: threading.Event, *, interval: float = 1.0, max_pause: float
 def resend(message: OutboxMessage) -> OutboxMessage:
     """Queue a copy of ``message`` (an organiser's "send again": lost in a spam filter, say).
     Each copy has its own key, so it is sent once like any other message."""
+    written(message)  # a copy of what was (or is about to be) sent, not a second rendering
     copies = db.session.scalar(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.key.like(f"resend:{message.id}:%"))
     )

@@ -296,6 +296,7 @@ def _blank_mail(query, now: dt.datetime, done: Anonymised) -> None:
         message.subject = ERASED
         message.body_text = ""
         message.body_html = None
+        message.render_from = None  # and never written
         if message.sent_at is None:
             message.sent_at = now
             message.last_error = _("Niet verstuurd: de ontvanger is geanonimiseerd.")

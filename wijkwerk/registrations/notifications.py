@@ -13,8 +13,9 @@ from wijkwerk.calendars.services import (
     webcal_url,
 )
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import queue, queued_before
+from wijkwerk.outbox.services import queue, queued_before, renders_mail
 from wijkwerk.outbox.services import resend as outbox_resend
+from wijkwerk.people.models import Person
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
 from wijkwerk.urls import external_url
@@ -47,6 +48,16 @@ def people_of(registration: Registration):
         yield registration.contact_person
 
 
+def _about(registration: Registration, person) -> dict:
+    """What every mail about a registration to one of its people can show and link to."""
+    return {
+        "registration": registration,
+        "person": person,
+        "manage_url": manage_url(registration),
+        "payment_url": payment_url(registration),
+    }
+
+
 def _tell(key: str, person, registration: Registration, template: str, **context) -> None:
     """Queue ``template`` for ``person`` about ``registration``, in its locale, with its links."""
     queue(
@@ -56,32 +67,47 @@ def _tell(key: str, person, registration: Registration, template: str, **context
         locale=registration.locale,
         registration_id=registration.id,
         person_id=person.id,
-        registration=registration,
-        person=person,
-        manage_url=manage_url(registration),
-        payment_url=payment_url(registration),
+        **_about(registration, person),
         **context,
     )
 
 
 def status_changed(registration: Registration, event: RegistrationEvent) -> None:
     """Tell everyone on the registration what ``event`` means for them. A confirmation carries
-    the sessions as an .ics file and the link to the personal feed."""
+    the sessions as an .ics file and the link to the personal feed. The mail is written when it
+    is delivered (every registration sends one; see :func:`_status_mail`)."""
     db.session.flush()  # the event needs its id for the mail's key
     attachments = []
     if event.to_state is RegistrationState.CONFIRMED and sessions_of(registration):
         attachments.append(registration_calendar(registration))
     for person in people_of(registration):
-        _tell(
+        queue(
             f"status:{registration.id}:{event.id}:{person.id}",
-            person,
-            registration,
+            person.email,
             "registration_status",
+            locale=registration.locale,
+            registration_id=registration.id,
+            person_id=person.id,
             attachments=attachments,
-            event=event,
-            calendar_url=feed_url(registration),
-            webcal_url=webcal_url(registration),
+            render_from=f"registration-status:{event.id}:{person.id}",
         )
+
+
+@renders_mail("registration-status")
+def _status_mail(argument: str) -> dict:
+    """The context of a status mail queued by :func:`status_changed`: ``"<event>:<person>"``."""
+    event_id, person_id = (int(part) for part in argument.split(":"))
+    event = db.session.get(RegistrationEvent, event_id)
+    person = db.session.get(Person, person_id)
+    if event is None or person is None:
+        raise LookupError(f"registration-status:{argument} is gone")
+    registration = event.registration
+    return {
+        **_about(registration, person),
+        "event": event,
+        "calendar_url": feed_url(registration),
+        "webcal_url": webcal_url(registration),
+    }
 
 
 def approval_requested(registration: Registration, *, reminder: int = 0):
