@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests import trio_helpers
+from tests.course_helpers import course, individual
 from tests.trio_helpers import trio
 from wijkwerk.extensions import db as _db
 from wijkwerk.programmes.models import Programme
-from wijkwerk.registrations import trios
+from wijkwerk.registrations import individuals, trios
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.validation import RuleViolation
 
@@ -127,3 +128,24 @@ def test_two_trios_of_one_municipality_at_the_same_moment_only_one_is_registered
     assert len(refused) == 3
     assert all(r.problems[0].code == "already_registered" for r in refused)
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+
+
+def test_a_double_click_on_a_course_registration_registers_once_and_takes_one_place(app, db):
+    programme = course(capacity=10)
+    db.session.commit()
+    programme_id = programme.id
+
+    def register() -> int:
+        found = _db.session.get(Programme, programme_id)
+        return individuals.register_individual(found, individual()).registration.id
+
+    results = race(app, [register] * 4)
+
+    registered = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, RuleViolation)]
+    assert len(registered) == 1, results
+    assert len(refused) == 3, results
+    assert all(r.problems[0].code == "already_registered" for r in refused)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    assert db.session.get(Programme, programme_id).places_taken == 1  # the others' places undone

@@ -104,10 +104,12 @@ def issue_invoice(
     *,
     now: dt.datetime | None = None,
     paid_at: dt.datetime | None = None,
+    send: bool = True,
 ) -> Invoice | None:
-    """Invoice what the registration owes and mail it to the invoice address. Issuing twice
-    returns the first invoice. Nothing is issued when nothing is owed (an exemption) or when the
-    billing details are missing (a trio that left them out); the organiser sees the latter."""
+    """Invoice what the registration owes and mail it to the invoice address (unless ``send`` is
+    false: the caller sends it with :func:`send_invoice`). Issuing twice returns the first
+    invoice. Nothing is issued when nothing is owed (an exemption) or when the billing details are
+    missing (a trio that left them out); the organiser sees the latter."""
     existing = active_invoice(registration)
     if existing is not None:
         return existing
@@ -139,7 +141,8 @@ def issue_invoice(
     )
     db.session.add(invoice)
     db.session.flush()
-    send_invoice(invoice)
+    if send:
+        send_invoice(invoice)
     return invoice
 
 

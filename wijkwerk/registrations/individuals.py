@@ -89,11 +89,10 @@ def register_individual(
         raise RuleViolation(*problems)
 
     registration = _create(programme, person, individual, now)
-    try:
-        db.session.flush()
+    try:  # written with its first step (a place taken, or the waiting list): one flush, not two
+        lifecycle.place_or_waitlist(registration, actor_label="registrant", now=now)
     except IntegrityError as exc:  # the same person registering twice at the same moment
         raise RuleViolation(_already_registered()) from exc
-    lifecycle.place_or_waitlist(registration, actor_label="registrant", now=now)
     return Outcome(registration)
 
 

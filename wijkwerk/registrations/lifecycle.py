@@ -194,16 +194,23 @@ def admit(
             quiet=quiet,
         )
     event = _transition(
-        registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label, quiet=quiet
+        registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label, quiet=True
     )
+    invoice = None
     if registration.price.amount_cents > 0:
-        invoice = invoices.issue_invoice(registration, now=now)
+        # made before the confirmation is queued, so both are written in one flush; the mails
+        # still go out in that order
+        invoice = invoices.issue_invoice(registration, now=now, send=False)
         if invoice is None:
             registration.note_change(
                 actor=actor,
                 actor_label=actor_label,
                 reason=_("De factuur wacht op factuurgegevens (adres en e-mailadres)."),
             )
+    if not quiet:
+        notifications.status_changed(registration, event)
+    if invoice is not None:
+        invoices.send_invoice(invoice)
     return event
 
 

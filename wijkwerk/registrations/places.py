@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from wijkwerk.extensions import db
 from wijkwerk.programmes.models import Allocation, Programme
@@ -20,17 +20,19 @@ def take_place(registration: Registration) -> bool:
     """Occupy one of the programme's places for ``registration``; false when full."""
     if registration.holds_place:
         return True
-    db.session.flush()  # a stale registration fails here (version check), before any place moves
-    programme_id = registration.programme_id
-    result = db.session.execute(
-        update(Programme)
-        .where(
-            Programme.id == programme_id,
-            (Programme.capacity.is_(None)) | (Programme.places_taken < Programme.capacity),
+    if not inspect(registration).pending:
+        db.session.flush()  # a stale registration fails here (version check), before a place moves
+    programme_id = registration.programme_id or registration.programme.id
+    with db.session.no_autoflush:  # a new registration is written later, in its new state
+        result = db.session.execute(
+            update(Programme)
+            .where(
+                Programme.id == programme_id,
+                (Programme.capacity.is_(None)) | (Programme.places_taken < Programme.capacity),
+            )
+            .values(places_taken=Programme.places_taken + 1)
+            .execution_options(synchronize_session=False)
         )
-        .values(places_taken=Programme.places_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
     if result.rowcount != 1:
         return False
     registration.holds_place = True
