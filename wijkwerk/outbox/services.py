@@ -98,21 +98,39 @@ def _content_of(attachment: OutboxAttachment) -> bytes:
 # Mail written at delivery rather than when queued: the busiest mails (a registration's status, an
 # invoice) are queued as ``render_from="<kind>:<ids>"`` and the transaction that causes them only
 # writes that reference; SQLite, which lets one transaction write at a time, is not kept waiting
-# while templates render. Each kind's function takes the part after the colon and returns the
-# template's context. The message then shows the records as they are when it is sent (in the
+# while templates render. Each kind's function takes the part after the colon and returns what
+# the mail is made of. The message then shows the records as they are when it is sent (in the
 # default ``MAIL_DELIVERY = "request"`` that is right after the commit).
-_MAIL_CONTEXTS: dict[str, Callable[[str], dict]] = {}
+@dataclass(frozen=True)
+class MailContent:
+    """What a mail written at delivery is made of: its template's context and its files."""
+
+    context: dict
+    attachments: tuple[Attachment, ...] = ()
 
 
-def renders_mail(kind: str) -> Callable[[Callable[[str], dict]], Callable[[str], dict]]:
-    """Register the function that gives the template context of mail queued as
-    ``render_from="<kind>:<argument>"``."""
+_MAIL_CONTENTS: dict[str, Callable[[str], MailContent]] = {}
 
-    def register(function: Callable[[str], dict]) -> Callable[[str], dict]:
-        _MAIL_CONTEXTS[kind] = function
+
+def renders_mail(
+    kind: str,
+) -> Callable[[Callable[[str], MailContent]], Callable[[str], MailContent]]:
+    """Register the function that makes mail queued as ``render_from="<kind>:<argument>"``."""
+
+    def register(function: Callable[[str], MailContent]) -> Callable[[str], MailContent]:
+        _MAIL_CONTENTS[kind] = function
         return function
 
     return register
+
+
+def _attachment_row(attachment: Attachment | OutboxAttachment) -> OutboxAttachment:
+    return OutboxAttachment(
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        content=attachment.content,
+        render_from=attachment.render_from,
+    )
 
 
 def _render(template: str, locale: str, context: dict) -> tuple[str, str, str]:
@@ -128,16 +146,17 @@ def _render(template: str, locale: str, context: dict) -> tuple[str, str, str]:
 
 
 def written(message: OutboxMessage) -> OutboxMessage:
-    """``message`` with its subject and body: written now (and kept, so the copy shows what was
-    sent) when it was queued to be written at delivery."""
+    """``message`` with its subject, body and files: written now (and kept, so the copy shows what
+    was sent) when it was queued to be written at delivery."""
     if message.subject is None:
         kind, _, argument = (message.render_from or "").partition(":")
-        if kind not in _MAIL_CONTEXTS:
+        if kind not in _MAIL_CONTENTS:
             raise LookupError(f"no renderer for mail {message.render_from!r}")
-        context = _MAIL_CONTEXTS[kind](argument)
+        content = _MAIL_CONTENTS[kind](argument)
         message.subject, message.body_text, message.body_html = _render(
-            message.kind, message.locale, context
+            message.kind, message.locale, content.context
         )
+        message.attachments.extend(_attachment_row(a) for a in content.attachments)
     return message
 
 
@@ -372,15 +391,7 @@ def resend(message: OutboxMessage) -> OutboxMessage:
         person_id=message.person_id,
         session_id=message.session_id,
     )
-    for attachment in message.attachments:
-        copy.attachments.append(
-            OutboxAttachment(
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                content=attachment.content,
-                render_from=attachment.render_from,
-            )
-        )
+    copy.attachments.extend(_attachment_row(a) for a in message.attachments)
     db.session.add(copy)
     return copy
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db
 from wijkwerk.money import share_of, vat_cents
-from wijkwerk.outbox.services import queue, renders_mail
+from wijkwerk.outbox.services import MailContent, queue, renders_mail
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
 from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.registrations.models import Registration
@@ -200,18 +200,19 @@ def send_invoice(invoice: Invoice) -> None:
         "invoice",
         locale="nl",
         registration_id=invoice.registration_id,
-        attachments=[invoice_attachment(invoice)],
         render_from=f"invoice:{invoice.id}",
     )
 
 
 @renders_mail("invoice")
-def _invoice_mail(invoice_id: str) -> dict:
+def _invoice_mail(invoice_id: str) -> MailContent:
     invoice = db.session.get(Invoice, int(invoice_id))
     if invoice is None:
         raise LookupError(f"invoice:{invoice_id} is gone")
     registration = invoice.registration or db.session.get(Registration, invoice.registration_id)
-    return {"invoice": invoice, "registration": registration}
+    return MailContent(
+        {"invoice": invoice, "registration": registration}, (invoice_attachment(invoice),)
+    )
 
 
 def mark_paid(invoice: Invoice, *, actor, now: dt.datetime | None = None) -> None:

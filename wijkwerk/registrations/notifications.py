@@ -13,7 +13,7 @@ from wijkwerk.calendars.services import (
     webcal_url,
 )
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import queue, queued_before, renders_mail
+from wijkwerk.outbox.services import MailContent, queue, queued_before, renders_mail
 from wijkwerk.outbox.services import resend as outbox_resend
 from wijkwerk.people.models import Person
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
@@ -77,9 +77,6 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
     the sessions as an .ics file and the link to the personal feed. The mail is written when it
     is delivered (every registration sends one; see :func:`_status_mail`)."""
     db.session.flush()  # the event needs its id for the mail's key
-    attachments = []
-    if event.to_state is RegistrationState.CONFIRMED and sessions_of(registration):
-        attachments.append(registration_calendar(registration))
     for person in people_of(registration):
         queue(
             f"status:{registration.id}:{event.id}:{person.id}",
@@ -88,26 +85,29 @@ def status_changed(registration: Registration, event: RegistrationEvent) -> None
             locale=registration.locale,
             registration_id=registration.id,
             person_id=person.id,
-            attachments=attachments,
             render_from=f"registration-status:{event.id}:{person.id}",
         )
 
 
 @renders_mail("registration-status")
-def _status_mail(argument: str) -> dict:
-    """The context of a status mail queued by :func:`status_changed`: ``"<event>:<person>"``."""
+def _status_mail(argument: str) -> MailContent:
+    """A status mail queued by :func:`status_changed`: ``"<event>:<person>"``."""
     event_id, person_id = (int(part) for part in argument.split(":"))
     event = db.session.get(RegistrationEvent, event_id)
     person = db.session.get(Person, person_id)
     if event is None or person is None:
         raise LookupError(f"registration-status:{argument} is gone")
     registration = event.registration
-    return {
+    attachments = ()
+    if event.to_state is RegistrationState.CONFIRMED and sessions_of(registration):
+        attachments = (registration_calendar(registration),)
+    context = {
         **_about(registration, person),
         "event": event,
         "calendar_url": feed_url(registration),
         "webcal_url": webcal_url(registration),
     }
+    return MailContent(context, attachments)
 
 
 def approval_requested(registration: Registration, *, reminder: int = 0):
