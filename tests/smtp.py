@@ -6,6 +6,7 @@ import email
 import email.policy
 import socket
 import threading
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
@@ -32,6 +33,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope: Envelope) -> str:
+        if self.server.on_data is not None:
+            self.server.on_data()
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append((list(envelope.rcpt_tos), message))
@@ -41,13 +44,15 @@ class _Handler:
 class SMTPServer:
     """``messages`` holds ``(recipients, EmailMessage)`` in the order received; addresses in
     ``refused`` are turned away (550), as a real server does with an unknown mailbox; at an address
-    in ``hang_up_on`` the server drops the connection."""
+    in ``hang_up_on`` the server drops the connection; ``on_data`` is called while a message is
+    being received (the sender is waiting for the answer)."""
 
     def __init__(self) -> None:
         self.port = _free_port()
         self.messages: list[tuple[list[str], EmailMessage]] = []
         self.refused: set[str] = set()
         self.hang_up_on: set[str] = set()
+        self.on_data: Callable[[], None] | None = None
         self.lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
@@ -62,6 +67,7 @@ class SMTPServer:
             self.messages.clear()
         self.refused.clear()
         self.hang_up_on.clear()
+        self.on_data = None
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:

@@ -14,6 +14,7 @@ import time
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from tests import conftest, factories
 from tests.course_helpers import URL, course, individual
@@ -152,6 +153,42 @@ def test_an_organiser_sees_and_resends_mail_not_yet_written(client, db, smtp, pr
     assert copy.key == f"resend:{original.id}:1"
     history = db.session.get(Registration, registration.id).events
     assert history[-1].reason.endswith(original.subject)
+
+
+def test_while_a_mail_is_sent_its_row_and_the_database_are_free_to_write(
+    app, client, db, smtp, runner, programme
+):
+    """The sender writes the message's text, files and sent time after the SMTP server answered,
+    in one short transaction: a slow server (or, on SQLite, a worker at low priority) keeps no
+    one else from writing meanwhile."""
+    response = client.post(URL, json=individual())
+    assert response.status_code == 201, response.json
+    engine = db.engine
+    locked: list[bool] = []
+
+    def try_to_write() -> None:  # in the SMTP server's thread, on a connection of its own
+        with engine.connect() as connection:
+            try:
+                if engine.dialect.name == "sqlite":
+                    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")  # takes the write lock or fails
+                else:
+                    connection.exec_driver_sql(
+                        "SELECT id FROM outbox_message WHERE sent_at IS NULL FOR UPDATE NOWAIT"
+                    )
+                locked.append(False)
+            except OperationalError:
+                locked.append(True)
+            finally:
+                connection.rollback()
+                if engine.dialect.name == "sqlite":
+                    connection.exec_driver_sql("PRAGMA busy_timeout=15000")
+
+    smtp.on_data = try_to_write
+    result = runner.invoke(args=["wijkwerk", "deliver", "--once"])
+
+    assert "2 mail(s) verstuurd" in result.output
+    assert locked == [False, False]
 
 
 def test_the_worker_sends_what_requests_queue_until_it_is_stopped(app, client, db, smtp, programme):

@@ -319,7 +319,11 @@ def _release(message_ids: list[int]) -> None:
 
 def _send_one(connection, message: OutboxMessage, report: DeliveryReport) -> None:
     try:
-        connection.send(_as_mail(message))
+        # Written and sent before anything is flushed: on SQLite, which lets one connection write
+        # at a time, a worker at low priority must not hold the write lock while it renders a PDF
+        # or waits for SMTP.
+        with db.session.no_autoflush:
+            connection.send(_as_mail(message))
     except (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError):
         raise  # not this message's fault: the run stops and its claims are given up
     except Exception as exc:  # refused by the server, or an attachment that could not be made
