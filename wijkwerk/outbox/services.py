@@ -156,7 +156,10 @@ def written(message: OutboxMessage) -> OutboxMessage:
         message.subject, message.body_text, message.body_html = _render(
             message.kind, message.locale, content.context
         )
-        message.attachments.extend(_attachment_row(a) for a in content.attachments)
+        rows = [_attachment_row(a) for a in content.attachments]
+        message.attachments.extend(rows)
+        for row in rows:  # now, while the records they are made from are loaded (and not again)
+            _content_of(row)
     return message
 
 
