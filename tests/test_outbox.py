@@ -131,7 +131,9 @@ def test_an_organiser_sees_and_resends_mail_not_yet_written(client, db, smtp, pr
     db.session.commit()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
     page = client.get(f"/beheer/aanmeldingen/{registration.id}")
-    assert page.text.count("(wordt opgesteld bij verzending)") == 2
+    # in the list and in each resend button's label, in Dutch (not the template's name)
+    assert page.text.count("(wordt opgesteld bij verzending)") == 4
+    assert "registration_status" not in page.text
     status = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "registration_status")
     ).one()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from wijkwerk.calendars.ics import calendar
-from wijkwerk.extensions import db
-from wijkwerk.outbox.services import Attachment, renders_attachment
+from wijkwerk.outbox.services import Attachment
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.urls import external_url
@@ -39,28 +38,13 @@ def webcal_url(registration: Registration) -> str | None:
     return "webcal://" + url.split("://", 1)[1]
 
 
-CALENDAR_TYPE = "text/calendar; method=PUBLISH; charset=utf-8"
-
-
 def ics_attachment(
     name: str, sessions: list[ProgrammeSession], *, locale: str, filename: str = "bijeenkomsten.ics"
 ) -> Attachment:
-    return Attachment(filename, CALENDAR_TYPE, calendar(name, sessions, locale=locale))
-
-
-def registration_calendar(registration: Registration) -> Attachment:
-    """The sessions of a registration as an .ics file for a mail, made when the mail is sent (the
-    sessions as they are then)."""
     return Attachment(
-        "bijeenkomsten.ics", CALENDAR_TYPE, render_from=f"registration-ics:{registration.id}"
-    )
-
-
-@renders_attachment("registration-ics")
-def _registration_ics(registration_id: int) -> bytes:
-    registration = db.session.get_one(Registration, registration_id)
-    return calendar(
-        registration.programme.title, sessions_of(registration), locale=registration.locale
+        filename,
+        "text/calendar; method=PUBLISH; charset=utf-8",
+        calendar(name, sessions, locale=locale),
     )
 
 

@@ -19,7 +19,7 @@ import logging
 import smtplib
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -145,9 +145,9 @@ def _render(template: str, locale: str, context: dict) -> tuple[str, str, str]:
     return subject_line.removeprefix("Subject: ").strip(), body.lstrip("\n"), html
 
 
-def written(message: OutboxMessage) -> OutboxMessage:
-    """``message`` with its subject, body and files: written now (and kept, so the copy shows what
-    was sent) when it was queued to be written at delivery."""
+def written(message: OutboxMessage) -> None:
+    """Give ``message`` its subject, body and files if it was queued to be written at delivery;
+    they are kept, so the copy shows what was sent."""
     if message.subject is None:
         kind, _, argument = (message.render_from or "").partition(":")
         if kind not in _MAIL_CONTENTS:
@@ -160,7 +160,6 @@ def written(message: OutboxMessage) -> OutboxMessage:
         message.attachments.extend(rows)
         for row in rows:  # now, while the records they are made from are loaded (and not again)
             _content_of(row)
-    return message
 
 
 def queued_before(key: str) -> bool:
@@ -217,16 +216,7 @@ def queue(
         .on_conflict_do_nothing(index_elements=[messages.c.key])
         .returning(messages.c.id)
     ).scalar_one_or_none()
-    rows = [
-        {
-            "message_id": message_id,
-            "filename": attachment.filename,
-            "content_type": attachment.content_type,
-            "content": attachment.content,
-            "render_from": attachment.render_from,
-        }
-        for attachment in attachments
-    ]
+    rows = [{**asdict(attachment), "message_id": message_id} for attachment in attachments]
     if message_id is not None and rows:
         db.session.execute(insert(OutboxAttachment.__table__), rows)
     return message_id

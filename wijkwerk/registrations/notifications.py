@@ -6,12 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
-from wijkwerk.calendars.services import (
-    feed_url,
-    registration_calendar,
-    sessions_of,
-    webcal_url,
-)
+from wijkwerk.calendars.services import feed_url, ics_attachment, sessions_of, webcal_url
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import MailContent, queue, queued_before, renders_mail
 from wijkwerk.outbox.services import resend as outbox_resend
@@ -99,8 +94,10 @@ def _status_mail(argument: str) -> MailContent:
         raise LookupError(f"registration-status:{argument} is gone")
     registration = event.registration
     attachments = ()
-    if event.to_state is RegistrationState.CONFIRMED and sessions_of(registration):
-        attachments = (registration_calendar(registration),)
+    sessions = sessions_of(registration) if event.to_state is RegistrationState.CONFIRMED else []
+    if sessions:  # the sessions as they are when the mail goes out
+        title, locale = registration.programme.title, registration.locale
+        attachments = (ics_attachment(title, sessions, locale=locale),)
     context = {
         **_about(registration, person),
         "event": event,
