@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests import trio_helpers
 from tests.course_helpers import course, individual
+from tests.test_backoffice_trios import counted_queries
 from tests.trio_helpers import trio
 from wijkwerk.extensions import db as _db
 from wijkwerk.programmes.models import Programme
@@ -149,3 +150,26 @@ def test_a_double_click_on_a_course_registration_registers_once_and_takes_one_pl
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
     assert db.session.get(Programme, programme_id).places_taken == 1  # the others' places undone
+
+
+def test_a_course_registration_holds_the_programme_locked_as_briefly_as_its_database_allows(
+    app, db
+):
+    """Taking a place locks the programme's row (PostgreSQL) or the whole database (SQLite) until
+    the commit, and every other registration waits for it. On PostgreSQL the new registration's
+    rows are written before the place is taken, outside that wait; on SQLite, where the first
+    write of any table takes the lock, the place is the first write and the rest follows in one
+    flush."""
+    programme = course(capacity=10)
+    db.session.commit()
+    with counted_queries(db.engine) as statements:
+        individuals.register_individual(programme, individual())
+        db.session.commit()
+    writes = [" ".join(s.split()[:3]) for s in statements if s.startswith(("INSERT", "UPDATE"))]
+    place = writes.index("UPDATE programme SET")
+    if db.engine.dialect.name == "postgresql":
+        assert place > writes.index("INSERT INTO registration"), writes
+        assert place > writes.index("INSERT INTO person"), writes
+    else:
+        assert place == 0, writes
+        assert writes.count("UPDATE registration SET") == 0, writes  # written once, confirmed

@@ -17,13 +17,19 @@ from wijkwerk.registrations.models import Registration, RegistrationState
 
 
 def take_place(registration: Registration) -> bool:
-    """Occupy one of the programme's places for ``registration``; false when full."""
+    """Occupy one of the programme's places for ``registration``; false when full.
+
+    The UPDATE locks the programme's row until the transaction ends, so every registration for
+    the programme waits while one holds it: as little as possible should happen after it. On
+    PostgreSQL a new registration's rows are therefore written first. SQLite locks the whole
+    database at a transaction's first write, whichever table, so there a new registration is
+    written later, in its new state, together with everything else (one flush, not two)."""
     if registration.holds_place:
         return True
-    if not inspect(registration).pending:
+    if not inspect(registration).pending or not _writes_lock_database():
         db.session.flush()  # a stale registration fails here (version check), before a place moves
     programme_id = registration.programme_id or registration.programme.id
-    with db.session.no_autoflush:  # a new registration is written later, in its new state
+    with db.session.no_autoflush:
         result = db.session.execute(
             update(Programme)
             .where(
@@ -38,6 +44,12 @@ def take_place(registration: Registration) -> bool:
     registration.holds_place = True
     db.session.expire(registration.programme, ["places_taken"])
     return True
+
+
+def _writes_lock_database() -> bool:
+    """Whether the first write of a transaction locks the whole database (SQLite) rather than
+    the rows written (PostgreSQL)."""
+    return db.session.get_bind().dialect.name == "sqlite"
 
 
 def release_place(registration: Registration) -> bool:
