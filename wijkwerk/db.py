@@ -68,8 +68,20 @@ def str_enum(enum_cls: type[StrEnum], name: str, length: int = 32) -> Enum:
     )
 
 
+# What PostgreSQL and SQLite do differently, asked in one place.
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def dialect_insert(session: Session, target: Any):
     """An INSERT into ``target`` (a model or a table) that can end in ``ON CONFLICT …``: the
     PostgreSQL or the SQLite form, whichever database ``session`` is bound to."""
-    name = session.get_bind().dialect.name
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(target)
+    return (sqlite.insert if _is_sqlite(session) else postgresql.insert)(target)
+
+
+def writes_lock_database(session: Session) -> bool:
+    """Whether a transaction's first write locks the whole database (SQLite) rather than only
+    the rows it writes (PostgreSQL)."""
+    return _is_sqlite(session)

@@ -209,9 +209,8 @@ def _invoice_mail(invoice_id: str) -> MailContent:
     invoice = db.session.get(Invoice, int(invoice_id))
     if invoice is None:
         raise LookupError(f"invoice:{invoice_id} is gone")
-    registration = invoice.registration or db.session.get(Registration, invoice.registration_id)
     return MailContent(
-        {"invoice": invoice, "registration": registration}, (invoice_attachment(invoice),)
+        {"invoice": invoice, "registration": invoice.registration}, (invoice_attachment(invoice),)
     )
 
 

@@ -179,7 +179,6 @@ def _render(invoice: Invoice) -> FPDF:
     pdf.set_font("helvetica", size=9)
     top = pdf.get_y()
     bottom = pdf.text_block(widths[0], 5, pdf_text(invoice.description), beside=True)
-    pdf.set_xy(pdf.l_margin + widths[0], top)
     cells = (
         money(invoice.amount_cents),
         vat_rate(invoice.vat_rate_bp),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import inspect, select, update
 
+from wijkwerk.db import writes_lock_database
 from wijkwerk.extensions import db
 from wijkwerk.programmes.models import Allocation, Programme
 from wijkwerk.registrations.models import Registration, RegistrationState
@@ -26,7 +27,7 @@ def take_place(registration: Registration) -> bool:
     written later, in its new state, together with everything else (one flush, not two)."""
     if registration.holds_place:
         return True
-    if not inspect(registration).pending or not _writes_lock_database():
+    if not inspect(registration).pending or not writes_lock_database(db.session):
         db.session.flush()  # a stale registration fails here (version check), before a place moves
     programme_id = registration.programme_id or registration.programme.id
     with db.session.no_autoflush:
@@ -44,12 +45,6 @@ def take_place(registration: Registration) -> bool:
     registration.holds_place = True
     db.session.expire(registration.programme, ["places_taken"])
     return True
-
-
-def _writes_lock_database() -> bool:
-    """Whether the first write of a transaction locks the whole database (SQLite) rather than
-    the rows written (PostgreSQL)."""
-    return db.session.get_bind().dialect.name == "sqlite"
 
 
 def release_place(registration: Registration) -> bool:
