@@ -67,6 +67,18 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_WINDOW_MINUTES = 15
+    # Rate limits on public writes (wijkwerk/ratelimit.py), per window, shared by every machine:
+    # per client IP address (a whole municipal office may sit behind one NAT address) and per
+    # e-mail address a request would mail. Over a limit: 429 until the window ends. 0: no limit.
+    # Logged-in organisers and API tokens are never limited.
+    RATELIMIT_WINDOW_MINUTES = 60
+    # Registration forms and the public registration API.
+    RATELIMIT_REGISTRATIONS_PER_IP = 60
+    RATELIMIT_REGISTRATIONS_PER_EMAIL = 20
+    # The approver's decision, a registrant's own page (cancel, pay again, coach, calendar link),
+    # delegates named by a city, a panel expert's answer.
+    RATELIMIT_ACTIONS_PER_IP = 120
+    RATELIMIT_ACTIONS_PER_EMAIL = 30
     # A back-office log-in lasts a working day without activity; each request extends it.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     SESSION_REFRESH_EACH_REQUEST = True

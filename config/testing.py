@@ -14,3 +14,8 @@ class TestingConfig(Config):
     BASE_URL = "http://wijkwerk.test"
     LOG_LEVEL = "WARNING"
     PUBLIC_CACHE_SECONDS = 0  # tests see every change at once; test_pages switches it on
+    # Tests register many times from one client; tests/test_ratelimit.py lowers these itself.
+    RATELIMIT_REGISTRATIONS_PER_IP = 10_000
+    RATELIMIT_REGISTRATIONS_PER_EMAIL = 10_000
+    RATELIMIT_ACTIONS_PER_IP = 10_000
+    RATELIMIT_ACTIONS_PER_EMAIL = 10_000

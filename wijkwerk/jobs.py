@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from wijkwerk import reminders
+from wijkwerk import ratelimit, reminders
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
 from wijkwerk.outbox.services import deliver_pending
@@ -69,6 +69,7 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     report.refunds_sent = send_pending_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed
+    ratelimit.delete_expired(now)  # counters of keys not seen again since their window ended
     return report
 
 

@@ -1,6 +1,6 @@
 """Every model, imported once so that Alembic, the shell and ``db.create_all`` see them all."""
 
-from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
+from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.documents.models import Document
@@ -30,6 +30,7 @@ from wijkwerk.programmes.models import (
     ProgrammeStatus,
     SessionStatus,
 )
+from wijkwerk.ratelimit import RateLimitCounter
 from wijkwerk.registrations.models import (
     BillingDetails,
     Casus,
@@ -80,7 +81,6 @@ __all__ = [
     "LabRequest",
     "LabStage",
     "LabTask",
-    "LoginAttempt",
     "MeetingPresenter",
     "MemberRole",
     "Municipality",
@@ -99,6 +99,7 @@ __all__ = [
     "ProgrammeKind",
     "ProgrammeSession",
     "ProgrammeStatus",
+    "RateLimitCounter",
     "Refund",
     "RefundStatus",
     "Registration",

@@ -69,16 +69,3 @@ class ApiToken(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     account: Mapped[Account] = relationship(back_populates="tokens")
-
-
-class LoginAttempt(db.Model):
-    """A log-in try, kept for a day to slow down password guessing. In the database, not in a
-    process, so every server behind the load balancer sees the same count."""
-
-    __tablename__ = "login_attempt"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    ip: Mapped[str] = mapped_column(String(45), index=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

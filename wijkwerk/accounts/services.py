@@ -9,10 +9,12 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from wijkwerk.accounts.models import Account, ApiToken, LoginAttempt, Role
+from wijkwerk import ratelimit
+from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.extensions import db
+from wijkwerk.ratelimit import Verdict
 from wijkwerk.timeutil import now_utc
 
 TOKEN_PREFIX = "ww_"
@@ -102,31 +104,34 @@ def revoke_api_token(api_token: ApiToken) -> None:
         api_token.revoked_at = now_utc()
 
 
-def login_blocked(email: str, ip: str, now: dt.datetime | None = None) -> bool:
-    """Whether too many log-ins failed lately for this address or from this IP address. Said the
-    same way for addresses with and without an account, so it tells nothing about who exists."""
+def reserve_login_attempt(email: str, ip: str, now: dt.datetime | None = None) -> Verdict:
+    """Count a log-in try against this address and this IP address, before its password is
+    checked: one atomic step (:func:`wijkwerk.ratelimit.hit`), so of any number of simultaneous
+    tries at most ``LOGIN_MAX_FAILURES_PER_ACCOUNT`` reach the password check. ``refused`` on the
+    result means: say no without checking. Counted the same way for addresses with and without an
+    account, so it tells nothing about who exists. Give a try back with
+    :func:`release_login_attempt` when its password was right."""
     config = current_app.config
-    now = now or now_utc()
-    since = now - dt.timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"]))
-    failures = select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.succeeded.is_(False), LoginAttempt.at > since
-    )
-    by_account = db.session.scalar(failures.where(LoginAttempt.email == normalise_email(email)))
-    by_ip = db.session.scalar(failures.where(LoginAttempt.ip == ip))
-    return by_account >= int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]) or by_ip >= int(
-        config["LOGIN_MAX_FAILURES_PER_IP"]
+    window = dt.timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"]))
+    return ratelimit.hit(
+        [
+            ratelimit.Limit(
+                ratelimit.key("login", "account", normalise_email(email)),
+                int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+                window,
+            ),
+            ratelimit.Limit(
+                ratelimit.key("login", "ip", ip), int(config["LOGIN_MAX_FAILURES_PER_IP"]), window
+            ),
+        ],
+        now,
     )
 
 
-def record_login_attempt(
-    email: str, ip: str, succeeded: bool, now: dt.datetime | None = None
-) -> None:
-    """Remember a try; tries older than a day are dropped on the way."""
-    now = now or now_utc()
-    db.session.add(
-        LoginAttempt(email=normalise_email(email)[:254], ip=ip[:45], at=now, succeeded=succeeded)
-    )
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(days=1)))
+def release_login_attempt(reservation: Verdict) -> None:
+    """A try with the right password is no failure: it gives its place in the count back (the
+    failures before it still count, so guessing is not reset by one good log-in)."""
+    ratelimit.give_back(reservation)
 
 
 def change_account(account: Account, role: Role, active: bool, *, by: Account) -> None:

@@ -1,12 +1,26 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from wijkwerk.accounts.forms import LoginForm
-from wijkwerk.accounts.services import authenticate, login_blocked, record_login_attempt
+from wijkwerk.accounts.services import (
+    authenticate,
+    release_login_attempt,
+    reserve_login_attempt,
+)
 from wijkwerk.extensions import db
+from wijkwerk.ratelimit import client_address
 from wijkwerk.urls import local_target
 
 bp = Blueprint("accounts", __name__)
@@ -19,14 +33,19 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        ip = request.remote_addr or "?"
-        if login_blocked(form.email.data, ip):
+        # The try is counted before the password is checked, in one atomic step: simultaneous
+        # guesses cannot all pass a count taken before any of them was recorded.
+        reservation = reserve_login_attempt(form.email.data, client_address())
+        if reservation.refused:
             form.password.errors.append(
                 _("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
             )
-            return render_template("accounts/login.html", form=form), 429
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(reservation.retry_after)
+            return response
         account = authenticate(form.email.data, form.password.data)
-        record_login_attempt(form.email.data, ip, account is not None)
+        if account is not None:
+            release_login_attempt(reservation)
         db.session.commit()
         if account is not None:
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use

@@ -22,7 +22,7 @@ NOT_AUDITED = {
     "audit_entry",
     "outbox_message",
     "outbox_attachment",
-    "login_attempt",
+    "rate_limit_counter",
     "stripe_event",
 }
 NOISE = {"updated_at", "version", "last_used_at", "last_login_at"}
