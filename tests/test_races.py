@@ -13,8 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests import trio_helpers
 from tests.course_helpers import course, individual
 from tests.test_backoffice_trios import counted_queries
+from tests.test_trio_form import FORM, form_data
 from tests.trio_helpers import trio
 from wijkwerk.extensions import db as _db
+from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme
 from wijkwerk.registrations import individuals, trios
 from wijkwerk.registrations.models import Registration, RegistrationState
@@ -158,8 +160,8 @@ def test_a_course_registration_holds_the_programme_locked_as_briefly_as_its_data
     """Taking a place locks the programme's row (PostgreSQL) or the whole database (SQLite) until
     the commit, and every other registration waits for it. On PostgreSQL the new registration's
     rows are written before the place is taken, outside that wait; on SQLite, where the first
-    write of any table takes the lock, the place is the first write and the rest follows in one
-    flush."""
+    write of any table takes the lock, the place is the first write after a new person (who must
+    be written race-safe before anything refers to them) and the rest follows in one flush."""
     programme = course(capacity=10)
     db.session.commit()
     with counted_queries(db.engine) as statements:
@@ -171,5 +173,98 @@ def test_a_course_registration_holds_the_programme_locked_as_briefly_as_its_data
         assert place > writes.index("INSERT INTO registration"), writes
         assert place > writes.index("INSERT INTO person"), writes
     else:
-        assert place == 0, writes
+        # A new person is written first (race-safe, wijkwerk.people.services), then the place.
+        assert writes[:place] == ["INSERT INTO person"], writes
         assert writes.count("UPDATE registration SET") == 0, writes  # written once, confirmed
+
+
+# --- people shared between registrations at the same moment ----------------------------------------
+
+API_TRIOS = "/api/v1/programmes/werkplaatsen/registrations"
+
+
+def post_trios(app, bodies: list[dict]) -> list[object]:
+    """POST each trio to the API at the same moment, each from its own client (its own request,
+    session and connection; the ``client`` fixture makes them isolated); the answers as
+    (status, body)."""
+
+    def post(body: dict) -> Callable[[], tuple[int, dict]]:
+        def job() -> tuple[int, dict]:
+            response = app.test_client().post(API_TRIOS, json=body)
+            return response.status_code, response.get_json()
+
+        return job
+
+    return race(app, [post(body) for body in bodies])
+
+
+def statuses(answers: list[object]) -> list[object]:
+    """Each answer's status; an exception a request raised (a 500 in production) as itself."""
+    return [a[0] if isinstance(a, tuple) else a for a in answers]
+
+
+def error_codes(answer: tuple[int, dict]) -> list[str]:
+    return [e["code"] for e in answer[1]["errors"]]
+
+
+def test_ten_identical_trios_posted_at_once_register_once_and_refuse_nine(app, db, client):
+    """The same trio ten times at once (a script retrying, a double click): each request finds its
+    people new and makes them; all but one of those makes lose. One registration, nine
+    already_registered, never a 500."""
+    trio_helpers.load_municipalities()
+    trio_helpers.werkplaats()
+    db.session.commit()
+
+    answers = post_trios(app, [trio("GM0606")] * 10)
+
+    assert statuses(answers).count(201) == 1, answers
+    assert statuses(answers).count(422) == 9, answers
+    refused = [a for a in answers if a[0] == 422]
+    assert all(error_codes(a) == ["already_registered"] for a in refused), refused
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 4
+
+
+def test_four_municipalities_with_one_approver_at_once_are_all_registered(app, db, client):
+    """Four trios from different municipalities name the same approver (a regional director) and
+    arrive at once: the approver is one person, made once, and every trio is registered."""
+    trio_helpers.load_municipalities()
+    trio_helpers.werkplaats()
+    db.session.commit()
+    approver = {"name": "Dirk Smit", "email": "dirk@regio.nl", "function": "directeur"}
+    bodies = [trio(code, f"team{n}.nl", approver=approver) for n, code in enumerate(CODES[:4])]
+
+    answers = post_trios(app, bodies)
+
+    assert statuses(answers) == [201] * 4, answers
+    people = db.session.scalars(select(Person).where(Person.email == "dirk@regio.nl")).all()
+    assert len(people) == 1
+    approvers = db.session.scalars(select(Registration.approver_person_id)).all()
+    assert approvers == [people[0].id] * 4
+
+
+def test_four_trio_forms_with_one_approver_at_once_are_all_registered(app, db, client):
+    """The web form calls the same service as the API, so the same holds there."""
+    trio_helpers.load_municipalities()
+    trio_helpers.werkplaats()
+    db.session.commit()
+    clients, bodies = [], []
+    for n, code in enumerate(["GM0141", "GM1959", "GM0363", "GM0518"]):
+        client = app.test_client()
+        page = client.get(FORM).text
+        body = form_data(page, municipality=code, **{"approver-email": "dirk@regio.nl"})
+        for index in range(3):
+            key = f"members-{index}-email"
+            body[key] = body[key].replace("almelo.nl", f"team{n}.nl")
+        clients.append(client)
+        bodies.append(body)
+
+    def post(client, body) -> Callable[[], int]:
+        return lambda: client.post(FORM, data=body).status_code
+
+    results = race(app, [post(c, b) for c, b in zip(clients, bodies, strict=True)])
+
+    assert results == [302] * 4, results
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 4
+    approver = select(func.count()).select_from(Person).where(Person.email == "dirk@regio.nl")
+    assert db.session.scalar(approver) == 1

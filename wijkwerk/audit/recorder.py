@@ -25,7 +25,7 @@ NOT_AUDITED = {
     "rate_limit_counter",
     "stripe_event",
 }
-NOISE = {"updated_at", "version", "last_used_at", "last_login_at"}
+NOISE = {"updated_at", "version", "last_used_at", "last_login_at", "session_version"}
 SECRET = {"password_hash", "token_hash", "manage_token", "feed_token"}
 _installed = False
 
@@ -143,6 +143,12 @@ def install() -> None:
         event.listen(Session, "after_flush_postexec", _after_flush_postexec)
         event.listen(Session, "after_rollback", _forget)
         _installed = True
+
+
+def record_insert(table: str, row_id: str, values: dict) -> None:
+    """An entry for a row inserted without the ORM unit of work (an ``INSERT … ON CONFLICT``),
+    by whoever is acting now; nothing when no organiser is."""
+    record(_actor(), "insert", table, row_id, {k: (None, v) for k, v in values.items()})
 
 
 def record(actor, action: str, table: str, row_id: str, changes: dict) -> None:

@@ -24,6 +24,7 @@ from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
+from wijkwerk.people import services as people
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, RegistrationWindow, SessionStatus
 from wijkwerk.registrations import notifications, places
@@ -122,18 +123,15 @@ def municipality_taken(programme: Programme, code: str, slot: int | None = None)
     return db.session.scalar(query) is not None
 
 
+def new_person(data: PersonInput, locale: str, *, phone: str | None = None) -> people.NewPerson:
+    return people.NewPerson(data.email, data.name, data.function, locale, phone)
+
+
 def find_or_create_person(data: PersonInput, locale: str, *, phone: str | None = None) -> Person:
     """The person with this e-mail address; a new one is made with the name given. An existing
-    person's name is not overwritten by what someone else typed."""
-    person = db.session.scalar(select(Person).where(Person.email == data.email))
-    if person is None:
-        person = Person(
-            email=data.email, name=data.name, function=data.function, locale=locale, phone=phone
-        )
-        db.session.add(person)
-    elif phone and not person.phone:
-        person.phone = phone
-    return person
+    person's name is not overwritten by what someone else typed. Safe when requests race
+    (:mod:`wijkwerk.people.services`)."""
+    return people.find_or_create(new_person(data, locale, phone=phone))
 
 
 def _transition(

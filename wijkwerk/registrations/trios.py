@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.people.services import find_or_create_all
 from wijkwerk.programmes.models import (
     Allocation,
     Exemption,
@@ -27,7 +28,6 @@ from wijkwerk.registrations.lifecycle import (
     Outcome,
     StateConflict,
     check_window,
-    find_or_create_person,
 )
 from wijkwerk.registrations.models import (
     BillingDetails,
@@ -189,6 +189,10 @@ def _create(
     programme: Programme, municipality: Municipality, trio: TrioInput, slot: int, now: dt.datetime
 ) -> Registration:
     reason = exemption_for(programme, municipality)
+    # The approver and the members in one statement, race-safe (wijkwerk.people.services).
+    people = find_or_create_all(
+        lifecycle.new_person(p, trio.locale) for p in [trio.approver, *trio.members]
+    )
     registration = Registration(
         programme=programme,
         municipality=municipality,
@@ -200,7 +204,7 @@ def _create(
         exemption_reason=reason,
         payment_method=PaymentMethod.INVOICE,  # municipalities pay "op factuur"
         locale=trio.locale,
-        approver=find_or_create_person(trio.approver, trio.locale),
+        approver=people[trio.approver.email],
         approver_function=trio.approver.function,
         consent_at=now if trio.consent else None,
         created_at=now,
@@ -216,7 +220,7 @@ def _create(
     for position, member in enumerate(trio.members):
         registration.members.append(
             RegistrationMember(
-                person=find_or_create_person(member, trio.locale),
+                person=people[member.email],
                 position=position,
                 role=member.role,
                 domain=member.domain,
