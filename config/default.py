@@ -30,11 +30,17 @@ class Config:
     # Who sends queued mail: "request" (right after the commit, in the request that queued it) or
     # "worker" (the `flask wijkwerk deliver` process; requests then never wait for SMTP).
     MAIL_DELIVERY = "request"
+    # Seconds any SMTP operation may take before the connection is given up (a server that
+    # accepts and never answers), and the shorter bound for mail sent after a request's answer.
+    MAIL_TIMEOUT = 10.0
+    MAIL_REQUEST_TIMEOUT = 3.0
 
     # Stripe: payment by Stripe is offered only when the secret key is set.
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_API_BASE: str | None = None
+    # Seconds a call to Stripe may take (the library's own default is 80).
+    STRIPE_TIMEOUT = 10.0
     # How long an unpaid Stripe Checkout holds its place (Stripe allows 30 minutes to 24 hours);
     # `tick` frees the place of an expired checkout.
     STRIPE_CHECKOUT_MINUTES = 60

@@ -21,7 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
 from tests.smtp import SMTPServer
-from wijkwerk import create_app
+from wijkwerk import aftercommit, create_app
 from wijkwerk.extensions import db as _db
 from wijkwerk.timeutil import frozen_at, frozen_moment
 
@@ -98,6 +98,13 @@ def db(app: Flask):
     return _db
 
 
+def end_unit_of_work() -> None:
+    """What the end of a request or command does, for work a test did itself: commit, then what
+    follows the commit (wijkwerk.aftercommit: mail, refunds)."""
+    _db.session.commit()
+    aftercommit.settle()
+
+
 class IsolatedClient(FlaskClient):
     """Runs each request outside the test's own app context, as in production: every request gets
     its own ``g`` (Flask-Login's user, Flask-Babel's locale) and its own database session.
@@ -106,6 +113,9 @@ class IsolatedClient(FlaskClient):
     the document describes what the API really returns, in every test that calls it."""
 
     def open(self, *args, **kwargs):
+        # Read the whole answer and close it, as a WSGI server does: what the app does after its
+        # answer is out (wijkwerk.aftercommit: mail, refunds) has happened when this returns.
+        kwargs.setdefault("buffered", True)
         moment = frozen_moment()  # the test's frozen clock does apply to its requests
 
         def request():

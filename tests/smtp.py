@@ -12,6 +12,8 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
+from tests.servers import close_listener, pipe
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -72,3 +74,47 @@ class SMTPServer:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for rcpts, m in self.messages if address in rcpts]
+
+
+class HangingSMTP:
+    """A mail server that hangs: it accepts connections and never says a word, until
+    :meth:`recover` makes it pass every new connection on to the real server ``upstream`` (as a
+    mail server that comes back after an outage). ``accepted`` counts connections."""
+
+    def __init__(self, upstream: SMTPServer) -> None:
+        self.upstream = upstream
+        self.accepted = 0
+        self.recovered = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._held: list[socket.socket] = []
+        self._closing = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self) -> HangingSMTP:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._closing = True
+        close_listener(self._listener)
+        for held in self._held:
+            held.close()
+
+    def recover(self) -> None:
+        self.recovered.set()
+
+    def _accept(self) -> None:
+        while not self._closing:
+            try:
+                client, _address = self._listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            if not self.recovered.is_set():
+                self._held.append(client)  # open, silent
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream.port))
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pipe, args=(source, target), daemon=True).start()
+

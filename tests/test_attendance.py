@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests import factories, trio_helpers
-from tests.conftest import csrf_token, log_in
+from tests.conftest import csrf_token, end_unit_of_work, log_in
 from tests.course_helpers import course, individual
 from tests.test_backoffice_trios import counted_queries
 from tests.test_pages import text_of
@@ -23,7 +23,6 @@ from wijkwerk.accounts.services import create_api_token
 from wijkwerk.attendance import services as attendance
 from wijkwerk.attendance.models import Attendance
 from wijkwerk.extensions import db as _db
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.registrations import individuals, trios
 from wijkwerk.registrations.models import Registration
@@ -39,7 +38,7 @@ def series(db):
     for code, domain in (("GM0606", "schiedam.nl"), ("GM0141", "almelo.nl")):
         trios.approve(trios.register_trio(programme, trio(code, domain)).registration)
     trios.register_trio(programme, trio("GM0363", "amsterdam.nl"))
-    commit_and_send()
+    end_unit_of_work()
     return programme
 
 
@@ -212,7 +211,7 @@ def test_attendance_needs_an_organiser_token(client, db, series):
 def test_individuals_are_grouped_by_organisation(client, db, token):
     programme = course()
     individuals.register_individual(programme, individual())
-    commit_and_send()
+    end_unit_of_work()
     response = put(
         client,
         programme.sessions[0].id,

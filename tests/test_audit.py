@@ -6,13 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories, trio_helpers
-from tests.conftest import csrf_token, log_in
+from tests.conftest import csrf_token, end_unit_of_work, log_in
 from tests.test_pages import text_of
 from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.audit.models import AuditEntry
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.registrations import trios
 
 
@@ -41,7 +40,7 @@ def test_an_exemption_granted_in_the_back_office_is_logged_with_before_and_after
     client, db, series
 ):
     registration = trios.register_trio(series, trio()).registration
-    commit_and_send()
+    end_unit_of_work()
     log_in(client, "org@example.nl", factories.PASSWORD)
     url = f"/beheer/aanmeldingen/{registration.id}"
     page = client.get(url)
@@ -92,7 +91,7 @@ def test_changes_through_the_api_are_logged_and_secrets_masked(client, db, serie
 
 def test_the_audit_page_is_for_organisers(client, db, series):
     registration = trios.register_trio(series, trio()).registration
-    commit_and_send()
+    end_unit_of_work()
     log_in(client, "org@example.nl", factories.PASSWORD)
     page = client.get(f"/beheer/aanmeldingen/{registration.id}")
     client.post(

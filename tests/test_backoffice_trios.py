@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import event
 
 from tests import conftest, factories, trio_helpers
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, end_unit_of_work
 from tests.test_pages import text_of
 from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.outbox.services import commit_and_send, messages_of
+from wijkwerk.outbox.services import messages_of
 from wijkwerk.registrations import trios
 from wijkwerk.registrations.models import Registration
 
@@ -183,7 +183,7 @@ def test_the_series_is_filtered_by_state_municipality_exemption_and_payment(clie
 
 def test_an_organiser_resends_a_mail_that_got_lost(client, db, series, smtp):
     registration = trios.register_trio(series, trio()).registration
-    commit_and_send()
+    end_unit_of_work()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
     page = client.get(f"/beheer/aanmeldingen/{registration.id}")
     [request] = [m for m in messages_of(registration.id) if m.kind == "approval_request"]

@@ -10,11 +10,10 @@ from icalendar import Calendar as WrittenCalendar
 
 from tests import factories, trio_helpers
 from tests.calendar_helpers import attached_calendar, parse
-from tests.conftest import csrf_token, log_in
+from tests.conftest import csrf_token, end_unit_of_work, log_in
 from tests.trio_helpers import plain, subject, trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ContactTopic, ProgrammeContact, ProgrammeStatus
 from wijkwerk.registrations import trios
 from wijkwerk.registrations.models import Registration
@@ -46,7 +45,7 @@ def series(db):
 def confirmed(db, series, smtp):
     registration = trios.register_trio(series, trio()).registration
     trios.approve(registration)
-    commit_and_send()
+    end_unit_of_work()
     return registration
 
 
@@ -201,7 +200,7 @@ def test_moving_a_session_keeps_its_uid_raises_sequence_and_tells_each_participa
 
 def test_only_confirmed_participants_are_told(client, db, smtp, series, confirmed, token):
     trios.register_trio(series, trio("GM0363", "amsterdam.nl"))  # awaiting approval
-    commit_and_send()
+    end_unit_of_work()
     smtp.clear()
     patch(
         client, series.sessions[0].id, {"location": {"name": "Theater", "address": "Dam 1"}}, token

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import csrf_token, log_in
+from tests.conftest import csrf_token, end_unit_of_work, log_in
 from tests.course_helpers import URL, course, individual
 from tests.trio_helpers import load_municipalities, trio, werkplaats
 from tests.wijklab_helpers import wijklab
@@ -17,7 +17,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.outbox.models import OutboxMessage
-from wijkwerk.outbox.services import commit_and_send, queue
+from wijkwerk.outbox.services import queue
 from wijkwerk.payments.models import Invoice
 from wijkwerk.people.models import Person
 from wijkwerk.registrations.models import Registration, RegistrationMember
@@ -153,7 +153,7 @@ def test_erasing_a_person_anonymises_everything_but_the_invoices(app, client, db
     assert ask(client, "show", "fatima@rotterdam.nl").status_code == 404
     smtp.clear()
     assert queue("test:after-erasure", person.email, "refund", registration=registration) is None
-    commit_and_send()
+    end_unit_of_work()
     assert smtp.messages == []
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from tests import trio_helpers
 from tests.calendar_helpers import attached_calendar
+from tests.conftest import end_unit_of_work
 from tests.course_helpers import course, individual
 from tests.test_races import race
 from tests.trio_helpers import plain, subject, trio
 from wijkwerk.jobs import run_due_jobs
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ContactTopic, ProgrammeContact, SessionStatus
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
@@ -51,7 +51,7 @@ def series(db, smtp):
     registration = trios.register_trio(programme, trio()).registration
     trios.approve(registration)
     registration.invoices[0].paid_at = local(2099, 1, 10)  # no payment reminders in the way
-    commit_and_send()
+    end_unit_of_work()
     smtp.clear()
     return programme
 
@@ -154,7 +154,7 @@ def test_a_failed_smtp_delivery_is_reported_and_retried_not_lost(app, db, smtp, 
 
 def test_only_attending_participants_are_reminded(db, smtp, series):
     waiting = trios.register_trio(series, trio("GM0363", "amsterdam.nl")).registration
-    commit_and_send()
+    end_unit_of_work()
     smtp.clear()
     tick(STARTS - dt.timedelta(days=1))
     recipients = sorted(
@@ -181,7 +181,7 @@ def test_an_overdue_invoice_is_reminded_twice_with_the_invoice_attached(db, smtp
     registered = local(2027, 3, 1, 10)
     with frozen_at(registered):
         outcome = individuals.register_individual(programme, individual())
-        commit_and_send()
+        end_unit_of_work()
     invoice = outcome.registration.invoices[0]
     due = invoice.due_at
     assert tick(due).payment_reminders == 0
@@ -204,10 +204,10 @@ def test_a_paid_or_credited_invoice_is_not_reminded(db, smtp):
         credited = individuals.register_individual(
             programme, individual("b@example.nl")
         ).registration
-        commit_and_send()
+        end_unit_of_work()
         paid.invoices[0].paid_at = local(2027, 3, 5)
         lifecycle.cancel(credited)
-        commit_and_send()
+        end_unit_of_work()
     assert tick(local(2027, 5, 1)).payment_reminders == 0
 
 
@@ -226,10 +226,10 @@ def test_someone_holding_a_place_for_a_day_is_reminded_before_it_ends(db, smtp, 
         second = individuals.register_individual(
             programme, individual("fatima@rotterdam.nl", payment_method="stripe")
         )
-        commit_and_send()
+        end_unit_of_work()
         assert second.registration.state.value == "waitlisted"
         lifecycle.cancel(first.registration)
-        commit_and_send()
+        end_unit_of_work()
     payment = second.registration.payments[0]
     assert tick(payment.expires_at - dt.timedelta(hours=3, minutes=1)).payment_reminders == 0
     assert tick(payment.expires_at - dt.timedelta(hours=3)).payment_reminders == 1
@@ -244,7 +244,7 @@ def test_a_short_checkout_hold_gets_no_reminder(db, smtp, stripe):
     db.session.commit()
     with frozen_at(local(2027, 3, 1, 10)):
         individuals.register_individual(programme, individual(payment_method="stripe"))
-        commit_and_send()
+        end_unit_of_work()
     assert tick(local(2027, 3, 1, 10, 45)).payment_reminders == 0
 
 

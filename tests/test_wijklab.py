@@ -13,12 +13,11 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.calendar_helpers import attached_calendar
-from tests.conftest import csrf_token, log_in
+from tests.conftest import csrf_token, end_unit_of_work, log_in
 from tests.test_pages import text_of
 from tests.test_races import race
 from tests.trio_helpers import plain, subject
 from tests.wijklab_helpers import URL, docx_bytes, expert_pool, lab_request, wijklab
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments.models import Invoice, InvoiceKind
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM
@@ -381,16 +380,15 @@ def test_two_clicks_on_accept_at_once_send_one_briefing(app, client, db, smtp, p
     found = lab(db)
     made = panel.invite(found, [pool[0].id])
     invitation_id = made[0].id
-    commit_and_send()
+    end_unit_of_work()
     smtp.clear()
 
     def accept():
         from wijkwerk.extensions import db as session_db
-        from wijkwerk.outbox.services import commit_and_send
 
         invitation = session_db.session.get(PanelInvitation, invitation_id)
         changed = panel.respond(invitation, True)
-        commit_and_send()
+        end_unit_of_work()
         return changed
 
     results = race(app, [accept, accept, accept])
@@ -508,7 +506,7 @@ def test_a_panel_link_expires_and_is_only_a_panel_link(
     db.session.commit()
     client.post(URL, json=lab_request())
     panel.invite(lab(db), [pool[0].id])
-    commit_and_send()
+    end_unit_of_work()
     path = _invitation_path(pool[0])
     assert client.get(path).status_code == 200
     # The same signed data under another purpose (an approval link's salt) opens nothing.

@@ -42,9 +42,10 @@ def create_app(
     _init_extensions(app)
     _register_blueprints(app)
 
-    from wijkwerk import errors, formatting, security
+    from wijkwerk import aftercommit, errors, formatting, security
     from wijkwerk.cli import wijkwerk_cli
 
+    aftercommit.register(app)
     errors.register(app)
     formatting.register(app)
     security.register(app)

@@ -22,11 +22,15 @@ from wijkwerk.municipalities.services import (
     reference_date_from_name,
     shipped_file,
 )
-from wijkwerk.outbox.services import deliver_pending, run_worker
+from wijkwerk.outbox.services import abort_connections, deliver_pending, run_worker
 from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes.demo import load_demo
 from wijkwerk.programmes.demo_activity import load_activity
 from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
+
+# After SIGTERM the mail worker finishes the message it is sending; an SMTP server that holds it up
+# longer than this is cut off (the message stays unsent, for the next run).
+STOP_GRACE_SECONDS = 2.0
 
 wijkwerk_cli = AppGroup("wijkwerk", help="Beheer van wijkwerk: accounts, referentiegegevens, demo.")
 
@@ -141,8 +145,15 @@ def deliver(once: bool, interval: float) -> None:
         click.echo(f"{report.sent} mail(s) verstuurd, {report.failed} mislukt")
         return
     stop = threading.Event()
+
+    def stop_soon(*_) -> None:
+        stop.set()  # the message being sent is finished; if SMTP holds it up, it is cut
+        cut = threading.Timer(STOP_GRACE_SECONDS, abort_connections)
+        cut.daemon = True
+        cut.start()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, stop_soon)
     click.echo(f"Mailbezorger gestart (elke {interval:g} s); stop met SIGTERM of Ctrl-C.")
     sent = run_worker(stop, interval=interval)
     click.echo(f"Mailbezorger gestopt: {sent} mail(s) verstuurd.")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from wijkwerk.extensions import db
+from wijkwerk.extensions import db, login
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +46,43 @@ def error_response(code: int, message: str | None = None, error_code: str | None
     return render_template("errors/error.html", code=code, message=text), code
 
 
+# How long a client is asked to wait while the database cannot be reached (seconds).
+RETRY_AFTER_SECONDS = 120
+
+
+def _rollback() -> None:
+    """End the failed transaction; with the database gone even that can fail."""
+    try:
+        db.session.rollback()
+    except Exception:
+        logger.warning("rollback after an error failed", exc_info=True)
+
+
 def register(app: Flask) -> None:
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(exc: OperationalError | InterfaceError):
+        """The database cannot be reached (stopped, restarting, locked): 503 with Retry-After,
+        for pages and API alike; the next request simply tries again (the pool pings first)."""
+        _rollback()
+        logger.warning("database unavailable: %s", str(exc.orig or exc).splitlines()[0])
+        g._login_user = login.anonymous_user()  # the error page must not ask the database again
+        response = make_response(
+            error_response(
+                503,
+                _(
+                    "wijkwerk is tijdelijk niet beschikbaar. Probeer het over enkele minuten "
+                    "opnieuw."
+                ),
+                "unavailable",
+            )
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        db.session.rollback()
+        _rollback()
         return error_response(
             400,
             _(
@@ -59,7 +93,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def concurrent_change(exc: StaleDataError):
-        db.session.rollback()
+        _rollback()
         return error_response(
             409,
             _("Dit werd tegelijk door iemand anders gewijzigd. Laad de pagina opnieuw."),
@@ -68,15 +102,19 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        db.session.rollback()
+        _rollback()
         if exc.code is None or exc.code < 400:
             return exc
         custom = exc.description if exc.description != type(exc).description else None
-        return error_response(exc.code, custom)
+        response = make_response(error_response(exc.code, custom))
+        for name, value in exc.get_headers():  # Allow on a 405 (RFC 9110), Retry-After on a 429
+            if name != "Content-Type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
-        db.session.rollback()
+        _rollback()
         if app.testing:  # let the test see the real traceback
             raise exc
         logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -13,8 +13,6 @@ from wijkwerk.api.views import _conflict, _rule_violation, bp
 from wijkwerk.calendars.changes import read_moment
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
-from wijkwerk.outbox.services import commit_and_send
-from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
@@ -92,7 +90,7 @@ def lab_step(registration_id: int):
         return _rule_violation(violation)
     except lifecycle.StateConflict as conflict:
         return _conflict(conflict)
-    commit_and_settle()
+    db.session.commit()
     return jsonify(serialise.lab(lab))
 
 
@@ -129,7 +127,7 @@ def lab_invite(registration_id: int):
         panel.invite(lab, ids, actor=g.api_account)
     except RuleViolation as violation:
         return _rule_violation(violation)
-    commit_and_send()
+    db.session.commit()
     return jsonify(serialise.lab(lab))
 
 
@@ -189,7 +187,7 @@ def delegates(registration_id: int, session_id: int):
         return _rule_violation(violation)
     except lifecycle.StateConflict as conflict:
         return _conflict(conflict)
-    commit_and_send()
+    db.session.commit()
     return jsonify(
         {
             "delegates": [serialise.member(m) for m in kennis.delegates_of(registration, session)],
@@ -225,5 +223,5 @@ def meeting(session_id: int):
         )
     except RuleViolation as violation:
         return _rule_violation(violation)
-    commit_and_send()
+    db.session.commit()
     return jsonify(serialise.meeting(session) | {"warnings": [w.as_json() for w in warnings]})

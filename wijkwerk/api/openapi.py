@@ -1089,3 +1089,14 @@ for _path in (
     "/registrations/{registration_id}/sessions/{session_id}/delegates",
 ):
     PATHS[_path][next(iter(PATHS[_path]))]["responses"]["409"] = ERROR_RESPONSE
+
+# Every operation answers 503 with Retry-After while the database cannot be reached
+# (wijkwerk/errors.py).
+_UNAVAILABLE = {
+    **_json(_ref("Errors"), "Tijdelijk niet beschikbaar (code `unavailable`); probeer later."),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconden"}},
+}
+for _operations in PATHS.values():
+    for _operation in _operations.values():
+        if isinstance(_operation, dict) and "responses" in _operation:
+            _operation["responses"].setdefault("503", _UNAVAILABLE)

@@ -13,8 +13,6 @@ from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.outbox.services import commit_and_send
-from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes import editing
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
@@ -106,7 +104,7 @@ def register(slug: str):
     except RuleViolation as violation:
         return _rule_violation(violation)
     answer = serialise.registration(outcome.registration, outcome.warnings)  # before the commit
-    commit_and_send()  # expires what was loaded: the answer needs no second reading of it
+    db.session.commit()  # expires what was loaded: the answer needs no second reading of it
     return jsonify(answer), 201
 
 
@@ -124,7 +122,7 @@ def _decide(registration_id: int, action, **options):
         action(found, actor=g.api_account, reason=str(reason or "")[:1000], **options)
     except lifecycle.StateConflict as conflict:
         return _conflict(conflict)
-    commit_and_settle()
+    db.session.commit()
     return jsonify(serialise.registration_detail(found))
 
 
@@ -156,7 +154,7 @@ def allocate(slug: str):
     if found is None:
         abort(404)
     result = trios.allocate(found, actor=g.api_account)
-    commit_and_send()
+    db.session.commit()
     return jsonify(serialise.allocation(result))
 
 
@@ -171,7 +169,7 @@ def change_session(session_id: int):
         )
     except RuleViolation as violation:
         return _rule_violation(violation)
-    commit_and_send()
+    db.session.commit()
     return jsonify(serialise.session(found))
 
 

@@ -54,10 +54,9 @@ from wijkwerk.extensions import db, login
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
 from wijkwerk.outbox.models import OutboxMessage
-from wijkwerk.outbox.services import commit_and_send, messages_of
+from wijkwerk.outbox.services import messages_of
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
-from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.payments.views import pdf_response
 from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes import editing
@@ -213,7 +212,7 @@ def edit_programme(slug: str):
             db.session.rollback()
             show_problems(form, violation.problems, fields=PROGRAMME_FORM_FIELD)
         else:
-            commit_and_send()
+            db.session.commit()
             flash(_("Opgeslagen."), "success")
             if promoted:
                 flash(
@@ -265,7 +264,7 @@ def new_session(slug: str):
             db.session.rollback()
             show_problems(form, violation.problems, fields={"ends_at": "end", "starts_at": "start"})
         else:
-            commit_and_send()
+            db.session.commit()
             flash(_("De bijeenkomst is toegevoegd."), "success")
             return redirect(url_for("backoffice.programme", slug=slug))
     status = 422 if form.errors else 200
@@ -294,7 +293,7 @@ def allocate(slug: str):
     if found is None or not FlaskForm().validate_on_submit():
         abort(404 if found is None else 400)
     result = trios.allocate(found, actor=current_user)
-    commit_and_send()
+    db.session.commit()
     flash(
         _(
             "Plaatsen verdeeld: %(confirmed)s geplaatst, %(waiting)s op de wachtlijst.",
@@ -324,7 +323,7 @@ def resend_mail(registration_id: int, message_id: int):
     if message.registration_id != found.id or not FlaskForm().validate_on_submit():
         abort(404 if message.registration_id != found.id else 400)
     notifications.resend(found, message, actor=current_user)
-    commit_and_send()
+    db.session.commit()
     flash(_("De mail is opnieuw verstuurd aan %(to)s.", to=message.recipient), "success")
     return redirect(
         url_for("backoffice.registration", registration_id=registration_id, _anchor="mails")
@@ -360,7 +359,7 @@ def decide(registration_id: int):
         show_problems(form, violation.problems, fields={None: "action"})
         return render_template("backoffice/registration.html", registration=found, form=form), 422
     else:
-        commit_and_settle()
+        db.session.commit()
         flash(_("Vastgelegd."), "success")
     return redirect(url_for("backoffice.registration", registration_id=registration_id))
 
@@ -478,7 +477,7 @@ def session(session_id: int):
         form.end.errors = [p.message for p in violation.problems]
         return _session_page(found, form, 422)
     told = len(changes.participants(found)) if what and what != ["details"] else 0
-    commit_and_send()
+    db.session.commit()
     if what == ["details"]:
         flash(_("Opgeslagen; agenda's werken zich bij."), "success")
     elif what:

@@ -16,7 +16,6 @@ from wijkwerk.kennis import services as kennis
 from wijkwerk.kennis.forms import CityForm, DelegatesForm, MeetingForm, WijkanalyseForm
 from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
@@ -68,7 +67,7 @@ def admit(slug: str):
         db.session.rollback()
         form.show_problems(violation.problems)
         return _overview(kennis.programme_or_404(slug), form, 422)
-    commit_and_send()
+    db.session.commit()
     flash(_("De stad is toegevoegd; de contactpersoon krijgt de bijeenkomsten."), "success")
     return redirect(url_for("kennis.overview", slug=slug))
 
@@ -110,7 +109,7 @@ def meeting(session_id: int):
                 show_problems(form, violation.problems, fields={"naming_deadline": "deadline_day"})
                 status = 422
             else:
-                commit_and_send()
+                db.session.commit()
                 for warning in warnings:
                     flash(warning.message, "warning")
                 flash(_("Opgeslagen."), "success")
@@ -194,7 +193,7 @@ def _save_delegates(registration, session, form, *, actor=None, actor_label="reg
         db.session.rollback()
         form.show_problems(violation.problems, rows={"delegates": rows})
         return 422
-    commit_and_send()
+    db.session.commit()
     for warning in warnings:
         flash(warning.message, "warning")
     flash(

@@ -6,28 +6,33 @@ action (a double click, a replayed job) sends nothing new. ``deliver_pending`` c
 an atomic conditional UPDATE before sending, so two processes never send the same message, and
 records failures for a later retry.
 
-Who delivers is configuration (``MAIL_DELIVERY``): ``"request"`` sends right after the commit, in
-the request that queued the mail; ``"worker"`` leaves it to ``flask wijkwerk deliver`` (a process
-of its own, :func:`run_worker`), so a request does not wait for SMTP. ``tick`` delivers too, as a
-safety net, whatever the setting.
+Who delivers is configuration (``MAIL_DELIVERY``): ``"request"`` sends what a request queued
+once its answer is out (:mod:`wijkwerk.aftercommit`), waiting at most ``MAIL_REQUEST_TIMEOUT`` for
+the SMTP server; ``"worker"`` leaves it to ``flask wijkwerk deliver`` (a process of its own,
+:func:`run_worker`). ``tick`` delivers too, as a safety net, whatever the setting. Every SMTP
+connection has a timeout (``MAIL_TIMEOUT``), so a server that accepts and never answers holds
+nobody for long.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_mail import Message
+from flask_mail import Connection, Message
 from sqlalchemy import func, insert, or_, select, update
 
+from wijkwerk import aftercommit
 from wijkwerk.db import dialect_insert
-from wijkwerk.extensions import db, mail
+from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.timeutil import now_utc
 
@@ -216,9 +221,12 @@ def queue(
         .on_conflict_do_nothing(index_elements=[messages.c.key])
         .returning(messages.c.id)
     ).scalar_one_or_none()
+    if message_id is None:
+        return None
     rows = [{**asdict(attachment), "message_id": message_id} for attachment in attachments]
-    if message_id is not None and rows:
+    if rows:
         db.session.execute(insert(OutboxAttachment.__table__), rows)
+    aftercommit.expect(db.session, aftercommit.MAIL, [message_id])
     return message_id
 
 
@@ -257,6 +265,56 @@ def _as_mail(message: OutboxMessage) -> Message:
     return mail_message
 
 
+class _TimedConnection(Connection):
+    """Flask-Mail's connection with a timeout on every socket operation (Flask-Mail sets none, so
+    a server that accepts and never answers would hold the caller for ever). Open connections are
+    known, so a stopping worker can cut them (:func:`abort_connections`)."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(current_app.extensions["mail"])
+        self.timeout = timeout
+
+    def configure_host(self) -> smtplib.SMTP:
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(timeout=self.timeout)
+        _open_hosts.add(host)
+        try:
+            host.connect(state.server, state.port)
+            if state.use_tls:
+                host.starttls()
+            if state.username and state.password:
+                host.login(state.username, state.password)
+        except BaseException:
+            _open_hosts.discard(host)
+            host.close()
+            raise
+        return host
+
+    def __exit__(self, *exc_info) -> None:
+        host = self.host
+        try:
+            if host is not None and exc_info[0] is None:
+                host.quit()
+        finally:
+            if host is not None:
+                _open_hosts.discard(host)
+                host.close()
+
+
+_open_hosts: set[smtplib.SMTP] = set()
+
+
+def abort_connections() -> None:
+    """Cut every open SMTP connection of this process: whatever waits on one fails at once (the
+    ``deliver`` worker does this when it has been asked to stop and SMTP holds it up)."""
+    for host in list(_open_hosts):
+        sock = getattr(host, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -264,37 +322,57 @@ class DeliveryReport:
     interrupted: bool = False  # the SMTP server could not be reached or dropped the connection
 
 
-def deliver_pending(limit: int = BATCH) -> DeliveryReport:
+def deliver_pending(
+    limit: int = BATCH,
+    *,
+    only: Collection[int] | None = None,
+    timeout: float | None = None,
+    stop: threading.Event | None = None,
+) -> DeliveryReport:
     """Send queued mail over one SMTP connection; commits after each message.
 
-    Call it after the transaction that queued the mail has committed. A failure is recorded on the
+    ``only`` limits it to these messages (what one request queued); ``timeout`` bounds every SMTP
+    operation (default ``MAIL_TIMEOUT``); a set ``stop`` ends the run between two messages. Call
+    it after the transaction that queued the mail has committed. A failure is recorded on the
     message (``last_error``) and retried by a later call; nothing is lost.
     """
     report = DeliveryReport()
     now = now_utc()
-    candidates = db.session.scalars(
+    query = (
         select(OutboxMessage.id)
         .where(OutboxMessage.attempts < MAX_ATTEMPTS, *_claimable(now))
         .order_by(OutboxMessage.id)
         .limit(limit)
-    ).all()
+    )
+    if only is not None:
+        query = query.where(OutboxMessage.id.in_(list(only)))
+    candidates = db.session.scalars(query).all()
     db.session.commit()
     if not candidates:
         return report
-    claimed: list[int] = []
+    unsent: list[int] = []  # claimed by this run and not sent yet
+    seconds = float(current_app.config["MAIL_TIMEOUT"] if timeout is None else timeout)
     try:
-        with mail.connect() as connection:
+        with _TimedConnection(seconds) as connection:
             for start in range(0, len(candidates), CLAIM_BATCH):
-                claimed = _claim(candidates[start : start + CLAIM_BATCH], now_utc())
-                for message_id in claimed:
-                    _send_one(connection, db.session.get(OutboxMessage, message_id), report)
+                if _stopped(stop):
+                    break
+                unsent = _claim(candidates[start : start + CLAIM_BATCH], now_utc())
+                while unsent and not _stopped(stop):
+                    _send_one(connection, db.session.get(OutboxMessage, unsent[0]), report)
+                    unsent.pop(0)
+                _release(unsent)
     except OSError as exc:  # smtplib errors are OSErrors: unreachable server, dropped connection
         logger.warning("SMTP trouble, unsent mail waits for the next run: %s", exc)
         db.session.rollback()
-        _release(claimed)
+        _release(unsent)
         report.failed = len(candidates) - report.sent
         report.interrupted = True
     return report
+
+
+def _stopped(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _release(message_ids: list[int]) -> None:
@@ -330,19 +408,6 @@ def _send_one(connection, message: OutboxMessage, report: DeliveryReport) -> Non
     db.session.commit()
 
 
-def deliver_after_commit() -> None:
-    """Send what the committed unit of work queued, unless a delivery worker does that."""
-    if current_app.config["MAIL_DELIVERY"] == "request":
-        deliver_pending()
-
-
-def commit_and_send() -> None:
-    """End a unit of work: commit it, then have the mail it queued sent (now, or by the delivery
-    worker; whatever fails to send is retried later)."""
-    db.session.commit()
-    deliver_after_commit()
-
-
 def run_worker(stop: threading.Event, *, interval: float = 1.0, max_pause: float = 60.0) -> int:
     """Deliver queued mail until ``stop`` is set: at once while a full batch came out, every
     ``interval`` seconds otherwise, and less often (up to ``max_pause``) while the SMTP server or
@@ -351,7 +416,7 @@ def run_worker(stop: threading.Event, *, interval: float = 1.0, max_pause: float
     pause = interval
     while not stop.is_set():
         try:
-            report = deliver_pending(BATCH)
+            report = deliver_pending(BATCH, stop=stop)
         except Exception:  # the database gone away, say: log it and keep the worker alive
             logger.exception("mail delivery failed; trying again")
             db.session.rollback()
@@ -390,6 +455,8 @@ def resend(message: OutboxMessage) -> OutboxMessage:
     )
     copy.attachments.extend(_attachment_row(a) for a in message.attachments)
     db.session.add(copy)
+    db.session.flush()
+    aftercommit.expect(db.session, aftercommit.MAIL, [copy.id])
     return copy
 
 

@@ -47,6 +47,7 @@ def _client() -> stripe.StripeClient:
             key,
             base_addresses={"api": base} if base else None,
             max_network_retries=2,
+            http_client=stripe.RequestsClient(timeout=float(config["STRIPE_TIMEOUT"])),
         )
         cache[(key, base)] = client
     return client

@@ -1,4 +1,5 @@
-"""Payment records and refunds, and the work with Stripe that follows a commit.
+"""Payment records and refunds, and the work with Stripe that follows a commit (a recorded refund
+is sent by :func:`send_pending_refunds`, which :mod:`wijkwerk.aftercommit` calls).
 
 The registration side (what a payment means for a place) is in
 :mod:`wijkwerk.registrations.lifecycle`; this module keeps the money records and talks to Stripe
@@ -14,8 +15,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from wijkwerk import aftercommit
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import commit_and_send, deliver_after_commit
 from wijkwerk.payments import gateway
 from wijkwerk.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from wijkwerk.registrations import notifications
@@ -129,6 +130,7 @@ def refund(payment: Payment, amount_cents: int, reason: str) -> Refund | None:
     entry = Refund(payment=payment, amount_cents=amount_cents, reason=reason)
     db.session.add(entry)
     db.session.flush()
+    aftercommit.expect(db.session, aftercommit.REFUNDS, [entry.id])
     return entry
 
 
@@ -203,10 +205,3 @@ def charge_refunded(charge: dict) -> None:
         return
     _sync_refunded(payment, int(charge.get("amount_refunded") or 0))
 
-
-def commit_and_settle() -> None:
-    """End a unit of work that may have recorded refunds: commit, send the refunds to Stripe and
-    the mail to its recipients (what fails now is retried by ``tick``)."""
-    commit_and_send()
-    if send_pending_refunds():
-        deliver_after_commit()

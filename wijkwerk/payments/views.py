@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from wijkwerk.extensions import csrf, db
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments import gateway, services, webhooks
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import invoice_pdf
@@ -40,7 +39,7 @@ def webhook():
         logger.warning("stripe webhook refused: %s", exc)
         return jsonify({"error": "invalid signature"}), 400
     handled = webhooks.handle(event)
-    services.commit_and_settle()
+    db.session.commit()
     return jsonify({"received": True, "duplicate": not handled})
 
 
@@ -78,7 +77,7 @@ def pay_again(token: str):
     except lifecycle.StateConflict:
         db.session.rollback()
         return redirect(url_for("registrations.manage", token=token))
-    commit_and_send()
+    db.session.commit()
     if registration.state is RegistrationState.AWAITING_PAYMENT:
         return redirect(url_for("payments.pay", token=token), 303)
     flash(_("Alle plaatsen zijn bezet; u staat op de wachtlijst."), "warning")

@@ -11,9 +11,7 @@ from wijkwerk.extensions import csrf, db
 from wijkwerk.formatting import period
 from wijkwerk.kennis import services as kennis
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.outbox.services import commit_and_send
 from wijkwerk.payments import gateway
-from wijkwerk.payments.services import commit_and_settle
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import individuals, lifecycle, notifications, trios
@@ -48,7 +46,7 @@ def register(slug: str):
             db.session.rollback()
             _place_problems(form, violation, general_errors, group_errors)
         else:
-            commit_and_send()
+            db.session.commit()
             for warning in outcome.warnings:
                 flash(warning.message, "warning")
             registration = outcome.registration
@@ -154,7 +152,7 @@ def cancel(token: str):
         db.session.rollback()
         flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
     else:
-        commit_and_settle()
+        db.session.commit()
         flash(_("Uw aanmelding is geannuleerd."), "success")
     return redirect(url_for("registrations.manage", token=token))
 
@@ -227,7 +225,7 @@ def approval(token: str):
         except lifecycle.StateConflict:
             db.session.rollback()
         else:
-            commit_and_send()
+            db.session.commit()
         return redirect(url_for("registrations.approval", token=token))
     return render_template(
         "registrations/approval.html",

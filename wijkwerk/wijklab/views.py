@@ -12,8 +12,7 @@ from flask_wtf import FlaskForm
 
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import commit_and_send, messages_of
-from wijkwerk.payments.services import commit_and_settle
+from wijkwerk.outbox.services import messages_of
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.timeutil import AMSTERDAM, at_local
@@ -52,7 +51,7 @@ def panel_invitation(token: str):
             db.session.rollback()
             problem = violation.problems[0].message
         else:
-            commit_and_send()
+            db.session.commit()
             if changed:
                 flash(
                     _("Dank u wel: u doet mee aan het panel.")
@@ -153,7 +152,7 @@ def advance(registration_id: int):
         )
         return _lab_page(lab, step_form=form, status=422)
     else:
-        commit_and_settle()
+        db.session.commit()
         flash(_("Vastgelegd; de gemeente krijgt bericht."), "success")
     return redirect(url_for("wijklab.lab_page", registration_id=registration_id))
 
@@ -189,7 +188,7 @@ def invite(registration_id: int):
         lab = services.lab_or_404(registration_id)
         form.experts.errors = [p.message for p in violation.problems]
         return _lab_page(lab, invite_form=form, status=422)
-    commit_and_send()
+    db.session.commit()
     flash(_("%(count)s expert(s) uitgenodigd.", count=len(made)), "success")
     return redirect(url_for("wijklab.lab_page", registration_id=registration_id, _anchor="panel"))
 
@@ -208,7 +207,7 @@ def upload_startnotitie(registration_id: int):
         lab = services.lab_or_404(registration_id)
         form.document.errors = [p.message for p in violation.problems]
         return _lab_page(lab, upload_form=form, status=422)
-    commit_and_send()
+    db.session.commit()
     flash(_("De startnotitie is opgeslagen en naar het panel gestuurd."), "success")
     return redirect(url_for("wijklab.lab_page", registration_id=registration_id, _anchor="panel"))
 
