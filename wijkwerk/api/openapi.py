@@ -41,6 +41,17 @@ def _json(schema: dict, description: str) -> dict:
 
 
 ERROR_RESPONSE = _json(_ref("Errors"), "Fout; `errors` somt op wat er mis is.")
+# Public writes are rate limited per client address and per e-mail address (wijkwerk/ratelimit.py).
+RATE_LIMITED = {
+    **_json(_ref("Errors"), "Te veel verzoeken (code `rate_limited`); probeer het na Retry-After."),
+    "headers": {
+        "Retry-After": {
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+            "description": "seconden tot het venster van de limiet afloopt",
+        }
+    },
+}
 
 SCHEMAS: dict[str, dict] = {
     "Errors": {
@@ -682,6 +693,7 @@ PATHS: dict[str, dict] = {
                 "403": ERROR_RESPONSE,
                 "404": ERROR_RESPONSE,
                 "422": ERROR_RESPONSE,
+                "429": RATE_LIMITED,
             },
         }
     },

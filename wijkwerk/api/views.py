@@ -16,6 +16,7 @@ from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes import editing
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
+from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import individuals, lifecycle, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
@@ -75,6 +76,7 @@ def _conflict(conflict: lifecycle.StateConflict):
 
 
 @bp.post("/programmes/<slug>/registrations")
+@limited("registrations")
 def register(slug: str):
     found = get_programme(slug)
     if found is None:

@@ -14,6 +14,7 @@ from wijkwerk.calendars.services import sessions_of
 from wijkwerk.extensions import db
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.public_cache import public_page
+from wijkwerk.ratelimit import limited
 from wijkwerk.registrations.lifecycle import by_manage_token_or_404
 from wijkwerk.registrations.models import Registration
 
@@ -69,6 +70,7 @@ def personal_feed(token: str):
 
 
 @bp.post("/aanmelding/<token>/agenda-link")
+@limited("actions")
 def renew_feed(token: str):
     """Make a new secret feed link; the old one stops working (a link shared by mistake)."""
     registration = by_manage_token_or_404(token)

@@ -17,6 +17,7 @@ from wijkwerk.kennis.forms import CityForm, DelegatesForm, MeetingForm, Wijkanal
 from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
+from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
@@ -213,6 +214,7 @@ def _session_of(registration, session_id: int) -> ProgrammeSession:
 
 
 @bp.route("/aanmelding/<token>/deelnemers/<int:session_id>", methods=["GET", "POST"])
+@limited("actions")
 def delegates(token: str, session_id: int):
     registration = lifecycle.by_manage_token_or_404(token)
     session = _session_of(registration, session_id)

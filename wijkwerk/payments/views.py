@@ -22,6 +22,7 @@ from wijkwerk.extensions import csrf, db
 from wijkwerk.payments import gateway, services, webhooks
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import invoice_pdf
+from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration, RegistrationState
 
@@ -67,6 +68,7 @@ def pay(token: str):
 
 
 @bp.post("/aanmelding/<token>/opnieuw-betalen")
+@limited("actions")
 def pay_again(token: str):
     """After an expired checkout: take a place again if one is free, then pay."""
     registration = lifecycle.by_manage_token_or_404(token)

@@ -14,6 +14,7 @@ from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.payments import gateway
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
+from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import individuals, lifecycle, notifications, trios
 from wijkwerk.registrations.forms import IndividualForm, LabRequestForm, TrioForm
 from wijkwerk.registrations.models import Registration, RegistrationState
@@ -27,6 +28,7 @@ bp = Blueprint("registrations", __name__)
 
 @bp.route("/programmes/<slug>/aanmelden", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps everything typed
+@limited("registrations")
 def register(slug: str):
     programme = get_programme(slug)
     if programme is None or programme.kind not in FORMS:
@@ -137,6 +139,7 @@ def manage(token: str):
 
 
 @bp.post("/aanmelding/<token>/annuleren")
+@limited("actions")
 def cancel(token: str):
     registration = lifecycle.by_manage_token_or_404(token)
     form = FlaskForm()
@@ -158,6 +161,7 @@ def cancel(token: str):
 
 
 @bp.post("/aanmelding/<token>/coachgesprek")
+@limited("actions")
 def book_coach(token: str):
     """Choose (or change, or give up) the time of a coach conversation."""
     registration = lifecycle.by_manage_token_or_404(token)
@@ -207,7 +211,20 @@ def _by_approval_token(token: str) -> Registration:
     return registration
 
 
+def _decision_addresses(token: str) -> list[str]:
+    """Whom an approver's decision mails: the approver and the trio (nobody for a broken link,
+    which the page answers with a 404)."""
+    try:
+        registration_id, email = read_approval_token(token)
+    except TokenError:
+        return []
+    registration = db.session.get(Registration, registration_id)
+    members = registration.members if registration is not None else []
+    return [email, *(member.person.email for member in members)]
+
+
 @bp.route("/akkoord/<token>", methods=["GET", "POST"])
+@limited("actions", addresses=_decision_addresses)
 def approval(token: str):
     """The approver's page: read the trio and casus, then approve or decline with a POST (a GET
     from a mail scanner decides nothing)."""

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import messages_of
+from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.timeutil import AMSTERDAM, at_local
@@ -35,6 +36,7 @@ bp = Blueprint("wijklab", __name__)
 
 
 @bp.route("/panel/<token>", methods=["GET", "POST"])
+@limited("actions")
 def panel_invitation(token: str):
     invitation = panel.invitation_by_token(token)
     if invitation is None:
