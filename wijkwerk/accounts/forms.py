@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+
+from wijkwerk.email_address import EmailAddress
 
 
 class LoginForm(FlaskForm):
@@ -9,8 +11,8 @@ class LoginForm(FlaskForm):
         _l("E-mailadres"),
         validators=[
             DataRequired(_l("Vul uw e-mailadres in.")),
-            Email(_l("Dit is geen geldig e-mailadres."), check_deliverability=False),
-            Length(max=254),
+            Length(max=254, message=_l("Dit is geen geldig e-mailadres.")),
+            EmailAddress(),  # the rule every address is made and stored by
         ],
         render_kw={"autocomplete": "username"},
     )

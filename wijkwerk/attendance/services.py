@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,6 +19,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.audit import recorder as audit
 from wijkwerk.db import dialect_insert
+from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.models import Person
@@ -107,7 +107,7 @@ def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
         if not isinstance(record, dict):
             problems.append(Problem("invalid", where, _("Dit onderdeel heeft een onjuiste vorm.")))
             continue
-        email = str(record.get("email") or "").strip().lower()
+        email = normalise_email(str(record.get("email") or ""))
         member = by_email.get(email)
         if member is None:
             problems.append(
@@ -145,11 +145,9 @@ def _substitute(data: Any, where: str, problems: list[Problem]) -> tuple[str | N
     email = str(data.get("email") or "").strip()
     if email:
         try:
-            email = validate_email(email, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            problems.append(
-                Problem("invalid", f"{where}.email", _("Dit is geen geldig e-mailadres."))
-            )
+            email = checked_email(email)
+        except InvalidEmail as exc:
+            problems.append(Problem("invalid", f"{where}.email", exc.message))
     return name or None, email or None
 
 

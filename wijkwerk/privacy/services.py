@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 
 from wijkwerk.attendance.models import Attendance
 from wijkwerk.audit.models import AuditEntry
+from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.outbox.services import anonymous_address
@@ -54,7 +55,7 @@ PERSONAL_COLUMNS = {
 
 
 def find_person(email: str) -> Person | None:
-    return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+    return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def _as_registration(registration: Registration, person: Person) -> dict:
 def export_person(email: str) -> dict | None:
     """Everything wijkwerk holds about the person with this e-mail address (AVG art. 15), as
     plain JSON-ready data; None when nothing is held."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     person = find_person(email)
     expert = db.session.scalar(select(Expert).where(Expert.email == email))
     substitutes = list(
@@ -367,7 +368,7 @@ def erase_person(email: str) -> Anonymised:
 
     Refused while they take part in a programme that has not ended: cancel or replace them first,
     so that nobody is left with a place held by no one."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     now = now_utc()
     person = find_person(email)
     expert = db.session.scalar(select(Expert).where(Expert.email == email))

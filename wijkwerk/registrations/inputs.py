@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.registrations.models import Domain, MemberRole, PaymentMethod, ProfessionalRole
 from wijkwerk.validation import Problem
@@ -121,10 +121,10 @@ class Reader:
         if not value:
             return ""
         try:
-            return validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            self.problem("invalid", field, _("Dit is geen geldig e-mailadres."))
-            return value.lower()
+            return checked_email(value)
+        except InvalidEmail as exc:
+            self.problem("invalid", field, exc.message)
+            return normalise_email(value)
 
     def pattern(
         self,

@@ -92,6 +92,7 @@ def _place_problems(form, violation: RuleViolation, general_errors, group_errors
         field = form.field_at(problem.field)
         if field is not None:
             field.errors = [*field.errors, problem.message]
+            form._problems_shown = True  # so the summary above the form shows (has_problems)
         elif problem.field:
             group = problem.field.split("[")[0].split(".")[0]
             group_errors.setdefault(group, []).append(problem.message)
