@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 from flask_babel import gettext as _
 
 from wijkwerk.api import serialise
@@ -197,11 +197,7 @@ def attendance_matrix(slug: str):
         abort(404)
     matrix = attendance.matrix(found)
     if request.args.get("format") == "csv":
-        return Response(
-            exports.matrix_csv(matrix),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="aanwezigheid-{slug}.csv"'},
-        )
+        return exports.export_response(exports.matrix_csv(matrix), "csv", f"aanwezigheid-{slug}")
     return jsonify(serialise.attendance_matrix(matrix))
 
 

@@ -556,16 +556,8 @@ def attendance_export(slug: str, fmt: str):
     if found is None or fmt not in ("csv", "xlsx"):
         abort(404)
     matrix = attendance.matrix(found)
-    if fmt == "csv":
-        body, mimetype = exports.matrix_csv(matrix), "text/csv"
-    else:
-        body = exports.matrix_xlsx(matrix)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="aanwezigheid-{slug}.{fmt}"'},
-    )
+    body = exports.matrix_csv(matrix) if fmt == "csv" else exports.matrix_xlsx(matrix)
+    return exports.export_response(body, fmt, f"aanwezigheid-{slug}")
 
 
 @bp.get("/bijeenkomsten/<int:session_id>/presentielijst")

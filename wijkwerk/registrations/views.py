@@ -264,5 +264,8 @@ def certificate(token: str, member_id: int):
     return Response(
         certificates.certificate_pdf(member),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",  # it names the participant
+        },
     )
