@@ -5,6 +5,7 @@ threads, and answered with 429, Retry-After and a Dutch message."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable
 
@@ -314,3 +315,43 @@ def test_old_counters_are_deleted_on_the_way_and_by_tick(app, client, db, drieda
     db.session.rollback()
     starts = db.session.scalars(select(RateLimitCounter.window_start)).all()
     assert starts == [local(2027, 3, 1, 10, 0)]
+
+
+# --- the approver's mail ----------------------------------------------------------------------------
+
+PHISH = "Uw account wordt geblokkeerd - log in via https://phish.example/login"
+
+
+def test_the_approvers_mail_says_who_asks_and_makes_no_link_of_what_they_typed(
+    app, client, db, series, smtp
+):
+    body = trio_helpers.trio(
+        "GM0141", "almelo.nl", casus={**trio_helpers.VALID_TRIO["casus"], "title": PHISH}
+    )
+    body["members"][0]["name"] = "Anna de Vries (zie www.phish.example)"
+    body["members"][1]["function"] = "Adviseur, mail beheer@phish.example"
+    body["approver"]["name"] = "Dirk Smit http://10.0.0.9/x"
+    assert (
+        client.post("/api/v1/programmes/werkplaatsen/registrations", json=body).status_code == 201
+    )
+    [mail] = [m for m in smtp.to("dirk@almelo.nl") if "kkoord gevraagd" in m["Subject"]]
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+
+    # who asks, plainly, and that no one typed this message
+    plain = trio_helpers.plain(mail)
+    assert "Dit is een automatisch bericht van" in plain
+    assert "namens de gemeente Almelo" in plain
+    for name in ("Bram Jansen", "Chantal Bakker", "Anna de Vries"):
+        assert name in plain and name in html
+    # what they typed is shown, defanged, in both parts
+    assert "https[:]//phish[.]example/login" in text
+    assert "https[:]//phish[.]example/login" in html
+    assert "www[.]phish[.]example" in text and "beheer@phish[.]example" in text
+    assert "http[:]//10[.]0[.]0[.]9/x" in text
+    for part in (text, html):
+        assert "phish.example" not in part and "://phish" not in part and "10.0.0.9" not in part
+    # the one link in the mail is ours
+    [link] = trio_helpers.links(mail)
+    assert link.startswith("http://wijkwerk.test/akkoord/")
+    assert re.findall(r'href="([^"]+)"', html) == [link]

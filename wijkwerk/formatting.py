@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -88,6 +89,34 @@ def percent(basis_points: int) -> str:
     return vat_rate(basis_points)
 
 
+# Text a registrant typed (a casus title, a name) goes into mail to someone else, from our real
+# sender. Mail clients turn anything that looks like a URL, a domain or an address into a link, in
+# plain text and in HTML alike, so such text could carry a working phishing link. ``unlinked``
+# defangs it the way security advisories do: "https[:]//phish[.]example/login". The separator is
+# visible and the same in both parts of a mail, on purpose: zero-width characters are dropped by
+# some clients (and by forwarding or plain-text conversion), which would make the link live
+# again, and a visible mark also tells the reader that this text is not ours.
+_SCHEME = re.compile(r":\s*/\s*/")
+_DOTS = ".\u3002\uff0e\uff61"  # the full stop and the ideographic/full-width ones IDNA accepts
+_DOMAIN = re.compile(rf"[\w-]+(?:[{_DOTS}][\w-]+)*[{_DOTS}](?:[^\W\d_]|-){{2,63}}(?![\w-])")
+_IPV4 = re.compile(rf"(?<![\w.])\d{{1,3}}(?:[{_DOTS}]\d{{1,3}}){{3}}(?![\w-])")
+_DOT = re.compile(rf"[{_DOTS}]")
+
+
+def unlinked(value: object) -> str:
+    """``value`` with every "://" and every dot in what looks like a domain name, an e-mail
+    address's domain or an IPv4 address broken with a visible "[:]" or "[.]", so that no mail
+    client makes a link of it. Returns plain text: in an HTML template autoescaping applies."""
+    if value is None:
+        return ""
+
+    def defanged(match: re.Match) -> str:
+        return _DOT.sub("[.]", match.group(0))
+
+    text = _SCHEME.sub("[:]//", str(value))
+    return _IPV4.sub(defanged, _DOMAIN.sub(defanged, text))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -99,4 +128,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(vat_rate, "vat_rate")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(unlinked, "unlinked")
     app.add_template_global(period, "period")
