@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.conftest import csrf_token, log_in
 from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.accounts.services import account_for_token
 from wijkwerk.programmes.models import Programme, ProgrammeKind
@@ -43,6 +45,52 @@ def test_create_organiser_refuses_a_short_password(runner, db):
     assert result.exit_code == 1
     assert "minstens 12 tekens" in result.output
     assert db.session.scalar(select(func.count()).select_from(Account)) == 0
+
+
+def test_create_organiser_refuses_an_easy_password(runner, db):
+    result = runner.invoke(
+        args=["wijkwerk", "create-organiser", "a@example.nl", "--password", "aaaaaaaaaaaa"]
+    )
+    assert result.exit_code == 1
+    assert "Dit wachtwoord is te makkelijk te raden" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Account)) == 0
+
+
+@pytest.mark.parametrize(
+    "address", ["viewer@ww.test", "jörg@example.nl", "\u0430nna@example.nl", "geen-adres"]
+)
+def test_create_organiser_refuses_an_address_the_login_form_refuses(client, runner, db, address):
+    result = runner.invoke(
+        args=["wijkwerk", "create-organiser", address, "--password", factories.PASSWORD]
+    )
+    assert result.exit_code == 1, result.output
+    assert "e-mailadres" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Account)) == 0
+    page = client.get("/login")  # and the log-in form says no to it just the same
+    tried = client.post(
+        "/login",
+        data={
+            "email": address,
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+    assert tried.status_code == 422 and 'id="email-error"' in tried.text
+
+
+def test_an_organiser_made_with_a_full_width_address_logs_in_with_the_plain_one(client, runner, db):
+    result = runner.invoke(
+        args=[
+            "wijkwerk",
+            "create-organiser",
+            "ＶＩＥＷＥＲ@example.nl",
+            "--password",
+            factories.PASSWORD,
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Account aangemaakt: viewer@example.nl" in result.output
+    log_in(client, "viewer@example.nl", factories.PASSWORD)
 
 
 def test_create_token_prints_a_working_token_and_stores_only_its_hash(runner, db):

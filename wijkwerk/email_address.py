@@ -56,8 +56,8 @@ def checked_email(value: str) -> str:
 
 
 class EmailAddress:
-    """A WTForms validator applying :func:`checked_email`; the field's data becomes the
-    normalised address, while the page shows what was typed (``raw_data``)."""
+    """A WTForms validator applying :func:`checked_email`. The field keeps what was typed (a
+    refused form shows it again); the service it is given to normalises it."""
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message
@@ -66,6 +66,6 @@ class EmailAddress:
         if not field.data:
             return  # a required field says so with its own validator
         try:
-            field.data = checked_email(field.data)
+            checked_email(field.data)
         except InvalidEmail as exc:
             raise ValidationError(self.message or exc.message) from None

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,11 +38,25 @@ class Account(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Part of the log-in kept in the session cookie (get_id): raising it ends every session of
+    # this account at once, on every server, since a cookie with an older number is not let in.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="account")
 
     def set_password(self, password: str) -> None:
+        """Store a new password's hash; every session logged in with the old one ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """End every log-in of this account (log-out, a new password, blocked, another role):
+        each session cookie holds the number it logged in with, which no longer matches."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

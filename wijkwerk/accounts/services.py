@@ -13,46 +13,57 @@ from sqlalchemy import select
 
 from wijkwerk import ratelimit
 from wijkwerk.accounts.models import Account, ApiToken, Role
+from wijkwerk.accounts.passwords import password_problem
+from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.ratelimit import Verdict
 from wijkwerk.timeutil import now_utc
 
 TOKEN_PREFIX = "ww_"
-MIN_PASSWORD_LENGTH = 12
 
 
 class AccountError(ValueError):
-    """An account request that cannot be carried out; the message is for the operator."""
+    """An account request that cannot be carried out; the message is for the operator.
+    ``field`` names the input it is about (``email``, ``password``), or None."""
 
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def find_account(email: str) -> Account | None:
     return db.session.scalar(select(Account).where(Account.email == normalise_email(email)))
 
 
-def load_account(account_id: str) -> Account | None:
-    """Flask-Login's user loader."""
+def load_account(user_id: str) -> Account | None:
+    """Flask-Login's user loader: the account of a session's ``"id:version"``
+    (:meth:`Account.get_id`), or None (anonymous) once that account's sessions were ended."""
+    account_id, _sep, version = user_id.partition(":")
     try:
-        return db.session.get(Account, int(account_id))
+        account = db.session.get(Account, int(account_id))
+        version_number = int(version)
     except ValueError:
+        return None  # a cookie from before session versions, or a forged one
+    if account is None or account.session_version != version_number:
         return None
+    return account
 
 
 def create_account(
     email: str, password: str, role: Role = Role.ORGANISER, name: str = ""
 ) -> Account:
-    """Create a back-office account; raises :class:`AccountError` for a taken address or a weak
-    password."""
-    email = normalise_email(email)
-    if "@" not in email:
-        raise AccountError(f"Geen geldig e-mailadres: {email}")
+    """Create a back-office account; raises :class:`AccountError` for an address the log-in form
+    would refuse (:func:`wijkwerk.email_address.checked_email`), a taken address or a weak
+    password (:func:`wijkwerk.accounts.passwords.password_problem`)."""
+    try:
+        email = checked_email(email)
+    except InvalidEmail as exc:
+        raise AccountError(f"{exc.message} ({email})", "email") from None
     if find_account(email) is not None:
-        raise AccountError(f"Er bestaat al een account voor {email}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+        raise AccountError(_("Er bestaat al een account voor %(email)s.", email=email), "email")
+    problem = password_problem(password, (email, name))
+    if problem is not None:
+        raise AccountError(problem, "password")
     account = Account(email=email, name=name, role=role)
     account.set_password(password)
     db.session.add(account)
@@ -138,6 +149,8 @@ def change_account(account: Account, role: Role, active: bool, *, by: Account) -
     """An admin changes someone's role or access. Nobody takes away their own admin rights, so
     there is always an admin left to undo a mistake."""
     if account.id == by.id and (role is not Role.ADMIN or not active):
-        raise AccountError(_("U kunt uw eigen beheerdersrechten niet afnemen."))
+        raise AccountError(_("U kunt uw eigen beheerdersrechten niet afnemen."), "role")
+    if role is not account.role or active != account.active:
+        account.end_sessions()  # blocked, or rights changed: log in again (or not at all)
     account.role = role
     account.active = active

@@ -59,6 +59,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Ends this account's every session, not only this cookie: a copy of it (another
+        # browser, a stolen cookie) is logged out too.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("programmes.home"))

@@ -16,8 +16,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from wijkwerk.accounts.passwords import password_problem
+from wijkwerk.email_address import EmailAddress, normalise_email
 from wijkwerk.money import cents_from_string, euros_as_string, rate_as_string, rate_from_string
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme
 from wijkwerk.registrations.forms import FixedRows, ProblemFields
@@ -140,15 +142,28 @@ def role_choices():
 
 class NewAccountForm(FlaskForm):
     email = StringField(
-        _l("E-mailadres"), validators=[InputRequired(_l("Vul een e-mailadres in."))]
+        _l("E-mailadres"),
+        validators=[
+            InputRequired(_l("Vul een e-mailadres in.")),
+            Length(max=254, message=_l("Dit is geen geldig e-mailadres.")),
+            EmailAddress(),  # the address must be one the log-in form accepts
+        ],
     )
     name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
     role = RadioField(_l("Rol"), choices=role_choices(), default="organiser")
     password = StringField(
-        _l("Eerste wachtwoord (minstens 12 tekens; geef het veilig door)"),
+        _l(
+            "Eerste wachtwoord (minstens 12 tekens en niet makkelijk te raden; geef het veilig door)"
+        ),
         validators=[InputRequired(_l("Vul een wachtwoord in."))],
         render_kw={"type": "password", "autocomplete": "new-password"},
     )
+
+    def validate_password(self, field) -> None:
+        email = normalise_email(self.email.data or "")
+        problem = password_problem(field.data or "", (email, self.name.data or ""))
+        if problem is not None:
+            raise ValidationError(problem)
 
 
 class AccountForm(FlaskForm):

@@ -1,0 +1,68 @@
+"""Which passwords a back-office account may have (NIST SP 800-63B, 5.1.1.2): at least 12
+characters, and not one that is easy to guess: common passwords, words from dictionaries, names,
+repetitions (``aaaaaaaaaaaa``), sequences (``abcdefghijkl``, ``123456789012``), keyboard patterns,
+dates, or the account's own e-mail address or name.
+
+The guessing is estimated by ``zxcvbn``, which ships its lists of common passwords and words: nothing
+is asked of the internet. No rules about character classes and no expiry, as 800-63B advises.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 12
+MAX_LENGTH = 200  # what the log-in form accepts
+MIN_SCORE = 3  # zxcvbn's 0–4; 3 is "safely unguessable": about 10^8 guesses or more
+# zxcvbn refuses to look further (its time grows quickly with the length); what lies beyond only
+# adds strength, so the first 72 characters are judged.
+_CHECKED_LENGTH = 72
+
+
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """A message (Dutch, or the request's locale) saying why ``password`` may not be used, or
+    None when it may. ``user_inputs``: the account's e-mail address and name, which a password
+    should not be built from."""
+    if len(password) < MIN_LENGTH:
+        return _("Een wachtwoord heeft minstens %(count)s tekens.", count=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _("Een wachtwoord heeft hooguit %(count)s tekens.", count=MAX_LENGTH)
+    inputs = []
+    for value in user_inputs:
+        if value:
+            inputs.append(value)
+            inputs.extend(part for part in value.replace("@", " ").replace(".", " ").split())
+    result = zxcvbn(password[:_CHECKED_LENGTH], user_inputs=inputs)
+    if result["score"] >= MIN_SCORE:
+        return None
+    return _(
+        "Dit wachtwoord is te makkelijk te raden: %(reason)s Kies bijvoorbeeld een zin van een "
+        "paar ongewone woorden.",
+        reason=_reason(result),
+    )
+
+
+def _reason(result: dict) -> str:
+    """Our own Dutch words for the weakest part zxcvbn found (its feedback is English only)."""
+    patterns = {match.get("pattern") for match in result.get("sequence", [])}
+    dictionaries = {
+        match.get("dictionary_name")
+        for match in result.get("sequence", [])
+        if match.get("pattern") == "dictionary"
+    }
+    if "user_inputs" in dictionaries:
+        return _("het lijkt op het e-mailadres of de naam van het account.")
+    if "passwords" in dictionaries:
+        return _("het staat in de lijsten van veelgebruikte wachtwoorden, of lijkt erop.")
+    if "repeat" in patterns:
+        return _("het herhaalt tekens of woorden (zoals aaaa of abcabc).")
+    if "sequence" in patterns:
+        return _("het is een reeks (zoals abcd of 1234).")
+    if "spatial" in patterns:
+        return _("het volgt een patroon op het toetsenbord (zoals qwerty).")
+    if "date" in patterns or "regex" in patterns:
+        return _("het bevat een datum of jaartal.")
+    if dictionaries:
+        return _("het bestaat uit bekende woorden of namen.")
+    return _("het is te voorspelbaar.")
