@@ -5,13 +5,17 @@ What stays: registrations themselves (counts, states, dates), and invoices with 
 for seven years, as the tax law requires (art. 52 AWR); an invoice copies its buyer details, so
 anonymising a person never changes an invoice.
 
-Anonymising overwrites the personal fields, blanks the copies of mail sent to the person, and masks
-the same values in the audit log (which would otherwise still hold them as "before" values).
+Anonymising overwrites the personal fields, blanks the copies of mail sent to the person, masks
+the same values in the audit log (which would otherwise still hold them as "before" values), and
+takes the name and address out of the free text written about the person (history, notes, casus,
+and the audit log's copies of those and of the invoices).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,6 +255,12 @@ class Anonymised:
     members: int = 0
     mails: int = 0
     rows: set[tuple[str, int]] = field(default_factory=set)
+    # Rows whose audit entries may name someone in free text, with the names and addresses.
+    texts: dict[tuple[str, str], list[re.Pattern]] = field(default_factory=dict)
+
+    def names_in(self, rows: Iterable[tuple[str, int]], needles: list[re.Pattern]) -> None:
+        for table, row_id in rows:
+            self.texts.setdefault((table, str(row_id)), []).extend(needles)
 
 
 def _anonymise_person(person: Person, now: dt.datetime, done: Anonymised) -> None:
@@ -318,7 +328,13 @@ def _anonymise_billing(
 
 def _anonymise_registration(registration: Registration, now: dt.datetime, done: Anonymised) -> None:
     """The personal details of one registration: its members' answers, the approver's function,
-    the billing contact, the organisers' note and its secret links. Its invoices stay."""
+    the billing contact, the organisers' note and its secret links, and the names and addresses
+    of its people in its history. Its invoices stay."""
+    people = [m.person for m in registration.members]
+    people += [p for p in (registration.contact_person, registration.approver) if p is not None]
+    _scrub_registration(
+        registration, _needles(*(v for p in people for v in (p.name, p.email))), done
+    )
     for member in registration.members:
         _anonymise_member(member, done)
         for mark in db.session.scalars(select(Attendance).where(Attendance.member_id == member.id)):
@@ -335,6 +351,94 @@ def _anonymise_registration(registration: Registration, now: dt.datetime, done: 
     )
     done.registrations += 1
     done.rows.add(("registration", registration.id))
+
+
+# --- free text that names someone -----------------------------------------------------------------
+#
+# Besides the personal columns, a person's name or address ends up in text written about them: the
+# history's "approver dirk@…" and reasons ("Dirk Smit gaf telefonisch akkoord"), an organisers'
+# note, the casus, and the audit log's copies of all of these. Those texts stay (what happened,
+# and when); the name and the address in them are replaced.
+
+
+def _needles(*values: str | None) -> list[re.Pattern]:
+    """Patterns for a person's name and address, any case, as whole words (so "Jan" leaves
+    "januari" alone); nothing for an empty or erased one."""
+    return [
+        re.compile(rf"(?<!\w){re.escape(v.strip())}(?!\w)", re.IGNORECASE)
+        for v in values
+        if v and v.strip() and v.strip() != ERASED
+    ]
+
+
+def _scrubbed(value: Any, needles: list[re.Pattern]) -> Any:
+    """``value`` (a text, or JSON made of texts) with every needle replaced by :data:`ERASED`."""
+    if isinstance(value, str):
+        for needle in needles:
+            value = needle.sub(ERASED, value)
+        return value
+    if isinstance(value, list):
+        return [_scrubbed(v, needles) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, needles) for k, v in value.items()}
+    return value
+
+
+def _names(text: str, needles: list[re.Pattern]) -> bool:
+    return any(needle.search(text) for needle in needles)
+
+
+def _scrub(obj: object, columns: tuple[str, ...], needles: list[re.Pattern]) -> bool:
+    changed = False
+    for column in columns:
+        before = getattr(obj, column)
+        after = _scrubbed(before, needles)
+        if after != before:
+            setattr(obj, column, after)
+            changed = True
+    return changed
+
+
+def _scrub_registration(
+    registration: Registration, needles: list[re.Pattern], done: Anonymised
+) -> None:
+    """The name and address out of a registration's history, note and casus; its rows (and its
+    invoices', whose audit entries copy the buyer) are noted for :func:`_scrub_audit`."""
+    if not needles:
+        return
+    rows = [("registration", registration.id)]
+    for event in registration.events:
+        _scrub(event, ("actor_label", "reason"), needles)
+        rows.append(("registration_event", event.id))
+    _scrub(registration, ("organiser_note",), needles)
+    if registration.casus is not None:
+        _scrub(registration.casus, ("title", "wijk", "description"), needles)
+        rows.append(("casus", registration.casus.id))
+    billing = registration.billing
+    if billing is not None and billing.ordered_by and _names(billing.ordered_by, needles):
+        billing.ordered_by = None  # the approver, by default: the invoices keep their own copy
+        done.rows.add(("billing_details", billing.id))
+    rows += [("registration_member", m.id) for m in registration.members]
+    rows += [("invoice", i.id) for i in registration.invoices]
+    if billing is not None:
+        rows.append(("billing_details", billing.id))
+    done.names_in(rows, needles)
+
+
+def _scrub_audit(texts: dict[tuple[str, str], list[re.Pattern]]) -> None:
+    """The audit log's copies of those rows without the names and addresses (the invoice itself
+    keeps them; its audit entry is a copy, not the invoice)."""
+    by_table: dict[str, list[str]] = {}
+    for table, row_id in texts:
+        by_table.setdefault(table, []).append(row_id)
+    for table, row_ids in by_table.items():
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.table == table, AuditEntry.row_id.in_(row_ids))
+        )
+        for entry in entries:
+            changes = _scrubbed(entry.changes, texts[(table, entry.row_id)])
+            if changes != entry.changes:
+                entry.changes = changes
 
 
 def _mask_audit(rows: set[tuple[str, int]]) -> None:
@@ -395,7 +499,9 @@ def erase_person(email: str) -> Anonymised:
                     ),
                 )
             )
+        needles = _needles(person.name, person.email, email)
         for registration in registrations:
+            _scrub_registration(registration, needles, done)
             for member in registration.members:
                 if member.person_id == person.id:
                     _anonymise_member(member, done)
@@ -422,6 +528,11 @@ def erase_person(email: str) -> Anonymised:
     for mark in substitutes:
         _anonymise_substitute(mark, done)
     if expert is not None:
+        needles = _needles(expert.name, expert.email)
+        for invitation in db.session.scalars(
+            select(PanelInvitation).where(PanelInvitation.expert_id == expert.id)
+        ):
+            _scrub_registration(invitation.lab.registration, needles, done)
         expert.name = ERASED
         expert.email = anonymous_address("expert", expert.id)
         expert.phone = ""
@@ -431,6 +542,7 @@ def erase_person(email: str) -> Anonymised:
         done.people += 1
     db.session.flush()  # the audit hook records this erasure; then the old values are masked
     _mask_audit(done.rows)
+    _scrub_audit(done.texts)
     return done
 
 
@@ -481,4 +593,5 @@ def purge(now: dt.datetime) -> Anonymised:
             _anonymise_person(person, now, done)
     db.session.flush()
     _mask_audit(done.rows)
+    _scrub_audit(done.texts)
     return done
