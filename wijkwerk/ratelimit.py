@@ -121,7 +121,9 @@ def hit(limits: Iterable[Limit], now: dt.datetime | None = None) -> Verdict:
     """Count one hit on every limit's key, atomically per key, and commit at once on a connection
     of its own (not the request's session, so nothing the request does later undoes it)."""
     now = now or now_utc()
-    limits = list(limits)
+    # Always in key order: two requests locking the same rows (PostgreSQL) in opposite orders
+    # would deadlock.
+    limits = sorted(limits, key=lambda limit: limit.key)
     table = RateLimitCounter.__table__
     counted = []
     if not limits:
@@ -155,7 +157,7 @@ def give_back(verdict: Verdict, keys: Iterable[str] | None = None) -> None:
     table = RateLimitCounter.__table__
     wanted = None if keys is None else set(keys)
     with db.engine.begin() as connection:
-        for limit, start, _hits in verdict.counted:
+        for limit, start, _hits in verdict.counted:  # in key order, as hit() took them
             if wanted is not None and limit.key not in wanted:
                 continue
             connection.execute(
