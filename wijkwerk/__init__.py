@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,10 @@ def create_app(
     _init_extensions(app)
     _register_blueprints(app)
 
-    from wijkwerk import aftercommit, errors, formatting, security
+    from wijkwerk import aftercommit, errors, formatting, inbound, security
     from wijkwerk.cli import wijkwerk_cli
 
+    inbound.register(app)
     aftercommit.register(app)
     errors.register(app)
     formatting.register(app)
@@ -91,9 +93,26 @@ def _instance_secret_key(path: Path) -> str:
     return key
 
 
+class EscapedLogRecord(logging.LogRecord):
+    """A log record of ours whose message shows control characters escaped (``\\x0a``), so text
+    from outside (a URL path, an address, an error message) cannot forge or break log lines.
+    Tracebacks, added by the formatter, keep their lines."""
+
+    def getMessage(self) -> str:
+        message = super().getMessage()
+        if self.name.startswith("wijkwerk"):
+            return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", message)
+        return message
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _configure_logging(app: Flask) -> None:
     level = app.config.get("LOG_LEVEL", "INFO")
     logging.getLogger("wijkwerk").setLevel(level)
+    if logging.getLogRecordFactory() is logging.LogRecord:
+        logging.setLogRecordFactory(EscapedLogRecord)
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

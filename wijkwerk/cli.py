@@ -27,6 +27,7 @@ from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes.demo import load_demo
 from wijkwerk.programmes.demo_activity import load_activity
 from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
+from wijkwerk.validation import moment_message
 
 # After SIGTERM the mail worker finishes the message it is sending; an SMTP server that holds it up
 # longer than this is cut off (the message stays unsent, for the next run).
@@ -105,6 +106,8 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
         moment = dt.datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"geen ISO 8601-tijdstip: {value}") from exc
+    if moment_message(moment):  # the calendar's arithmetic cannot reach year 1 or 9999
+        raise click.BadParameter(f"kies een moment tussen 2000 en 2199: {value}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=AMSTERDAM)
     return moment.astimezone(dt.UTC)

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from wijkwerk.email_address import EmailAddress
+from wijkwerk.webforms import CheckedForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CheckedForm):
     email = EmailField(
         _l("E-mailadres"),
         validators=[

@@ -1102,13 +1102,20 @@ for _path in (
 ):
     PATHS[_path][next(iter(PATHS[_path]))]["responses"]["409"] = ERROR_RESPONSE
 
-# Every operation answers 503 with Retry-After while the database cannot be reached
-# (wijkwerk/errors.py).
+# What every operation may answer (wijkwerk/inbound.py, wijkwerk/errors.py): 400 for a body that
+# is not valid JSON or nested too deeply, 413 for one over 16 MB, 415 for a body that is not JSON
+# (writes), 422 for a query parameter or a body field that breaks the input rule, and 503 with
+# Retry-After while the database cannot be reached.
 _UNAVAILABLE = {
     **_json(_ref("Errors"), "Tijdelijk niet beschikbaar (code `unavailable`); probeer later."),
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconden"}},
 }
 for _operations in PATHS.values():
-    for _operation in _operations.values():
+    for _method, _operation in _operations.items():
         if isinstance(_operation, dict) and "responses" in _operation:
+            _operation["responses"].setdefault("400", ERROR_RESPONSE)
+            _operation["responses"].setdefault("422", ERROR_RESPONSE)
+            if _method in ("post", "put", "patch"):
+                _operation["responses"].setdefault("413", ERROR_RESPONSE)
+                _operation["responses"].setdefault("415", ERROR_RESPONSE)
             _operation["responses"].setdefault("503", _UNAVAILABLE)

@@ -3,7 +3,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     Form,
@@ -24,11 +23,12 @@ from wijkwerk.money import cents_from_string, euros_as_string, rate_as_string, r
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme
 from wijkwerk.registrations.forms import FixedRows, ProblemFields
 from wijkwerk.timeutil import AMSTERDAM, at_local
+from wijkwerk.webforms import CheckedForm
 
 RULE, YES, NO = "rule", "yes", "no"
 
 
-class MiddelgrootOverrideForm(FlaskForm):
+class MiddelgrootOverrideForm(CheckedForm):
     choice = RadioField(
         _l("Middelgrote gemeente"),
         choices=[
@@ -48,7 +48,7 @@ class MiddelgrootOverrideForm(FlaskForm):
         return {RULE: None, YES: True, NO: False}[self.choice.data]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CheckedForm):
     """An organiser's action on one registration, with the reason kept in its history."""
 
     action = RadioField(
@@ -70,7 +70,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class CoachSlotForm(FlaskForm):
+class CoachSlotForm(CheckedForm):
     """A time for a coach conversation, in Amsterdam time."""
 
     day = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
@@ -89,7 +89,7 @@ class CoachSlotForm(FlaskForm):
     location = StringField(_l("Plek"), validators=[Optional(), Length(max=200)])
 
 
-class NewSessionForm(FlaskForm):
+class NewSessionForm(CheckedForm):
     """A session: what it is about, when (Amsterdam time) and where."""
 
     title = StringField(
@@ -140,7 +140,7 @@ def role_choices():
     ]
 
 
-class NewAccountForm(FlaskForm):
+class NewAccountForm(CheckedForm):
     email = StringField(
         _l("E-mailadres"),
         validators=[
@@ -166,7 +166,7 @@ class NewAccountForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class AccountForm(FlaskForm):
+class AccountForm(CheckedForm):
     role = RadioField(_l("Rol"), choices=role_choices())
     active = RadioField(
         _l("Toegang"),
@@ -228,7 +228,7 @@ class DaysField(StringField):
         return ", ".join(str(d) for d in self.data or [])
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(CheckedForm):
     """A programme's settings. Slug and kind only when it is made: they never change."""
 
     slug = StringField(
@@ -446,7 +446,7 @@ class ContactRow(Form):
         return any((self[key].data or "").strip() for key in ("name", "email", "phone"))
 
 
-class ContactsForm(ProblemFields, FlaskForm):
+class ContactsForm(ProblemFields, CheckedForm):
     """Up to four contact persons of a programme; empty rows are left out."""
 
     contacts = FixedRows(FormField(ContactRow), min_entries=4, max_entries=4)

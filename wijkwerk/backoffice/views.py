@@ -7,7 +7,6 @@ from functools import partial, wraps
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, ApiToken, Role
@@ -73,6 +72,7 @@ from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
+from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("backoffice", __name__)
 
@@ -284,14 +284,14 @@ def programme(slug: str):
         total=len(registrations),
         chosen=chosen,
         counts=RegistrationCounts.of(found, registrations),
-        form=FlaskForm(),
+        form=CheckedForm(),
     )
 
 
 @bp.post("/programmas/<slug>/verdelen")
 def allocate(slug: str):
     found = get_programme(slug, published_only=False)
-    if found is None or not FlaskForm().validate_on_submit():
+    if found is None or not CheckedForm().validate_on_submit():
         abort(404 if found is None else 400)
     result = trios.allocate(found, actor=current_user)
     db.session.commit()
@@ -321,7 +321,7 @@ def registration(registration_id: int):
 def resend_mail(registration_id: int, message_id: int):
     found = db.get_or_404(Registration, registration_id)
     message = db.get_or_404(OutboxMessage, message_id)
-    if message.registration_id != found.id or not FlaskForm().validate_on_submit():
+    if message.registration_id != found.id or not CheckedForm().validate_on_submit():
         abort(404 if message.registration_id != found.id else 400)
     notifications.resend(found, message, actor=current_user)
     db.session.commit()
@@ -375,7 +375,7 @@ def invoices():
         invoices=invoices_list(which),
         which=which,
         is_outstanding=is_outstanding,
-        form=FlaskForm(),
+        form=CheckedForm(),
     )
 
 
@@ -392,7 +392,7 @@ def invoice_download(invoice_id: int):
 @bp.post("/facturen/<int:invoice_id>/betaald")
 def mark_invoice_paid(invoice_id: int):
     found = db.get_or_404(Invoice, invoice_id)
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     payment_invoices.mark_paid(found, actor=current_user)
     db.session.commit()
@@ -507,7 +507,7 @@ def check_in(session_id: int):
 @bp.post("/bijeenkomsten/<int:session_id>/aanwezigheid")
 def mark(session_id: int):
     found = db.get_or_404(ProgrammeSession, session_id)
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     email = request.form.get("email", "")
     substitute = None
@@ -579,7 +579,7 @@ def tokens():
 
 @bp.post("/tokens")
 def create_token():
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     value = create_api_token(current_user)
     db.session.commit()
@@ -591,7 +591,7 @@ def create_token():
 @bp.post("/tokens/<int:token_id>/intrekken")
 def revoke_token(token_id: int):
     api_token = db.get_or_404(ApiToken, token_id)
-    if api_token.account_id != current_user.id or not FlaskForm().validate_on_submit():
+    if api_token.account_id != current_user.id or not CheckedForm().validate_on_submit():
         abort(404)
     revoke_api_token(api_token)
     db.session.commit()
@@ -674,7 +674,7 @@ def programme_status(slug: str):
     """Publish a programme (registration opens within its window), take it back to draft, or
     cancel it."""
     found = get_programme(slug, published_only=False)
-    if found is None or not FlaskForm().validate_on_submit():
+    if found is None or not CheckedForm().validate_on_submit():
         abort(404 if found is None else 400)
     try:
         found.status = ProgrammeStatus(request.form.get("status", ""))
@@ -701,7 +701,7 @@ def people():
     them. Everything goes by POST, so no e-mail address ends up in a URL or a server log."""
     if request.method == "GET":
         return render_template("backoffice/people.html", email="", found=None, problem=None)
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     email = normalise_email(request.form.get("email") or "")
     action = request.form.get("action", "show")

@@ -22,7 +22,7 @@ from wijkwerk.formatting import period
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
 from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
-from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.validation import Problem, RuleViolation, moment_message, text_message
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ def read_moment(
             )
         )
         return None
+    if message := moment_message(moment):  # also keeps astimezone from overflowing
+        problems.append(Problem("invalid", field or key, message))
+        return None
     return moment.astimezone(dt.UTC)
 
 
@@ -78,11 +81,13 @@ def read_change(data: Any) -> SessionChange:
         ("location_address", location.get("address"), 300),
         ("reason", data.get("reason"), 1000),
     ):
+        field = key.replace("location_", "location.")
         if source is not None and (not isinstance(source, str) or len(source) > limit):
-            field = key.replace("location_", "location.")
             problems.append(
                 Problem("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit))
             )
+        elif source is not None and (message := text_message(source, multiline=key == "reason")):
+            problems.append(Problem("invalid", field, message))
         elif source is not None:
             texts[key] = source.strip()
     status = None

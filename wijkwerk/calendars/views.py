@@ -6,7 +6,6 @@ import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from wijkwerk.calendars.ics import CONTENT_TYPE, calendar
@@ -17,6 +16,7 @@ from wijkwerk.public_cache import public_page
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations.lifecycle import by_manage_token_or_404
 from wijkwerk.registrations.models import Registration
+from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("calendars", __name__)
 
@@ -74,7 +74,7 @@ def personal_feed(token: str):
 def renew_feed(token: str):
     """Make a new secret feed link; the old one stops working (a link shared by mistake)."""
     registration = by_manage_token_or_404(token)
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     registration.feed_token = secrets.token_urlsafe(32)
     registration.note_change(actor_label="registrant", reason=_("Nieuwe agenda-link gemaakt."))

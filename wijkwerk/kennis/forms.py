@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, Form, FormField, SelectField, StringField, TimeField
 from wtforms.validators import Optional
 
 from wijkwerk.registrations.forms import FixedRows, MultiCheckboxField, PersonForm, ProblemFields
+from wijkwerk.webforms import CheckedForm
 
 
 class DelegateForm(Form):
@@ -22,7 +22,7 @@ class DelegateForm(Form):
         return any((self[name].data or "").strip() for name in self._fields)
 
 
-class DelegatesForm(ProblemFields, FlaskForm):
+class DelegatesForm(ProblemFields, CheckedForm):
     delegates = FixedRows(FormField(DelegateForm), min_entries=3, max_entries=3)
 
     def as_request(self) -> tuple[dict, list[int]]:
@@ -36,7 +36,7 @@ class DelegatesForm(ProblemFields, FlaskForm):
         return body, [i for i, _ in rows]
 
 
-class CityForm(ProblemFields, FlaskForm):
+class CityForm(ProblemFields, CheckedForm):
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
     region = StringField(_l("Regio (als een regio deelneemt)"), validators=[Optional()])
     wijk = StringField(_l("Deelnemende wijk"))
@@ -56,7 +56,7 @@ class CityForm(ProblemFields, FlaskForm):
         }
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(CheckedForm):
     # The choices (the participating wijken) are set by the view; anything else is refused.
     host = SelectField(_l("Gastwijk (de bijeenkomst is daar)"))
     presenters = MultiCheckboxField(_l("Wijken die presenteren (drie of vier)"))
@@ -66,5 +66,5 @@ class MeetingForm(FlaskForm):
     deadline_time = TimeField(_l("om"), validators=[Optional()])
 
 
-class WijkanalyseForm(FlaskForm):
+class WijkanalyseForm(CheckedForm):
     document = FileField(_l("Wijkanalyse (PDF, .docx of .odt, hooguit 10 MB)"))

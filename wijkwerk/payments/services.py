@@ -77,9 +77,14 @@ def payment_for_checkout(session: dict) -> Payment | None:
     )
     if payment is not None:
         return payment
-    metadata = session.get("metadata") or {}
-    payment_id = metadata.get("payment_id")
-    if payment_id and str(payment_id).isdigit():
+    return payment_in_metadata(session)
+
+
+def payment_in_metadata(stripe_object: dict) -> Payment | None:
+    """Our payment named by ``metadata.payment_id`` of a Stripe object, when it names one."""
+    metadata = stripe_object.get("metadata")
+    payment_id = str(metadata.get("payment_id", "")) if isinstance(metadata, dict) else ""
+    if payment_id.isdigit() and len(payment_id) < 10:  # an id the database can hold
         return db.session.get(Payment, int(payment_id))
     return None
 

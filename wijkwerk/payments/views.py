@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from wijkwerk.extensions import csrf, db
 from wijkwerk.payments import gateway, services, webhooks
@@ -25,6 +24,7 @@ from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("payments", __name__)
 
@@ -39,7 +39,12 @@ def webhook():
     except gateway.BadSignature as exc:
         logger.warning("stripe webhook refused: %s", exc)
         return jsonify({"error": "invalid signature"}), 400
-    handled = webhooks.handle(event)
+    try:
+        handled = webhooks.handle(event)
+    except webhooks.MalformedEvent as exc:
+        db.session.rollback()
+        logger.warning("stripe webhook refused: %s", exc)
+        return jsonify({"error": "malformed event"}), 400
     db.session.commit()
     return jsonify({"received": True, "duplicate": not handled})
 
@@ -72,7 +77,7 @@ def pay(token: str):
 def pay_again(token: str):
     """After an expired checkout: take a place again if one is free, then pay."""
     registration = lifecycle.by_manage_token_or_404(token)
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     try:
         lifecycle.pay_again(registration)

@@ -11,26 +11,69 @@ from sqlalchemy.exc import IntegrityError
 
 from wijkwerk.extensions import db
 from wijkwerk.payments import services
-from wijkwerk.payments.models import Payment, PaymentStatus, StripeEvent
+from wijkwerk.payments.models import PaymentStatus, StripeEvent
 from wijkwerk.registrations import lifecycle
 from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import json_problems
 
 logger = logging.getLogger(__name__)
 
 
+class MalformedEvent(ValueError):
+    """A correctly signed event that is not in the shape Stripe's events have."""
+
+
+# The fields of the objects we act on, with their types (Stripe's own; anything else is refused).
+_FIELDS = {
+    "id": str,
+    "payment_status": str,
+    "amount_total": int,
+    "amount_refunded": int,
+    "currency": str,
+    "payment_intent": str,
+    "metadata": dict,
+    "last_payment_error": dict,
+}
+
+
+def check_shape(event: dict) -> None:
+    """Raise :class:`MalformedEvent` unless ``event`` (as a dict) has an id, a type and a data
+    object whose fields we read have Stripe's types, and follows our input rule throughout."""
+    event_id, event_type = event.get("id"), event.get("type")
+    data = event.get("data")
+    stripe_object = data.get("object") if isinstance(data, dict) else None
+    if not (
+        isinstance(event_id, str)
+        and 0 < len(event_id) <= 255
+        and isinstance(event_type, str)
+        and len(event_type) <= 100
+        and isinstance(stripe_object, dict)
+    ):
+        raise MalformedEvent("no id, type or data.object")
+    for key, kind in _FIELDS.items():
+        value = stripe_object.get(key)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise MalformedEvent(f"data.object.{key} is not a {kind.__name__}")
+    if json_problems(event):
+        raise MalformedEvent("a text or number no database can hold")
+
+
 def handle(event) -> bool:
-    """Apply ``event``; false when it was handled before. The caller commits."""
-    db.session.add(StripeEvent(id=event.id, type=event.type))
+    """Apply ``event``; false when it was handled before. The caller commits. Raises
+    :class:`MalformedEvent` (nothing done) for an event not in Stripe's shape."""
+    raw = event.to_dict()
+    check_shape(raw)
+    db.session.add(StripeEvent(id=raw["id"], type=raw["type"]))
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        logger.info("stripe event %s seen before; ignored", event.id)
+        logger.info("stripe event %s seen before; ignored", raw["id"])
         return False
-    handler = HANDLERS.get(event.type)
+    handler = HANDLERS.get(raw["type"])
     if handler is not None:
         with force_locale("nl"):
-            handler(event.data.object.to_dict(), event.id)
+            handler(raw["data"]["object"], raw["id"])
     return True
 
 
@@ -69,11 +112,7 @@ def _async_failed(session, event_id: str) -> None:
 
 
 def _intent_failed(intent, event_id: str) -> None:
-    metadata = intent.get("metadata") or {}
-    payment_id = str(metadata.get("payment_id", ""))
-    if not payment_id.isdigit():
-        return
-    payment = db.session.get(Payment, int(payment_id))
+    payment = services.payment_in_metadata(intent)
     if payment is None:
         return
     error = intent.get("last_payment_error") or {}

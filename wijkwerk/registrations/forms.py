@@ -4,7 +4,6 @@ required, are checked by the service so the form and the API answer alike."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -23,6 +22,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.webforms import CheckedForm
 
 
 def domain_choices():
@@ -183,7 +183,7 @@ def _resolve(form, path: str) -> Field | None:
     return node if isinstance(node, Field) else None
 
 
-class TrioForm(ProblemFields, FlaskForm):
+class TrioForm(ProblemFields, CheckedForm):
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
     casus = FormField(CasusForm)
     members = FieldList(FormField(MemberForm), min_entries=3, max_entries=3)
@@ -290,7 +290,7 @@ class ParticipantForm(ContactForm):
     role = SelectField(_l("Uw rol"), validate_choice=False, choices=professional_role_choices())
 
 
-class IndividualForm(ProblemFields, FlaskForm):
+class IndividualForm(ProblemFields, CheckedForm):
     """An individual's registration for a course; the service checks every rule."""
 
     person = FormField(ParticipantForm)
@@ -326,7 +326,7 @@ class IndividualForm(ProblemFields, FlaskForm):
         }
 
 
-class LabRequestForm(ProblemFields, FlaskForm):
+class LabRequestForm(ProblemFields, CheckedForm):
     """A municipality's request for a Wijklab; the service checks every rule."""
 
     municipality = SelectField(_l("Gemeente"), validate_choice=False)

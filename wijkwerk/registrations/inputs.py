@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.registrations.models import Domain, MemberRole, PaymentMethod, ProfessionalRole
-from wijkwerk.validation import Problem
+from wijkwerk.validation import Problem, text_message
 
 TRIO_ROLES = (MemberRole.WIJKAMBTENAAR, MemberRole.SECTORAMBTENAAR)
 LOCALES = ("nl", "en")
@@ -114,6 +114,9 @@ class Reader:
         value = value.strip()
         if len(value) > limit:
             self.problem("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit))
+        # Longer texts are written in a text area and may hold line breaks; the rest is one line.
+        elif message := text_message(value, multiline=limit > MAX_TEXT):
+            self.problem("invalid", field, message)
         return value
 
     def email(self, data: dict, key: str, field: str) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from wijkwerk.attendance import certificates
 from wijkwerk.calendars.services import feed_url, webcal_url
@@ -21,6 +20,7 @@ from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.webforms import CheckedForm
 from wijkwerk.wijklab import services as wijklab
 
 bp = Blueprint("registrations", __name__)
@@ -135,7 +135,7 @@ def manage(token: str):
         certificates=[m for m in registration.members if certificates.eligible(m)],
         lab=wijklab.lab_of(registration) if programme.kind is ProgrammeKind.WIJKLAB else None,
         **_kennis_context(registration),
-        form=FlaskForm(),
+        form=CheckedForm(),
     )
 
 
@@ -143,7 +143,7 @@ def manage(token: str):
 @limited("actions")
 def cancel(token: str):
     registration = lifecycle.by_manage_token_or_404(token)
-    form = FlaskForm()
+    form = CheckedForm()
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -166,7 +166,7 @@ def cancel(token: str):
 def book_coach(token: str):
     """Choose (or change, or give up) the time of a coach conversation."""
     registration = lifecycle.by_manage_token_or_404(token)
-    if not FlaskForm().validate_on_submit():
+    if not CheckedForm().validate_on_submit():
         abort(400)
     slot = request.form.get("slot", "")
     try:
@@ -230,7 +230,7 @@ def approval(token: str):
     """The approver's page: read the trio and casus, then approve or decline with a POST (a GET
     from a mail scanner decides nothing)."""
     registration = _by_approval_token(token)
-    form = FlaskForm()
+    form = CheckedForm()
     decision = request.form.get("decision")
     if form.validate_on_submit() and decision in ("approve", "decline"):
         label = f"approver {registration.approver.email}"

@@ -4,7 +4,6 @@ They carry the fields; the rules are in :mod:`wijkwerk.wijklab.services` and ``.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from wijkwerk.registrations.forms import MultiCheckboxField
+from wijkwerk.webforms import CheckedForm
 
 
 def stage_choices(stages) -> list[SelectChoice]:
@@ -31,7 +31,7 @@ def stage_choices(stages) -> list[SelectChoice]:
     return [SelectChoice(stage.value, words[stage.value]) for stage in stages]
 
 
-class StepForm(FlaskForm):
+class StepForm(CheckedForm):
     stage = RadioField(
         _l("Volgende stap"), validators=[InputRequired(_l("Kies een van de mogelijkheden."))]
     )
@@ -58,20 +58,20 @@ class StepForm(FlaskForm):
     )
 
 
-class TaskForm(FlaskForm):
+class TaskForm(CheckedForm):
     assignee = StringField(_l("Wie"), validators=[Optional(), Length(max=200)])
     done = BooleanField(_l("Gedaan"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CheckedForm):
     experts = MultiCheckboxField(_l("Experts uitnodigen"), coerce=int, validate_choice=False)
 
 
-class StartnotitieForm(FlaskForm):
+class StartnotitieForm(CheckedForm):
     document = FileField(_l("Startnotitie (PDF, .docx of .odt, hooguit 10 MB)"))
 
 
-class ExpertForm(FlaskForm):
+class ExpertForm(CheckedForm):
     name = StringField(_l("Naam"))
     organisation = StringField(_l("Organisatie"), validators=[Optional()])
     email = StringField(_l("E-mailadres"), render_kw={"type": "email"})

@@ -8,7 +8,6 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
@@ -18,6 +17,7 @@ from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
+from wijkwerk.webforms import CheckedForm
 from wijkwerk.wijklab import panel, services
 from wijkwerk.wijklab.forms import (
     ExpertForm,
@@ -41,7 +41,7 @@ def panel_invitation(token: str):
     invitation = panel.invitation_by_token(token)
     if invitation is None:
         abort(404)
-    form = FlaskForm()
+    form = CheckedForm()
     problem = None
     if request.method == "POST" and form.validate_on_submit():
         answer = request.form.get("answer")
