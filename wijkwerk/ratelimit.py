@@ -35,6 +35,7 @@ from sqlalchemy import Integer, String, delete, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkwerk.db import UTCDateTime, dialect_insert
+from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
@@ -185,13 +186,15 @@ def client_address() -> str:
 
 
 def normalised_addresses(values: Iterable[object]) -> list[str]:
-    """The distinct e-mail addresses among ``values`` (lower case, trimmed; anything without an
-    @ is no address and is left out), at most :data:`MAX_ADDRESSES`."""
+    """The distinct e-mail addresses among ``values``, normalised as they are stored
+    (:func:`wijkwerk.email_address.normalise_email`, so one address however written is one
+    counter; anything without an @ is no address and is left out), at most
+    :data:`MAX_ADDRESSES`."""
     found: list[str] = []
     for value in values:
         if not isinstance(value, str):
             continue
-        address = value.strip().lower()
+        address = normalise_email(value)
         if "@" in address and len(address) <= 254 and address not in found:
             found.append(address)
             if len(found) == MAX_ADDRESSES:
