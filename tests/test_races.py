@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from tests import trio_helpers
+from tests import factories, trio_helpers
 from tests.course_helpers import course, individual
 from tests.test_backoffice_trios import counted_queries
 from tests.test_trio_form import FORM, form_data
@@ -268,3 +268,48 @@ def test_four_trio_forms_with_one_approver_at_once_are_all_registered(app, db, c
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 4
     approver = select(func.count()).select_from(Person).where(Person.email == "dirk@regio.nl")
     assert db.session.scalar(approver) == 1
+
+
+def test_eight_simultaneous_approve_clicks_show_the_decision_taken_not_an_error(app, db, smtp):
+    """An organiser's impatient clicks: every click ends on the registration page, which says the
+    trio is approved; one approval is recorded and one confirmation sent per member."""
+    from tests.conftest import IsolatedClient, csrf_token, log_in
+    from tests.test_pages import text_of
+
+    trio_helpers.load_municipalities()
+    programme = trio_helpers.werkplaats(capacity=4, min_participants=1)
+    factories.account("org@example.nl")
+    registration = trios.register_trio(programme, trio_helpers.trio()).registration
+    db.session.commit()
+    url = f"/beheer/aanmeldingen/{registration.id}"
+    app.test_client_class = IsolatedClient
+    clients, forms = [], []
+    for _ in range(8):
+        client = app.test_client()
+        log_in(client, "org@example.nl", factories.PASSWORD)
+        clients.append(client)
+        forms.append({"action": "approve", "csrf_token": csrf_token(client.get(url).text)})
+    barrier = threading.Barrier(len(clients))
+    answers: list = [None] * len(clients)
+
+    def click(index: int) -> None:
+        barrier.wait()
+        answers[index] = clients[index].post(url, data=forms[index])
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [a.status_code for a in answers] == [302] * 8, [a.status_code for a in answers]
+    for client, answer in zip(clients, answers, strict=True):
+        shown = text_of(client.get(answer.headers["Location"]))
+        assert "Plaats bevestigd" in shown
+        assert "Vastgelegd." in shown or "Op hetzelfde moment werd al een besluit" in shown
+        assert "409" not in shown
+    db.session.expire_all()
+    found = db.session.get(Registration, registration.id)
+    assert found.state is RegistrationState.CONFIRMED
+    assert [e.to_state for e in found.events].count(RegistrationState.CONFIRMED) == 1
+    confirmations = [m for m in smtp.to("anna@schiedam.nl") if "Plaats bevestigd" in m["Subject"]]
+    assert len(confirmations) == 1

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from wijkwerk.accounts.models import Account, ApiToken, Role
 from wijkwerk.accounts.services import (
@@ -352,6 +353,16 @@ def decide(registration_id: int):
             ACTIONS[action](found, actor=current_user, reason=form.reason.data or "")
         else:
             trios.set_exemption(found, action == "exempt", form.reason.data or "", current_user)
+        db.session.commit()
+    except StaleDataError:  # a second click, or a colleague, decided at the same moment
+        db.session.rollback()
+        flash(
+            _(
+                "Op hetzelfde moment werd al een besluit over deze aanmelding vastgelegd; "
+                "hieronder ziet u hoe de aanmelding er nu voor staat."
+            ),
+            "info",
+        )
     except lifecycle.StateConflict:
         db.session.rollback()
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
@@ -360,7 +371,6 @@ def decide(registration_id: int):
         show_problems(form, violation.problems, fields={None: "action"})
         return render_template("backoffice/registration.html", registration=found, form=form), 422
     else:
-        db.session.commit()
         flash(_("Vastgelegd."), "success")
     return redirect(url_for("backoffice.registration", registration_id=registration_id))
 
