@@ -27,13 +27,16 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "wijkwerk <noreply@wijkwerk.localhost>"
-    # Who sends queued mail: "request" (right after the commit, in the request that queued it) or
+    # Who sends queued mail: "request" (at the end of the request that queued it) or
     # "worker" (the `flask wijkwerk deliver` process; requests then never wait for SMTP).
     MAIL_DELIVERY = "request"
     # Seconds any SMTP operation may take before the connection is given up (a server that
     # accepts and never answers), and the shorter bound for mail sent after a request's answer.
     MAIL_TIMEOUT = 10.0
     MAIL_REQUEST_TIMEOUT = 3.0
+    # After SMTP trouble at the end of a request, a process leaves request mail to tick and the
+    # deliver worker this many seconds, so a hung mail server does not slow every answer.
+    MAIL_TROUBLE_PAUSE = 30.0
 
     # Stripe: payment by Stripe is offered only when the secret key is set.
     STRIPE_SECRET_KEY: str | None = None

@@ -113,9 +113,6 @@ class IsolatedClient(FlaskClient):
     the document describes what the API really returns, in every test that calls it."""
 
     def open(self, *args, **kwargs):
-        # Read the whole answer and close it, as a WSGI server does: what the app does after its
-        # answer is out (wijkwerk.aftercommit: mail, refunds) has happened when this returns.
-        kwargs.setdefault("buffered", True)
         moment = frozen_moment()  # the test's frozen clock does apply to its requests
 
         def request():

@@ -3,25 +3,25 @@
 A transaction that queues mail (:func:`wijkwerk.outbox.services.queue`) or records a refund
 (:func:`wijkwerk.payments.services.refund`) says so with :func:`expect`. When it commits, that
 becomes *due*; when it rolls back, it is forgotten. Views and commands only ever call
-``db.session.commit()``; what is due is then done by :func:`settle`:
+``db.session.commit()``; what is due is done by :func:`settle` when the app context ends: at the
+end of every request (after the view and the error handlers have made the answer, so nothing done
+here can change it) and of every CLI command.
 
-- for a request, after its answer has been sent (``response.call_on_close``), so the answer never
-  waits for SMTP or Stripe and never contradicts what was committed;
-- for a CLI command (or any other app context), when its app context ends.
-
-It is best effort. Stripe's and the SMTP server's answers are bounded by timeouts
-(``STRIPE_TIMEOUT``, ``MAIL_REQUEST_TIMEOUT``); a failure is logged and left where it is, and
-``flask wijkwerk tick`` (or the ``deliver`` worker) picks it up: a refund stays pending, a mail
-unsent.
+It is best effort, and bounded: the SMTP server gets ``MAIL_REQUEST_TIMEOUT`` per operation, Stripe
+``STRIPE_TIMEOUT``; after SMTP trouble a process leaves request mail alone for
+``MAIL_TROUBLE_PAUSE`` seconds, so a hung mail server does not slow every answer. A failure is logged
+and left where it is, and ``flask wijkwerk tick`` (or the ``deliver`` worker) picks it up: a refund
+stays pending, a mail unsent.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from functools import partial
 
-from flask import Flask, Response, current_app
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -61,62 +61,50 @@ def _take_due() -> dict[str, set[int]]:
     return db.session.info.pop(_DUE, None) or {}
 
 
-def settle(due: dict[str, set[int]] | None = None) -> None:
-    """Do what committed transactions left due (or ``due``, taken from a request's session);
-    never raises."""
+def settle() -> None:
+    """Do what committed transactions of this app context left due; never raises."""
     from wijkwerk.outbox.services import deliver_pending
     from wijkwerk.payments.services import send_pending_refunds
 
-    due = due or _take_due()
+    config = current_app.config
+    # When this process last had SMTP trouble sending a request's mail, per app.
+    state = current_app.extensions.setdefault("wijkwerk_aftercommit", {"quiet_until": 0.0})
     for _round in range(_ROUNDS):
+        due = _take_due()
         if not due:
             return
-        config = current_app.config
         if REFUNDS in due:
             _best_effort("sending refunds to Stripe", send_pending_refunds)
-        if due.get(MAIL) and config["MAIL_DELIVERY"] == "request":
-            _best_effort(
-                "delivering mail",
-                partial(
-                    deliver_pending,
-                    only=sorted(due[MAIL]),
-                    timeout=float(config["MAIL_REQUEST_TIMEOUT"]),
-                ),
-            )
-        due = _take_due()
+        mail = sorted(due.get(MAIL, ()))
+        if not mail or config["MAIL_DELIVERY"] != "request":
+            continue
+        if time.monotonic() < state["quiet_until"]:
+            logger.info("after the commit: %d mail(s) left for tick (SMTP trouble)", len(mail))
+            continue
+        report = _best_effort(
+            "delivering mail",
+            partial(deliver_pending, only=mail, timeout=float(config["MAIL_REQUEST_TIMEOUT"])),
+        )
+        if report is not None and report.interrupted:
+            state["quiet_until"] = time.monotonic() + float(config["MAIL_TROUBLE_PAUSE"])
 
 
-def _best_effort(what: str, work) -> None:
+def _best_effort(what: str, work):
     try:
-        work()
+        return work()
     except Exception:  # the database or a peer gone away: tick and deliver try again
         logger.exception("after the commit: %s failed; left for tick", what)
         try:
             db.session.rollback()
         except Exception:  # a connection that is gone cannot even roll back
             logger.warning("after the commit: rollback failed too", exc_info=True)
+        return None
 
 
 def register(app: Flask) -> None:
-    """Settle after every request (once its answer is out) and at the end of every other app
-    context (CLI commands)."""
-
-    @app.after_request
-    def settle_after_answer(response: Response) -> Response:
-        due = _take_due()
-        if due:
-            response.call_on_close(partial(_settle_in_context, app, due))
-        return response
+    """Settle at the end of every app context: each request's, each CLI command's."""
 
     @app.teardown_appcontext
-    def settle_at_end(exc: BaseException | None) -> None:
-        if exc is None and db.session.info.get(_DUE):
+    def settle_at_end(_exc: BaseException | None) -> None:
+        if db.session.info.get(_DUE):
             settle()
-
-
-def _settle_in_context(app: Flask, due: dict[str, set[int]]) -> None:
-    with app.app_context():
-        try:
-            settle(due)
-        finally:
-            db.session.remove()

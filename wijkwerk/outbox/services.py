@@ -7,8 +7,8 @@ an atomic conditional UPDATE before sending, so two processes never send the sam
 records failures for a later retry.
 
 Who delivers is configuration (``MAIL_DELIVERY``): ``"request"`` sends what a request queued
-once its answer is out (:mod:`wijkwerk.aftercommit`), waiting at most ``MAIL_REQUEST_TIMEOUT`` for
-the SMTP server; ``"worker"`` leaves it to ``flask wijkwerk deliver`` (a process of its own,
+at its end, once its answer is made (:mod:`wijkwerk.aftercommit`), waiting at most
+``MAIL_REQUEST_TIMEOUT`` for the SMTP server; ``"worker"`` leaves it to ``flask wijkwerk deliver`` (a process of its own,
 :func:`run_worker`). ``tick`` delivers too, as a safety net, whatever the setting. Every SMTP
 connection has a timeout (``MAIL_TIMEOUT``), so a server that accepts and never answers holds
 nobody for long.
