@@ -115,6 +115,9 @@ def test_a_session_cookie_from_before_session_versions_is_anonymous(app, client,
         "wachtwoord12",  # a common password
         "passwordpassword",
         "org@example.nl1",  # the account's own address
+        "Welkom2026!!",  # a common (Dutch) word with a year and punctuation around it
+        "Zomer2026!!!",
+        "Password2026!!",
     ],
 )
 def test_an_easy_password_is_refused(app, db, password):

@@ -37,13 +37,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(code: int, message: str | None = None, error_code: str | None = None):
-    """The response for an HTTP error, in the form the client asked for."""
+def error_response(
+    code: int, message: str | None = None, error_code: str | None = None, detail: str = ""
+):
+    """The response for an HTTP error, in the form the client asked for: ``message`` is the
+    page's heading, ``detail`` a sentence under it (in JSON both, as one message)."""
     text = message or _messages().get(code, _("Er ging iets mis."))
     if wants_json():
-        body = {"errors": [{"code": error_code or f"http_{code}", "field": None, "message": text}]}
+        full = f"{text}. {detail}" if detail else text
+        body = {"errors": [{"code": error_code or f"http_{code}", "field": None, "message": full}]}
         return jsonify(body), code
-    return render_template("errors/error.html", code=code, message=text), code
+    return render_template("errors/error.html", code=code, message=text, detail=detail), code
 
 
 # How long a client is asked to wait while the database cannot be reached (seconds).
@@ -70,11 +74,12 @@ def register(app: Flask) -> None:
         response = make_response(
             error_response(
                 503,
-                _(
-                    "wijkwerk is tijdelijk niet beschikbaar. Probeer het over enkele minuten "
-                    "opnieuw."
-                ),
+                _("wijkwerk is tijdelijk niet beschikbaar"),
                 "unavailable",
+                detail=_(
+                    "Probeer het over enkele minuten opnieuw. Wat u net verstuurde, is misschien "
+                    "niet aangekomen: kijk dan in uw e-mail of u een bevestiging kreeg."
+                ),
             )
         )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -9,8 +9,11 @@ is asked of the internet. No rules about character classes and no expiry, as 800
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+from zxcvbn.matching import add_frequency_lists
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200  # what the log-in form accepts
@@ -18,6 +21,22 @@ MIN_SCORE = 3  # zxcvbn's 0–4; 3 is "safely unguessable": about 10^8 guesses o
 # zxcvbn refuses to look further (its time grows quickly with the length); what lies beyond only
 # adds strength, so the first 72 characters are judged.
 _CHECKED_LENGTH = 72
+
+# zxcvbn's lists are English; these Dutch words are common in passwords (the base of "Welkom01"),
+# most common first, as its frequency lists are.
+DUTCH_WORDS = (  # noqa: SIM905 (a list of words reads best as words)
+    "wachtwoord welkom geheim hallo liefde schatje prinses voetbal ajax feyenoord psv oranje "
+    "nederland holland amsterdam rotterdam utrecht denhaag gemeente zomer winter lente "
+    "herfst voorjaar najaar januari februari maart april mei juni juli augustus september "
+    "oktober november december maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
+    "konijn hond poes kat paard vogel bloem tulp fiets koffie thee kaas haring stroopwafel "
+    "wijkwerk wijk kantoor werk collega welkom01 beheer beheerder inloggen toegang"
+).split()
+add_frequency_lists({"nl_common": DUTCH_WORDS})
+# A known word with only digits and punctuation around it ("Welkom2026!!") is guessed by every
+# cracking rule set first, whatever zxcvbn's score for the whole.
+_AROUND = re.compile(r"^[\W\d_]*(?P<core>.*?)[\W\d_]*$")
+_COMMON_CORE_GUESSES = 10**5
 
 
 def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
@@ -34,12 +53,19 @@ def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | 
             inputs.append(value)
             inputs.extend(part for part in value.replace("@", " ").replace(".", " ").split())
     result = zxcvbn(password[:_CHECKED_LENGTH], user_inputs=inputs)
-    if result["score"] >= MIN_SCORE:
+    core = _AROUND.match(password).group("core")
+    if core.isalpha() and zxcvbn(core, user_inputs=inputs)["guesses"] < _COMMON_CORE_GUESSES:
+        reason = _(
+            "het is een bekend woord met cijfers of leestekens eromheen (zoals Welkom2026!!)."
+        )
+    elif result["score"] >= MIN_SCORE:
         return None
+    else:
+        reason = _reason(result)
     return _(
         "Dit wachtwoord is te makkelijk te raden: %(reason)s Kies bijvoorbeeld een zin van een "
         "paar ongewone woorden.",
-        reason=_reason(result),
+        reason=reason,
     )
 
 

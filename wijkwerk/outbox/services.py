@@ -259,6 +259,8 @@ def _as_mail(message: OutboxMessage) -> Message:
         body=message.body_text,
         html=message.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        # RFC 3834: out-of-office replies and auto-responders do not answer it.
+        extra_headers={"Auto-Submitted": "auto-generated"},
     )
     for attachment in message.attachments:
         mail_message.attach(attachment.filename, attachment.content_type, _content_of(attachment))
