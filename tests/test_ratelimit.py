@@ -22,7 +22,7 @@ from wijkwerk.ratelimit import RateLimitCounter
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
 
-LIMITED = "U heeft in korte tijd te veel verzoeken gedaan"
+LIMITED = "Vanaf uw netwerk of voor dit e-mailadres is in korte tijd te vaak iets verstuurd"
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_the_api_refuses_a_fourth_registration_from_one_address_within_the_hour(
         refused = client.post(URL, json=individual("p3@example.nl"), **from_ip("192.0.2.1"))
         assert_rate_limited_json(refused)
         assert refused.headers["Retry-After"] == str(40 * 60)
-        assert "10:00" in refused.json["errors"][0]["message"]
+        assert "na 10:00 uur opnieuw" in refused.json["errors"][0]["message"]
         # another visitor is not held up by the first one
         other = client.post(URL, json=individual("q@example.nl"), **from_ip("192.0.2.2"))
         assert other.status_code == 201
@@ -156,6 +156,17 @@ def test_the_form_refuses_a_fourth_post_from_one_address(client, db, series):
     assert post_form(client).status_code == 422
     assert_rate_limited_page(post_form(client))
     assert post_form(client, ip="192.0.2.2").status_code == 422  # someone else may try
+
+
+def test_a_form_over_the_limit_comes_back_as_typed_with_the_message(client, db, series):
+    for _ in range(3):
+        post_form(client)
+    page = post_form(client)
+    assert_rate_limited_page(page)
+    assert 'id="fouten"' in page.text  # the summary above the form, which is shown again
+    assert "De aanmelding is nog niet verstuurd" in page.text
+    assert 'value="dirk@almelo.nl"' in page.text  # what was typed stays
+    assert 'name="members-0-email"' in page.text
 
 
 def test_the_form_limits_how_often_one_address_is_mailed(app, client, db, series):

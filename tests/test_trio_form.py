@@ -150,3 +150,15 @@ def test_without_consent_nothing_is_registered_and_everything_is_kept(client, db
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalars(select(Registration)).one().consent_at is not None
+
+
+def test_a_control_character_in_a_member_row_is_a_message_at_that_field(client, db, series):
+    page = client.get(FORM)
+    answer = client.post(FORM, data=form_data(page.text, **{"members-1-name": "Bram\x07Jansen"}))
+    assert answer.status_code == 422
+    assert 'id="members-1-name-error"' in answer.text
+    assert "niet is toegestaan" in answer.text
+    assert "De aanmelding is nog niet verstuurd" in answer.text  # the summary above the form
+    assert "Het formulier is verlopen" not in answer.text
+    assert 'value="Anna de Vries"' in answer.text  # the rest of what was typed stays
+    assert db.session.scalar(select(func.count(Registration.id))) == 0

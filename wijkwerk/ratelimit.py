@@ -28,12 +28,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import current_app, make_response, request
+from flask import current_app, g, make_response, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Integer, String, delete, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from wijkwerk import formatting
 from wijkwerk.db import UTCDateTime, dialect_insert
 from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db
@@ -247,25 +248,47 @@ def public_limits(bucket: str, addresses: Iterable[str]) -> list[Limit]:
     return limits
 
 
+def refusal_message(verdict: Verdict) -> str:
+    until = verdict.until.astimezone(AMSTERDAM)
+    if until.date() == now_utc().astimezone(AMSTERDAM).date():
+        when = _("%(time)s uur", time=until.strftime("%H:%M"))
+    else:
+        when = _("%(moment)s uur", moment=formatting.datetime(until))
+    return _(
+        "Vanaf uw netwerk of voor dit e-mailadres is in korte tijd te vaak iets verstuurd. "
+        "Probeer het na %(when)s opnieuw.",
+        when=when,
+    )
+
+
 def refusal(verdict: Verdict):
     """The 429 answer: the error page, or the API's error body with code ``rate_limited``, and a
     Retry-After header."""
     from wijkwerk.errors import error_response
 
-    message = _(
-        "U heeft in korte tijd te veel verzoeken gedaan. Probeer het na %(time)s opnieuw.",
-        time=verdict.until.astimezone(AMSTERDAM).strftime("%H:%M"),
-    )
-    response = make_response(error_response(429, message, "rate_limited"))
+    response = make_response(error_response(429, refusal_message(verdict), "rate_limited"))
     response.headers["Retry-After"] = str(verdict.retry_after)
     return response
 
 
-def limited(bucket: str, *, addresses: Callable[..., Iterable[str]] = addresses_in_request):
+def refused_here() -> str | None:
+    """The message when a form view marked ``keeps_form`` is over its limit in this request (its
+    form then refuses to validate and is shown again as typed, with this message), else None."""
+    return g.get("wijkwerk_rate_limited")
+
+
+def limited(
+    bucket: str,
+    *,
+    addresses: Callable[..., Iterable[str]] = addresses_in_request,
+    keeps_form: bool = False,
+):
     """Limit a public view's writes (POST and the like; a GET is never counted) per client
     address and per e-mail address the request would mail; ``addresses`` gets the view's URL
     values and returns those addresses (by default: the ones the request names). Answered with
-    :func:`refusal` once over the limit."""
+    :func:`refusal` once over the limit; a view that ``keeps_form`` (a long form someone typed) is
+    called instead, its form refuses to validate (:func:`refused_here`), and its page comes back
+    as typed with status 429 and Retry-After."""
     if bucket not in BUCKETS:
         raise ValueError(f"unknown rate limit bucket {bucket!r}")
 
@@ -275,8 +298,15 @@ def limited(bucket: str, *, addresses: Callable[..., Iterable[str]] = addresses_
             if request.method in WRITES and not _organiser():
                 limits = public_limits(bucket, normalised_addresses(addresses(**kwargs)))
                 verdict = hit(limits)
-                if verdict.refused:
+                if verdict.refused and not (keeps_form and not request.path.startswith("/api/")):
                     return refusal(verdict)
+                if verdict.refused:
+                    g.wijkwerk_rate_limited = refusal_message(verdict)
+                    response = make_response(view(*args, **kwargs))
+                    if response.status_code < 300 or response.status_code >= 400:
+                        response.status_code = 429
+                        response.headers["Retry-After"] = str(verdict.retry_after)
+                    return response
             return view(*args, **kwargs)
 
         return wrapped

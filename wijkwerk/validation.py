@@ -52,7 +52,10 @@ def text_message(value: str, *, multiline: bool = True) -> str | None:
         return None
     if not multiline and not has_forbidden_characters(value):
         return _("Gebruik hier één regel tekst, zonder tabs of regeleinden.")
-    return _("Deze tekst bevat een teken dat niet is toegestaan (zoals een stuurteken).")
+    return _(
+        "Deze tekst bevat een onzichtbaar teken dat niet is toegestaan, vaak na kopiëren en "
+        "plakken. Typ de tekst opnieuw."
+    )
 
 
 def int_message(value: int) -> str | None:

@@ -1,6 +1,7 @@
 """The base of every web form: the input rule of :mod:`wijkwerk.validation` for every field, so a
 control character, an impossible number or a year like 0001 is a Dutch message next to its field
-(and in the summary), with what was typed kept, never a database error."""
+(and in the summary), with what was typed kept, never a database error. A form posted over a rate
+limit (:func:`wijkwerk.ratelimit.limited` with ``keeps_form``) is refused the same way."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ from collections.abc import Iterator
 from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import Field, FormField, TextAreaField
-from wtforms.form import BaseForm
+from wtforms import Field, FieldList, FormField, TextAreaField
 
+from wijkwerk.ratelimit import refused_here
 from wijkwerk.validation import int_message, moment_message, text_message
 
 
-def _fields(form: BaseForm) -> Iterator[Field]:
-    for field in form:
+def _fields(fields) -> Iterator[Field]:
+    """Every field of a form, of its sub-forms and of its lists (members-0-email)."""
+    for field in fields:
         if isinstance(field, FormField):
             yield from _fields(field.form)
+        elif isinstance(field, FieldList):
+            yield from _fields(field.entries)
         else:
             yield field
 
@@ -46,19 +50,26 @@ class CheckedForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if refused := refused_here():  # over a rate limit: shown again as typed, not sent
+            self.form_errors.append(refused)
+            valid = False
         known = set()
         for field in _fields(self):
             known.add(field.name)
             message = _message(field)
             if message:
                 field.errors = [*field.errors, message]
+                self._problems_shown = True  # also a field in a list (members-0-email)
                 valid = False
         if has_request_context() and any(
             name not in known and text_message(value)
             for name, value in request.form.items(multi=True)
         ):
             self.form_errors.append(
-                _("Het formulier bevat een teken dat niet is toegestaan (zoals een stuurteken).")
+                _(
+                    "Het formulier bevat een onzichtbaar teken dat niet is toegestaan. Laad de "
+                    "pagina opnieuw en vul het formulier nog eens in."
+                )
             )
             valid = False
         return valid

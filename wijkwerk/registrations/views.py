@@ -28,7 +28,7 @@ bp = Blueprint("registrations", __name__)
 
 @bp.route("/programmes/<slug>/aanmelden", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one keeps everything typed
-@limited("registrations")
+@limited("registrations", keeps_form=True)
 def register(slug: str):
     programme = get_programme(slug)
     if programme is None or programme.kind not in FORMS:
@@ -57,7 +57,7 @@ def register(slug: str):
             return redirect(
                 url_for("registrations.manage", token=registration.manage_token, nieuw=1)
             )
-    elif request.method == "POST":
+    elif request.method == "POST" and form.csrf_token.errors:
         general_errors.append(
             _("Het formulier is verlopen. Controleer uw gegevens en verstuur het opnieuw.")
         )
