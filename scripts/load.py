@@ -14,7 +14,7 @@ A bare Flask "hello" app under the same gunicorn settings gives the ceiling to c
 goes to a local SMTP sink. Last, 200 clients start at one moment to race for the last 5 places of a
 programme: exactly 5 may get one, the rest join the waiting list, none may fail.
 
-Prints a Markdown table for the README and exits non-zero when a target is missed:
+Prints a Markdown table for docs/load.md and exits non-zero when a target is missed:
 programme page ≥ 50 % of bare Flask's throughput, ≥ 50 registrations/s without errors, no
 overbooking.
 """
@@ -435,7 +435,7 @@ def measure_wijkwerk(name: str, uri: str, work: Path, sink: MailSink, results: d
         "WIJKWERK_MAIL_DELIVERY": "worker",
     }
     server = Gunicorn("app:app", env, ROOT)
-    # The mail delivery worker, as README "Production" runs it: a process of its own at a lower
+    # The mail delivery worker, as docs/operations.md "Production" runs it: a process of its own at a lower
     # priority, so a burst of registrations goes first and the mail follows.
     courier = subprocess.Popen(
         ["nice", "-n", "19", str(BIN / "flask"), "--app", "app", "wijkwerk", "deliver"],
