@@ -98,6 +98,18 @@ def db(app: Flask):
     return _db
 
 
+@pytest.fixture
+def series(db):
+    """A series of werkplaatsen open for trios, with the test municipalities loaded (a module may
+    define its own ``series``)."""
+    from tests import trio_helpers
+
+    trio_helpers.load_municipalities()
+    programme = trio_helpers.werkplaats()
+    db.session.commit()
+    return programme
+
+
 def end_unit_of_work() -> None:
     """What the end of a request or command does, for work a test did itself: commit, then what
     follows the commit (wijkwerk.aftercommit: mail, refunds)."""

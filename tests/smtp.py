@@ -117,4 +117,3 @@ class HangingSMTP:
             upstream = socket.create_connection(("127.0.0.1", self.upstream.port))
             for source, target in ((client, upstream), (upstream, client)):
                 threading.Thread(target=pipe, args=(source, target), daemon=True).start()
-

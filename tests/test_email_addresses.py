@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests import factories, trio_helpers
+from tests import factories
 from tests.conftest import csrf_token
 from tests.course_helpers import URL as COURSE_URL
 from tests.course_helpers import course, individual
@@ -61,14 +61,6 @@ def test_an_address_email_validator_refuses_is_refused(app, typed):
     with app.test_request_context(), pytest.raises(InvalidEmail) as refused:
         checked_email(typed)
     assert refused.value.message == "Dit is geen geldig e-mailadres."
-
-
-@pytest.fixture
-def series(db):
-    trio_helpers.load_municipalities()
-    programme = trio_helpers.werkplaats()
-    db.session.commit()
-    return programme
 
 
 def _errors(response) -> dict[str | None, tuple[str, str]]:

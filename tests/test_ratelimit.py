@@ -129,14 +129,6 @@ def test_an_organisers_token_is_not_limited(app, client, db, driedaagse):
 # --- the registration form -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def series(db):
-    trio_helpers.load_municipalities()
-    programme = trio_helpers.werkplaats()
-    db.session.commit()
-    return programme
-
-
 def post_form(client, ip: str = "192.0.2.1", **changes):
     page = client.get(FORM, **from_ip(ip))
     assert page.status_code == 200  # a GET is never counted

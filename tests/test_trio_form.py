@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
-from tests import trio_helpers
 from tests.conftest import csrf_token
 from tests.test_pages import text_of
 from wijkwerk.registrations.models import Registration
 
 FORM = "/programmes/werkplaatsen/aanmelden"
-
-
-@pytest.fixture
-def series(db):
-    trio_helpers.load_municipalities()
-    programme = trio_helpers.werkplaats()
-    db.session.commit()
-    return programme
 
 
 def form_data(page_html: str, **changes) -> dict:

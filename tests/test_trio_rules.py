@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests import factories, trio_helpers
+from tests import factories
 from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.outbox.models import OutboxMessage
@@ -15,14 +15,6 @@ from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import local
 
 URL = "/api/v1/programmes/werkplaatsen/registrations"
-
-
-@pytest.fixture
-def series(db):
-    trio_helpers.load_municipalities()
-    programme = trio_helpers.werkplaats()
-    db.session.commit()
-    return programme
 
 
 def refused(client, body, code: str, field: str | None):

@@ -209,4 +209,3 @@ def charge_refunded(charge: dict) -> None:
     if payment is None:
         return
     _sync_refunded(payment, int(charge.get("amount_refunded") or 0))
-
