@@ -3,6 +3,8 @@ the server (a copied session cookie stops working), and a password must not be e
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -153,6 +155,8 @@ def test_the_account_form_refuses_an_easy_password_at_its_field(client, db):
     assert refused.status_code == 422
     assert 'id="password-error"' in refused.text and TOO_EASY in refused.text
     assert 'value="ｎｉｅｕｗ@example.nl"' in refused.text  # what was typed is kept
+    [password_input] = re.findall(r'<input[^>]*name="password"[^>]*>', refused.text)
+    assert 'value=""' in password_input  # but never the password
     undeliverable = client.post(
         "/beheer/accounts",
         data={

@@ -8,6 +8,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -151,12 +152,13 @@ class NewAccountForm(CheckedForm):
     )
     name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
     role = RadioField(_l("Rol"), choices=role_choices(), default="organiser")
-    password = StringField(
+    # A password is never written back into a page, not even one that was refused.
+    password = PasswordField(
         _l(
             "Eerste wachtwoord (minstens 12 tekens en niet makkelijk te raden; geef het veilig door)"
         ),
         validators=[InputRequired(_l("Vul een wachtwoord in."))],
-        render_kw={"type": "password", "autocomplete": "new-password"},
+        render_kw={"autocomplete": "new-password"},
     )
 
     def validate_password(self, field) -> None:
