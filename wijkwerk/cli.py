@@ -22,7 +22,8 @@ from wijkwerk.municipalities.services import (
     reference_date_from_name,
     shipped_file,
 )
-from wijkwerk.outbox.services import abort_connections, deliver_pending, run_worker
+from wijkwerk.outbox.services import deliver_pending, run_worker
+from wijkwerk.outbox.smtp import abort_connections
 from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes.demo import load_demo
 from wijkwerk.programmes.demo_activity import load_activity

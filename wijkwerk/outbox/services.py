@@ -16,24 +16,23 @@ nobody for long.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import smtplib
-import socket
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_mail import Connection, Message
+from flask_mail import Message
 from sqlalchemy import func, insert, or_, select, update
 
 from wijkwerk import aftercommit
 from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
+from wijkwerk.outbox.smtp import TimedConnection
 from wijkwerk.timeutil import now_utc
 
 logger = logging.getLogger(__name__)
@@ -267,56 +266,6 @@ def _as_mail(message: OutboxMessage) -> Message:
     return mail_message
 
 
-class _TimedConnection(Connection):
-    """Flask-Mail's connection with a timeout on every socket operation (Flask-Mail sets none, so
-    a server that accepts and never answers would hold the caller for ever). Open connections are
-    known, so a stopping worker can cut them (:func:`abort_connections`)."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__(current_app.extensions["mail"])
-        self.timeout = timeout
-
-    def configure_host(self) -> smtplib.SMTP:
-        state = self.mail
-        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
-        host = smtp_class(timeout=self.timeout)
-        _open_hosts.add(host)
-        try:
-            host.connect(state.server, state.port)
-            if state.use_tls:
-                host.starttls()
-            if state.username and state.password:
-                host.login(state.username, state.password)
-        except BaseException:
-            _open_hosts.discard(host)
-            host.close()
-            raise
-        return host
-
-    def __exit__(self, *exc_info) -> None:
-        host = self.host
-        try:
-            if host is not None and exc_info[0] is None:
-                host.quit()
-        finally:
-            if host is not None:
-                _open_hosts.discard(host)
-                host.close()
-
-
-_open_hosts: set[smtplib.SMTP] = set()
-
-
-def abort_connections() -> None:
-    """Cut every open SMTP connection of this process: whatever waits on one fails at once (the
-    ``deliver`` worker does this when it has been asked to stop and SMTP holds it up)."""
-    for host in list(_open_hosts):
-        sock = getattr(host, "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):  # closed meanwhile
-                sock.shutdown(socket.SHUT_RDWR)
-
-
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -355,7 +304,7 @@ def deliver_pending(
     unsent: list[int] = []  # claimed by this run and not sent yet
     seconds = float(current_app.config["MAIL_TIMEOUT"] if timeout is None else timeout)
     try:
-        with _TimedConnection(seconds) as connection:
+        with TimedConnection(seconds) as connection:
             for start in range(0, len(candidates), CLAIM_BATCH):
                 if _stopped(stop):
                     break
