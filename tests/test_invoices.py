@@ -192,3 +192,17 @@ def test_a_long_description_wraps_inside_its_column_above_the_totals(db, title):
     description = [y for y, x, _ in runs if x < 100 and payment_y < y < header_y]
     assert len(description) >= 3  # wrapped over several lines of its column
     assert min(description) > totals_y  # the totals start below the description's last line
+
+
+def test_a_course_invoice_names_the_registrations_reference(client, db, smtp):
+    """The invoice is made in the registration's first flush: its description was written before
+    the reference existed ("Fatima el Amrani (referentie None)")."""
+    course(capacity=5)
+    db.session.commit()
+    answer = client.post("/api/v1/programmes/driedaagse/registrations", json=individual())
+    assert answer.status_code == 201, answer.json
+    invoice = db.session.scalar(select(Invoice))
+    assert invoice.description.endswith(f"Fatima el Amrani (referentie {answer.json['reference']})")
+    [mail] = smtp.to("facturen@rotterdam.nl")
+    text = mail.get_body(("plain",)).get_content()
+    assert "None" not in text and "None" not in invoice.description

@@ -139,6 +139,7 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True, default=new_reference)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+
     state: Mapped[RegistrationState] = mapped_column(
         str_enum(RegistrationState, "registration_state"),
         default=RegistrationState.SUBMITTED,
@@ -297,6 +298,12 @@ class Registration(db.Model):
         if target.is_final:
             self.active_slot = None
         return event
+
+    def __init__(self, **values: object) -> None:
+        # The reference from the start, not from the first flush: the invoice, made in the same
+        # flush as the registration, writes it in its description.
+        values.setdefault("reference", new_reference())
+        super().__init__(**values)
 
     def __repr__(self) -> str:
         return f"<Registration {self.reference} {self.state}>"
