@@ -60,7 +60,7 @@ class Config:
     SELLER_EMAIL: str | None = "financien@wijkwerk.localhost"
     INVOICE_PAYMENT_DAYS = 30
 
-    # The rule for "middelgrote gemeente" (DOMAIN.md): M50 member, or a population inside this band
+    # The rule for "middelgrote gemeente" (docs/domain.md): M50 member, or a population inside this band
     # (the M50 network's definition, inclusive). Data, not code: change it here or per environment.
     MIDDELGROOT_MIN_POPULATION = 30_000
     MIDDELGROOT_MAX_POPULATION = 80_000

@@ -1,4 +1,4 @@
-"""The public part of the JSON API: shapes of API.md, JSON errors, and an OpenAPI document that
+"""The public part of the JSON API: shapes of docs/api.md, JSON errors, and an OpenAPI document that
 covers every route."""
 
 from __future__ import annotations

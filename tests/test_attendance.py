@@ -1,4 +1,4 @@
-"""Attendance per session through the API (API.md): marks with substitutes, an unknown person
+"""Attendance per session through the API (docs/api.md): marks with substitutes, an unknown person
 refuses the whole request, double taps leave one mark, and the matrix with totals as JSON and CSV."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Individuals register for the driedaagse through the API and the form (DOMAIN.md §2): every rule
+"""Individuals register for the driedaagse through the API and the form (docs/domain.md §2): every rule
 with its contract code, the invoice route, the waiting list and cancellation by the terms."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from wijkwerk.accounts.services import create_api_token
 from wijkwerk.backoffice.views import VIEWER_WRITES
 from wijkwerk.registrations.models import Registration
 
-# The API's public doors (API.md); every other API route is for organisers only.
+# The API's public doors (docs/api.md); every other API route is for organisers only.
 PUBLIC_API = {
     "api.openapi",
     "api.municipalities",

@@ -1,4 +1,4 @@
-"""Rule violations found by services, in the contract's shape (API.md): a code, the field it concerns
+"""Rule violations found by services, in the contract's shape (docs/api.md): a code, the field it concerns
 and a Dutch message. Views put each message next to its field; the API returns them as JSON."""
 
 from __future__ import annotations

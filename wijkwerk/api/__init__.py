@@ -1,1 +1,1 @@
-"""The JSON API under ``/api/v1`` (API.md)."""
+"""The JSON API under ``/api/v1`` (docs/api.md)."""

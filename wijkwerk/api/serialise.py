@@ -1,4 +1,4 @@
-"""Model → JSON, in the shapes API.md fixes."""
+"""Model → JSON, in the shapes docs/api.md fixes."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def fee(r: Registration) -> dict:
 
 
 def registration(r: Registration, warnings=()) -> dict:
-    """A registration as the public POST answers it (API.md)."""
+    """A registration as the public POST answers it (docs/api.md)."""
     return {
         "id": r.id,
         "reference": r.reference,

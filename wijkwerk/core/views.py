@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 @bp.get("/healthz")
 def healthz():
-    """Liveness and database reachability for load balancers (API.md)."""
+    """Liveness and database reachability for load balancers (docs/api.md)."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:

@@ -1,4 +1,4 @@
-"""The Kennisprogramma (DOMAIN.md §4): twelve cities or regions, each with a participating wijk,
+"""The Kennisprogramma (docs/domain.md §4): twelve cities or regions, each with a participating wijk,
 and per theme meeting the wijk that hosts it and the three or four that present.
 
 A city is a :class:`Registration` of the programme (municipality, contact, history); its people at

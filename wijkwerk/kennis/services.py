@@ -1,4 +1,4 @@
-"""The Kennisprogramma (DOMAIN.md §4): organisers admit the participating cities or regions, each
+"""The Kennisprogramma (docs/domain.md §4): organisers admit the participating cities or regions, each
 with its wijk and a contact; per theme meeting each city names two or three people from different
 organisations or disciplines; each meeting is hosted in one participating wijk with three or four
 presenting; a wijkanalyse per wijk is shared with the participants.

@@ -64,7 +64,7 @@ class Municipality(db.Model):
 
 
 class OrganisationType(StrEnum):
-    """Where a participant works (seed 003's audience list; API.md ``organisation_type``)."""
+    """Where a participant works (seed 003's audience list; docs/api.md ``organisation_type``)."""
 
     GEMEENTE = "gemeente"
     WELZIJN = "welzijn"

@@ -58,7 +58,7 @@ def shipped_file() -> Path:
 
 
 def middelgroot_by_rule(population: int, m50_member: bool) -> bool:
-    """DOMAIN.md: an M50 member, or a population inside the configured band (inclusive)."""
+    """docs/domain.md: an M50 member, or a population inside the configured band (inclusive)."""
     low = int(current_app.config["MIDDELGROOT_MIN_POPULATION"])
     high = int(current_app.config["MIDDELGROOT_MAX_POPULATION"])
     return m50_member or low <= population <= high

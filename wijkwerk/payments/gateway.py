@@ -30,7 +30,7 @@ class BadSignature(Exception):
 
 
 def enabled() -> bool:
-    """Whether payment by Stripe is offered (API.md: only when the secret key is set)."""
+    """Whether payment by Stripe is offered (docs/api.md: only when the secret key is set)."""
     return bool(current_app.config.get("STRIPE_SECRET_KEY"))
 
 

@@ -291,7 +291,7 @@ def _api_field(problem: Problem) -> Problem:
 
 def create_programme(data: Any) -> Programme:
     """``POST /api/v1/programmes``: a new programme (a draft unless ``state`` is ``published``)
-    with its sessions, in the shape the API returns them (API.md). Raises :class:`RuleViolation`
+    with its sessions, in the shape the API returns them (docs/api.md). Raises :class:`RuleViolation`
     with every problem at its field path."""
     if not isinstance(data, dict):
         raise RuleViolation(Problem("invalid", None, _("Stuur een JSON-object.")))

@@ -1,4 +1,4 @@
-"""Programmes (the four kinds of DOMAIN.md) and their sessions."""
+"""Programmes (the four kinds of docs/domain.md) and their sessions."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ProgrammeKind(StrEnum):
 
 
 class FeeUnit(StrEnum):
-    """What one fee pays for (API.md ``fee.per``)."""
+    """What one fee pays for (docs/api.md ``fee.per``)."""
 
     TRIO = "trio"
     PERSON = "person"
@@ -47,7 +47,7 @@ class ProgrammeStatus(StrEnum):
 
 
 class RegistrationWindow(StrEnum):
-    """Where a programme stands for someone who wants to register (API.md ``state``)."""
+    """Where a programme stands for someone who wants to register (docs/api.md ``state``)."""
 
     DRAFT = "draft"
     UPCOMING = "upcoming"

@@ -1,4 +1,4 @@
-"""Individuals for a course (DOMAIN.md §2, the driedaagse): register, get a place or wait, pay by
+"""Individuals for a course (docs/domain.md §2, the driedaagse): register, get a place or wait, pay by
 invoice or by Stripe, book a coach conversation.
 
 The web form and the JSON API both call :func:`register_individual`; it flushes and never commits.

@@ -189,7 +189,7 @@ PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{8,18}[0-9]")
 
 
 def read_billing(reader: Reader, data: Any, field: str, *, ordered_by: str = "") -> BillingInput:
-    """Where the invoice goes (DOMAIN.md: a municipality needs its PO number and who ordered)."""
+    """Where the invoice goes (docs/domain.md: a municipality needs its PO number and who ordered)."""
     data = reader.mapping(data, field)
     postcode = reader.pattern(
         data,
@@ -213,7 +213,7 @@ def read_billing(reader: Reader, data: Any, field: str, *, ordered_by: str = "")
 
 
 def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
-    """Parse an individual's registration (API.md, kind ``driedaagse``)."""
+    """Parse an individual's registration (docs/api.md, kind ``driedaagse``)."""
     reader = Reader()
     data = reader.mapping(data, None)
     person_data = reader.mapping(data.get("person"), "person")
@@ -256,7 +256,7 @@ def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
 
 
 def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
-    """Parse a trio registration (API.md). Returns the input, as far as it could be read, and the
+    """Parse a trio registration (docs/api.md). Returns the input, as far as it could be read, and the
     shape problems found; the caller checks the rules and raises."""
     reader = Reader()
     data = reader.mapping(data, None)

@@ -89,7 +89,7 @@ def consent_refused() -> Problem:
 
 
 def po_number_required() -> Problem:
-    """A municipality paying by invoice must give its purchase order number (DOMAIN.md)."""
+    """A municipality paying by invoice must give its purchase order number (docs/domain.md)."""
     return Problem(
         "required",
         "billing.po_number",

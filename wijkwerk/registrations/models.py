@@ -384,7 +384,7 @@ class Casus(db.Model):
 
 class BillingDetails(db.Model):
     """Where the invoice goes. A municipality needs its purchase order (or verplichtingen-)
-    number and the name of who ordered before it will pay (DOMAIN.md, invoices)."""
+    number and the name of who ordered before it will pay (docs/domain.md, invoices)."""
 
     __tablename__ = "billing_details"
 

@@ -64,7 +64,7 @@ def release_place(registration: Registration) -> bool:
 
 def allocation_order(query, programme: Programme):
     """Who goes first. Under ``priority_at_close`` exempt (middelgrote) municipalities go first
-    (DOMAIN.md §1); then, and under ``first_come`` only, the moment the registration was complete."""
+    (docs/domain.md §1); then, and under ``first_come`` only, the moment the registration was complete."""
     if programme.allocation is Allocation.PRIORITY_AT_CLOSE:
         query = query.order_by(Registration.exempt.desc())
     return query.order_by(Registration.completed_at, Registration.id)

@@ -1,4 +1,4 @@
-"""Trios for a werkplaats series (DOMAIN.md §1): register, approve or decline, allocate, cancel.
+"""Trios for a werkplaats series (docs/domain.md §1): register, approve or decline, allocate, cancel.
 
 Every rule is written here once; the web form and the JSON API both call these functions. They flush
 and never commit: the caller owns the transaction and delivers the queued mail after its commit.
@@ -142,7 +142,7 @@ def register_trio(
 ) -> Outcome:
     """Register a trio for a werkplaats series and ask its approver for approval.
 
-    Raises :class:`RuleViolation` with every problem found (contract codes of API.md). With
+    Raises :class:`RuleViolation` with every problem found (contract codes of docs/api.md). With
     ``allow_second`` (organisers only) a municipality may have a second active trio.
     """
     now = now or now_utc()

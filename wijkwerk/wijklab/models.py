@@ -1,4 +1,4 @@
-"""A Wijklab (DOMAIN.md §3): a municipality's request for a one-day expert lab, the steps it goes
+"""A Wijklab (docs/domain.md §3): a municipality's request for a one-day expert lab, the steps it goes
 through, the host's and the institute's tasks, and the panel of experts.
 
 The booking itself is a :class:`Registration` of the Wijklab programme (municipality, contact,

@@ -1,4 +1,4 @@
-"""Wijklab bookings (DOMAIN.md §3): a municipality requests a lab; organisers take it through the
+"""Wijklab bookings (docs/domain.md §3): a municipality requests a lab; organisers take it through the
 intake, plan the day (which confirms and invoices the booking), hold it and publish the report, or
 it is withdrawn. Each step mails the municipality's contact.
 
