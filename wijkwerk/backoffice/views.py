@@ -59,6 +59,7 @@ from wijkwerk.outbox.services import messages_of
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.views import pdf_response
+from wijkwerk.privacy import export as privacy_export
 from wijkwerk.privacy import services as privacy
 from wijkwerk.programmes import editing
 from wijkwerk.programmes.models import (
@@ -721,7 +722,7 @@ def people():
             "backoffice/people.html", email=email, found=None, problem=problem
         ), 422
     if action == "export":
-        found = privacy.export_person(email)
+        found = privacy_export.export_person(email)
         if found is None:
             abort(404)
         body = json.dumps(found, ensure_ascii=False, indent=2)
@@ -736,7 +737,7 @@ def people():
         )
     if action == "erase":
         if request.form.get("confirm") != email:
-            found = privacy.export_person(email)
+            found = privacy_export.export_person(email)
             problem = _("Typ het e-mailadres nog eens ter bevestiging; er is niets gewist.")
             return render_template(
                 "backoffice/people.html", email=email, found=found, problem=problem
@@ -745,7 +746,7 @@ def people():
             done = privacy.erase_person(email)
         except RuleViolation as violation:
             db.session.rollback()
-            found = privacy.export_person(email)
+            found = privacy_export.export_person(email)
             return render_template(
                 "backoffice/people.html",
                 email=email,
@@ -764,6 +765,6 @@ def people():
             "success",
         )
         return redirect(url_for("backoffice.people"))
-    found = privacy.export_person(email)
+    found = privacy_export.export_person(email)
     status = 200 if found else 404
     return render_template("backoffice/people.html", email=email, found=found, problem=None), status

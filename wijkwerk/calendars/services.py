@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wijkwerk.calendars.ics import calendar
-from wijkwerk.outbox.services import Attachment
+from wijkwerk.outbox.writing import Attachment
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.urls import external_url

@@ -17,7 +17,7 @@ class OutboxMessage(db.Model):
     """A mail to one recipient. ``key`` is unique per purpose (for example
     ``reminder:{person}:{session}:7d``), so the same message can never be queued twice;
     ``sent_at`` is set once it was handed to the SMTP server. Busy kinds of mail are written when
-    they are delivered (``render_from``; see :func:`wijkwerk.outbox.services.renders_mail`)."""
+    they are delivered (``render_from``; see :func:`wijkwerk.outbox.writing.renders_mail`)."""
 
     __tablename__ = "outbox_message"
 

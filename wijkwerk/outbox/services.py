@@ -20,11 +20,10 @@ import datetime as dt
 import logging
 import smtplib
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_mail import Message
 from sqlalchemy import func, insert, or_, select, update
 
@@ -33,6 +32,7 @@ from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxAttachment, OutboxMessage
 from wijkwerk.outbox.smtp import TimedConnection
+from wijkwerk.outbox.writing import Attachment, attachment_row, content_of, render, written
 from wijkwerk.timeutil import now_utc
 
 logger = logging.getLogger(__name__)
@@ -60,110 +60,6 @@ MAX_ATTEMPTS = 10
 BATCH = 200
 CLAIM_BATCH = 20
 DELIVERY_MODES = ("request", "worker")
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file for a message: its ``content``, or ``render_from`` (``"<kind>:<id>"``) to make it
-    when the message is delivered (see :func:`renders_attachment`)."""
-
-    filename: str
-    content_type: str
-    content: bytes | None = None
-    render_from: str | None = None
-
-
-# Attachments made at delivery rather than when queued: the request that queues an invoice mail
-# does not pay for rendering the PDF. Each kind's renderer takes the id and returns the bytes.
-_RENDERERS: dict[str, Callable[[int], bytes]] = {}
-
-
-def renders_attachment(kind: str) -> Callable[[Callable[[int], bytes]], Callable[[int], bytes]]:
-    """Register the function that makes the attachments queued as ``render_from="<kind>:<id>"``."""
-
-    def register(function: Callable[[int], bytes]) -> Callable[[int], bytes]:
-        _RENDERERS[kind] = function
-        return function
-
-    return register
-
-
-def _content_of(attachment: OutboxAttachment) -> bytes:
-    """The attachment's bytes, rendered now (and kept, so the copy shows what was sent) when it
-    was queued to be made at delivery."""
-    if attachment.content is None:
-        kind, _, object_id = (attachment.render_from or "").partition(":")
-        if kind not in _RENDERERS:
-            raise LookupError(f"no renderer for attachment {attachment.render_from!r}")
-        attachment.content = _RENDERERS[kind](int(object_id))
-    return attachment.content
-
-
-# Mail written at delivery rather than when queued: the busiest mails (a registration's status, an
-# invoice) are queued as ``render_from="<kind>:<ids>"`` and the transaction that causes them only
-# writes that reference; SQLite, which lets one transaction write at a time, is not kept waiting
-# while templates render. Each kind's function takes the part after the colon and returns what
-# the mail is made of. The message then shows the records as they are when it is sent (in the
-# default ``MAIL_DELIVERY = "request"`` that is right after the commit).
-@dataclass(frozen=True)
-class MailContent:
-    """What a mail written at delivery is made of: its template's context and its files."""
-
-    context: dict
-    attachments: tuple[Attachment, ...] = ()
-
-
-_MAIL_CONTENTS: dict[str, Callable[[str], MailContent]] = {}
-
-
-def renders_mail(
-    kind: str,
-) -> Callable[[Callable[[str], MailContent]], Callable[[str], MailContent]]:
-    """Register the function that makes mail queued as ``render_from="<kind>:<argument>"``."""
-
-    def register(function: Callable[[str], MailContent]) -> Callable[[str], MailContent]:
-        _MAIL_CONTENTS[kind] = function
-        return function
-
-    return register
-
-
-def _attachment_row(attachment: Attachment | OutboxAttachment) -> OutboxAttachment:
-    return OutboxAttachment(
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-        content=attachment.content,
-        render_from=attachment.render_from,
-    )
-
-
-def _render(template: str, locale: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML of ``templates/mail/<template>``: the first line of the ``.txt``
-    is ``Subject: …``, the rest is the body."""
-    with force_locale(locale):
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
-    subject_line, _, body = text.partition("\n")
-    if not subject_line.startswith("Subject: "):
-        raise ValueError(f"mail/{template}.txt must start with 'Subject: '")
-    return subject_line.removeprefix("Subject: ").strip(), body.lstrip("\n"), html
-
-
-def written(message: OutboxMessage) -> None:
-    """Give ``message`` its subject, body and files if it was queued to be written at delivery;
-    they are kept, so the copy shows what was sent."""
-    if message.subject is None:
-        kind, _, argument = (message.render_from or "").partition(":")
-        if kind not in _MAIL_CONTENTS:
-            raise LookupError(f"no renderer for mail {message.render_from!r}")
-        content = _MAIL_CONTENTS[kind](argument)
-        message.subject, message.body_text, message.body_html = _render(
-            message.kind, message.locale, content.context
-        )
-        rows = [_attachment_row(a) for a in content.attachments]
-        message.attachments.extend(rows)
-        for row in rows:  # now, while the records they are made from are loaded (and not again)
-            _content_of(row)
 
 
 def queued_before(key: str) -> bool:
@@ -198,7 +94,7 @@ def queue(
         return None  # someone anonymised can no longer be reached
     subject = body_text = body_html = None
     if render_from is None:
-        subject, body_text, body_html = _render(template, locale, context)
+        subject, body_text, body_html = render(template, locale, context)
     elif context:
         raise TypeError("a mail written at delivery takes its context from render_from")
     messages = OutboxMessage.__table__
@@ -262,7 +158,7 @@ def _as_mail(message: OutboxMessage) -> Message:
         extra_headers={"Auto-Submitted": "auto-generated"},
     )
     for attachment in message.attachments:
-        mail_message.attach(attachment.filename, attachment.content_type, _content_of(attachment))
+        mail_message.attach(attachment.filename, attachment.content_type, content_of(attachment))
     return mail_message
 
 
@@ -404,7 +300,7 @@ def resend(message: OutboxMessage) -> OutboxMessage:
         person_id=message.person_id,
         session_id=message.session_id,
     )
-    copy.attachments.extend(_attachment_row(a) for a in message.attachments)
+    copy.attachments.extend(attachment_row(a) for a in message.attachments)
     db.session.add(copy)
     db.session.flush()
     aftercommit.expect(db.session, aftercommit.MAIL, [copy.id])

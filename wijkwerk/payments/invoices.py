@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from wijkwerk.db import dialect_insert
 from wijkwerk.extensions import db
 from wijkwerk.money import share_of, vat_cents
-from wijkwerk.outbox.services import MailContent, queue, renders_mail
+from wijkwerk.outbox.services import queue
+from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
 from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.registrations.models import Registration

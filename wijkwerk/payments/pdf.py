@@ -11,7 +11,7 @@ from fpdf import FPDF
 
 from wijkwerk.extensions import db
 from wijkwerk.formatting import date, money, vat_rate
-from wijkwerk.outbox.services import Attachment, renders_attachment
+from wijkwerk.outbox.writing import Attachment, renders_attachment
 from wijkwerk.payments.models import Invoice
 
 ENCODING = "windows-1252"  # the PDF core fonts' encoding; it has the euro sign and Dutch accents

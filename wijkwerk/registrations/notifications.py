@@ -8,8 +8,9 @@ from sqlalchemy import select
 from wijkwerk.accounts.models import Account, Role
 from wijkwerk.calendars.services import feed_url, ics_attachment, sessions_of, webcal_url
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import MailContent, queue, queued_before, renders_mail
+from wijkwerk.outbox.services import queue, queued_before
 from wijkwerk.outbox.services import resend as outbox_resend
+from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.people.models import Person
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
