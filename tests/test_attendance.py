@@ -22,11 +22,12 @@ from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.attendance import services as attendance
 from wijkwerk.attendance.models import Attendance
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.programmes.models import ProgrammeSession
-from wijkwerk.registrations import individuals, trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
+from wijkwerk.werkplaatsen import services as trios
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.audit.models import AuditEntry
-from wijkwerk.registrations import trios
+from wijkwerk.werkplaatsen import services as trios
 
 
 @pytest.fixture

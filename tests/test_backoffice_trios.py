@@ -15,8 +15,8 @@ from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.outbox.services import messages_of
-from wijkwerk.registrations import trios
 from wijkwerk.registrations.models import Registration
+from wijkwerk.werkplaatsen import services as trios
 
 PAGE = "/beheer/programmas/werkplaatsen"
 

@@ -15,9 +15,9 @@ from tests.trio_helpers import plain, subject, trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.programmes.models import ContactTopic, ProgrammeContact, ProgrammeStatus
-from wijkwerk.registrations import trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, local
+from wijkwerk.werkplaatsen import services as trios
 
 MEMBERS = ("anna@schiedam.nl", "bram@schiedam.nl", "chantal@schiedam.nl")
 

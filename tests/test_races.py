@@ -15,12 +15,13 @@ from tests.course_helpers import course, individual
 from tests.test_backoffice_trios import counted_queries
 from tests.test_trio_form import FORM, form_data
 from tests.trio_helpers import trio
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme
-from wijkwerk.registrations import individuals, trios
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.validation import RuleViolation
+from wijkwerk.werkplaatsen import services as trios
 
 CODES = [code for code, *_ in trio_helpers.MUNICIPALITIES]
 

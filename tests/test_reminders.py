@@ -15,12 +15,14 @@ from tests.conftest import end_unit_of_work
 from tests.course_helpers import course, individual
 from tests.test_races import race
 from tests.trio_helpers import plain, subject, trio
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.jobs import run_due_jobs
 from wijkwerk.programmes.models import ContactTopic, ProgrammeContact, SessionStatus
-from wijkwerk.registrations import individuals, lifecycle, trios
+from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.reminders import due_reminder
 from wijkwerk.timeutil import frozen_at, local
+from wijkwerk.werkplaatsen import services as trios
 
 MEMBERS = ("anna@schiedam.nl", "bram@schiedam.nl", "chantal@schiedam.nl")
 STARTS = local(2099, 10, 13, 13, 0)  # the werkplaats

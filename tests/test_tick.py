@@ -14,9 +14,9 @@ from wijkwerk.extensions import db as _db
 from wijkwerk.jobs import run_due_jobs
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.programmes.models import Allocation, Programme
-from wijkwerk.registrations import trios
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
+from wijkwerk.werkplaatsen import services as trios
 
 REGISTERED_AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 

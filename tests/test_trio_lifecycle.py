@@ -13,7 +13,7 @@ from tests.conftest import csrf_token
 from tests.trio_helpers import approval_link, plain, trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.programmes.models import Allocation, Programme
-from wijkwerk.registrations import trios
+from wijkwerk.registrations import allocation
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at
 
@@ -199,7 +199,7 @@ def test_allocation_below_the_minimum_warns_the_organisers(client, db, smtp, ser
     db.session.commit()
     body = register(client)
     approve_by_link(client, smtp)
-    result = trios.allocate(db.session.get(Programme, series.id))
+    result = allocation.allocate(db.session.get(Programme, series.id))
     db.session.commit()
     from wijkwerk.outbox.services import deliver_pending
 

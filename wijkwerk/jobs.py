@@ -24,7 +24,7 @@ from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Payment, PaymentStatus
 from wijkwerk.payments.services import send_pending_refunds
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
-from wijkwerk.registrations import lifecycle, notifications, places, trios
+from wijkwerk.registrations import allocation, lifecycle, notifications, places
 from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def _allocations_at_deadline(now: dt.datetime) -> list[str]:
             db.session.rollback()
             continue
         if _commit_or_skip(
-            f"allocation {programme.slug}", partial(trios.allocate, locked, now=now)
+            f"allocation {programme.slug}", partial(allocation.allocate, locked, now=now)
         ):
             done.append(programme.slug)
     return done

@@ -14,7 +14,6 @@ from wijkwerk.programmes.models import (
     RegistrationWindow,
     SessionStatus,
 )
-from wijkwerk.registrations.inputs import TRIO_ROLES
 from wijkwerk.registrations.models import (
     Domain,
     MemberRole,
@@ -22,6 +21,7 @@ from wijkwerk.registrations.models import (
     ProfessionalRole,
     RegistrationState,
 )
+from wijkwerk.werkplaatsen.inputs import TRIO_ROLES
 from wijkwerk.wijklab.models import InvitationStatus, LabGoal, LabStage, TaskOwner
 
 

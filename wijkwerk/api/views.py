@@ -9,6 +9,7 @@ from wijkwerk.api.openapi import openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.calendars import changes
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
@@ -17,9 +18,10 @@ from wijkwerk.programmes import editing
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import individuals, lifecycle, trios
+from wijkwerk.registrations import allocation, lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.werkplaatsen import services as trios
 from wijkwerk.wijklab import services as wijklab
 
 bp = Blueprint("api", __name__)
@@ -155,7 +157,7 @@ def allocate(slug: str):
     found = get_programme(slug, published_only=False)
     if found is None:
         abort(404)
-    result = trios.allocate(found, actor=g.api_account)
+    result = allocation.allocate(found, actor=g.api_account)
     db.session.commit()
     return jsonify(serialise.allocation(result))
 

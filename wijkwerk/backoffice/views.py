@@ -50,6 +50,7 @@ from wijkwerk.backoffice.queries import (
     registrations_of,
 )
 from wijkwerk.calendars import changes
+from wijkwerk.driedaagse import services as individuals
 from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db, login
 from wijkwerk.municipalities.models import Municipality
@@ -69,12 +70,13 @@ from wijkwerk.programmes.models import (
     SessionStatus,
 )
 from wijkwerk.programmes.services import get_programme, list_programmes
-from wijkwerk.registrations import individuals, lifecycle, notifications, trios
+from wijkwerk.registrations import allocation, lifecycle, notifications, pricing
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
+from wijkwerk.werkplaatsen import services as trios
 
 bp = Blueprint("backoffice", __name__)
 
@@ -295,7 +297,7 @@ def allocate(slug: str):
     found = get_programme(slug, published_only=False)
     if found is None or not CheckedForm().validate_on_submit():
         abort(404 if found is None else 400)
-    result = trios.allocate(found, actor=current_user)
+    result = allocation.allocate(found, actor=current_user)
     db.session.commit()
     flash(
         _(
@@ -353,7 +355,7 @@ def decide(registration_id: int):
         if action in ACTIONS:
             ACTIONS[action](found, actor=current_user, reason=form.reason.data or "")
         else:
-            trios.set_exemption(found, action == "exempt", form.reason.data or "", current_user)
+            pricing.set_exemption(found, action == "exempt", form.reason.data or "", current_user)
         db.session.commit()
     except StaleDataError:  # a second click, or a colleague, decided at the same moment
         db.session.rollback()

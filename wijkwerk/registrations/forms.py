@@ -1,38 +1,25 @@
-"""The trio form. It only carries the fields (and CSRF); the rules, including which fields are
-required, are checked by the service so the form and the API answer alike."""
+"""What the registration forms of every kind share: people, billing, rows, problems at their field.
+
+A form only carries the fields (and CSRF); the rules, including which fields are required, are
+checked by the kind's service so the form and the API answer alike."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     Field,
     FieldList,
     Form,
     FormField,
-    RadioField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.utils import unset_value
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.webforms import CheckedForm
-
-
-def domain_choices():
-    return [
-        SelectChoice("fysiek", _l("Fysiek (wonen, openbare ruimte)")),
-        SelectChoice("sociaal", _l("Sociaal (zorg, welzijn, jeugd)")),
-        SelectChoice("veiligheid", _l("Veiligheid")),
-        SelectChoice("economie", _l("Economie")),
-        SelectChoice("overig", _l("Overig")),
-    ]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -46,30 +33,6 @@ class PersonForm(Form):
     name = StringField(_l("Naam"), render_kw={"autocomplete": "off"})
     email = StringField(_l("E-mailadres"), render_kw={"type": "email", "autocomplete": "off"})
     function = StringField(_l("Functie"))
-
-
-class MemberForm(PersonForm):
-    role = SelectField(
-        _l("Rol"),
-        validate_choice=False,
-        choices=[
-            SelectChoice("", _l("Kies een rol")),
-            SelectChoice("wijkambtenaar", _l("Wijkambtenaar")),
-            SelectChoice("sectorambtenaar", _l("Sectorambtenaar")),
-        ],
-    )
-    domain = SelectField(
-        _l("Beleidsdomein"), choices=[SelectChoice("", _l("Kies een domein")), *domain_choices()]
-    )
-
-
-class CasusForm(Form):
-    title = StringField(_l("Titel van de casus"))
-    wijk = StringField(_l("Wijk"))
-    description = TextAreaField(_l("Beschrijving"), render_kw={"rows": 6})
-    domains = MultiCheckboxField(
-        _l("Beleidsdomeinen die de casus verbindt"), choices=domain_choices()
-    )
 
 
 class BillingForm(Form):
@@ -183,85 +146,14 @@ def _resolve(form, path: str) -> Field | None:
     return node if isinstance(node, Field) else None
 
 
-class TrioForm(ProblemFields, CheckedForm):
-    municipality = SelectField(_l("Gemeente"), validate_choice=False)
-    casus = FormField(CasusForm)
-    members = FieldList(FormField(MemberForm), min_entries=3, max_entries=3)
-    approver = FormField(PersonForm)
-    billing = FormField(OptionalBillingForm)
-    consent = BooleanField(
-        _l(
-            "Ik geef toestemming om deze gegevens van ons trio en onze bestuurder te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft. Ik heb hen daarover ingelicht."
+def municipality_choices(municipalities: list[Municipality]) -> list[SelectChoice]:
+    """The options of a municipality list, with middelgrote gemeenten marked in the text."""
+    return [SelectChoice("", _l("Kies uw gemeente"))] + [
+        SelectChoice(
+            m.code,
+            f"{m.display_name} – {_l('middelgrote gemeente')}" if m.middelgroot else m.display_name,
         )
-    )
-
-    def set_municipalities(self, municipalities: list[Municipality]) -> None:
-        self.municipality.choices = [SelectChoice("", _l("Kies uw gemeente"))] + [
-            SelectChoice(
-                m.code,
-                f"{m.display_name} – {_l('middelgrote gemeente')}"
-                if m.middelgroot
-                else m.display_name,
-            )
-            for m in municipalities
-        ]
-
-    def as_request(self, locale: str) -> dict:
-        """The form's content in the API's request shape."""
-
-        def person(sub) -> dict:
-            return {
-                "name": sub.form.name.data,
-                "email": sub.form.email.data,
-                "function": sub.form.function.data,
-            }
-
-        return {
-            "municipality": self.municipality.data or None,
-            "casus": {
-                "title": self.casus.form.title.data,
-                "wijk": self.casus.form.wijk.data,
-                "description": self.casus.form.description.data,
-                "domains": list(self.casus.form.domains.data or []),
-            },
-            "members": [
-                person(entry)
-                | {"role": entry.form.role.data or None, "domain": entry.form.domain.data or None}
-                for entry in self.members
-            ],
-            "approver": person(self.approver),
-            "billing": self.billing.form.as_request() if self.billing.form.filled else None,
-            "consent": bool(self.consent.data),
-            "locale": locale,
-        }
-
-
-def organisation_type_choices():
-    return [
-        SelectChoice("", _l("Kies het soort organisatie")),
-        SelectChoice("gemeente", _l("Gemeente")),
-        SelectChoice("welzijn", _l("Welzijnsinstelling")),
-        SelectChoice("onderwijs", _l("Onderwijs")),
-        SelectChoice("zorg", _l("Zorgverlening")),
-        SelectChoice("sociaal_werk", _l("Sociaal werk en gemeenschapswerk")),
-        SelectChoice("impact", _l("Impactonderneming")),
-        SelectChoice("initiatief", _l("Maatschappelijk initiatief")),
-        SelectChoice("woningcorporatie", _l("Woningcorporatie")),
-        SelectChoice("politie", _l("Politie")),
-        SelectChoice("anders", _l("Anders")),
-    ]
-
-
-def professional_role_choices():
-    return [
-        SelectChoice("", _l("Kies uw rol")),
-        SelectChoice("programmaleider", _l("Programmaleider")),
-        SelectChoice("projectleider", _l("Projectleider")),
-        SelectChoice("manager", _l("Manager")),
-        SelectChoice("onderzoeker", _l("Onderzoeker")),
-        SelectChoice("professional", _l("Uitvoerend professional")),
-        SelectChoice("adviseur", _l("Adviseur")),
-        SelectChoice("anders", _l("Anders")),
+        for m in municipalities
     ]
 
 
@@ -280,95 +172,3 @@ class ContactForm(Form):
         validators=[Optional()],
         render_kw={"autocomplete": "organization-title"},
     )
-
-
-class ParticipantForm(ContactForm):
-    organisation = StringField(_l("Organisatie"), render_kw={"autocomplete": "organization"})
-    organisation_type = SelectField(
-        _l("Soort organisatie"), validate_choice=False, choices=organisation_type_choices()
-    )
-    role = SelectField(_l("Uw rol"), validate_choice=False, choices=professional_role_choices())
-
-
-class IndividualForm(ProblemFields, CheckedForm):
-    """An individual's registration for a course; the service checks every rule."""
-
-    person = FormField(ParticipantForm)
-    billing = FormField(BillingForm)
-    payment_method = RadioField(_l("Betaalwijze"), validate_choice=False)
-    dietary_needs = TextAreaField(_l("Dieetwensen"), validators=[Optional()], render_kw={"rows": 2})
-    accessibility_needs = TextAreaField(
-        _l("Wensen voor toegankelijkheid"), validators=[Optional()], render_kw={"rows": 2}
-    )
-    consent = BooleanField(
-        _l(
-            "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft."
-        )
-    )
-
-    def set_payment_methods(self, stripe_enabled: bool) -> None:
-        choices = [SelectChoice("invoice", _l("Op factuur (bankoverschrijving binnen 30 dagen)"))]
-        if stripe_enabled:
-            choices.insert(0, SelectChoice("stripe", _l("Direct online: iDEAL of creditcard")))
-        self.payment_method.choices = choices
-
-    def as_request(self, locale: str) -> dict:
-        return {
-            "person": {
-                name: self.person.form[name].data or None for name in self.person.form._fields
-            },
-            "billing": self.billing.form.as_request(),
-            "payment_method": self.payment_method.data or None,
-            "dietary_needs": self.dietary_needs.data,
-            "accessibility_needs": self.accessibility_needs.data,
-            "consent": bool(self.consent.data),
-            "locale": locale,
-        }
-
-
-class LabRequestForm(ProblemFields, CheckedForm):
-    """A municipality's request for a Wijklab; the service checks every rule."""
-
-    municipality = SelectField(_l("Gemeente"), validate_choice=False)
-    contact = FormField(ContactForm)
-    wijk = StringField(_l("Wijk"))
-    question = TextAreaField(_l("Het vraagstuk"), render_kw={"rows": 6})
-    goal = RadioField(
-        _l("Wat wilt u met het Wijklab bereiken?"),
-        validate_choice=False,
-        choices=[
-            SelectChoice("reflection", _l("Reflectie op onze gebiedsgerichte aanpak")),
-            SelectChoice(
-                "directions",
-                _l("Oplossingsrichtingen voor een domeinoverstijgende kwestie of kans in de wijk"),
-            ),
-        ],
-    )
-    preferred_periods = TextAreaField(_l("Voorkeursperiode(s)"), render_kw={"rows": 2})
-    stakeholders = TextAreaField(
-        _l("Wie zijn de belanghebbenden?"), validators=[Optional()], render_kw={"rows": 3}
-    )
-    billing = FormField(BillingForm)
-    consent = BooleanField(
-        _l(
-            "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanvraag, zoals de privacyverklaring beschrijft."
-        )
-    )
-
-    set_municipalities = TrioForm.set_municipalities
-
-    def as_request(self, locale: str) -> dict:
-        return {
-            "municipality": self.municipality.data or None,
-            "contact": {
-                name: self.contact.form[name].data or None for name in self.contact.form._fields
-            },
-            "wijk": self.wijk.data,
-            "question": self.question.data,
-            "goal": self.goal.data or None,
-            "preferred_periods": self.preferred_periods.data,
-            "stakeholders": self.stakeholders.data,
-            "billing": self.billing.form.as_request(),
-            "consent": bool(self.consent.data),
-            "locale": locale,
-        }

@@ -14,11 +14,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
-from wijkwerk.municipalities.models import OrganisationType
-from wijkwerk.registrations.models import Domain, MemberRole, PaymentMethod, ProfessionalRole
 from wijkwerk.validation import Problem, text_message
 
-TRIO_ROLES = (MemberRole.WIJKAMBTENAAR, MemberRole.SECTORAMBTENAAR)
 LOCALES = ("nl", "en")
 MAX_TEXT = 200
 MAX_LONG_TEXT = 5000
@@ -32,20 +29,6 @@ class PersonInput:
 
 
 @dataclass(frozen=True)
-class MemberInput(PersonInput):
-    role: MemberRole
-    domain: Domain
-
-
-@dataclass(frozen=True)
-class CasusInput:
-    title: str
-    wijk: str
-    description: str
-    domains: tuple[Domain, ...] | None  # None when missing or malformed (already a problem)
-
-
-@dataclass(frozen=True)
 class BillingInput:
     organisation: str
     address: str
@@ -54,32 +37,6 @@ class BillingInput:
     email: str
     po_number: str
     ordered_by: str
-
-
-@dataclass(frozen=True)
-class TrioInput:
-    municipality: str
-    casus: CasusInput
-    members: tuple[MemberInput, ...]
-    approver: PersonInput
-    locale: str
-    billing: BillingInput | None = None
-    consent: bool | None = None  # None: not asked (an API client that collected it itself)
-
-
-@dataclass(frozen=True)
-class IndividualInput:
-    person: PersonInput
-    phone: str
-    organisation: str
-    organisation_type: OrganisationType | None
-    role: ProfessionalRole | None
-    billing: BillingInput
-    payment_method: PaymentMethod | None
-    dietary_needs: str
-    accessibility_needs: str
-    consent: bool | None  # None: not asked (an API client that collected it itself)
-    locale: str
 
 
 class Reader:
@@ -210,109 +167,3 @@ def read_billing(reader: Reader, data: Any, field: str, *, ordered_by: str = "")
         ordered_by=reader.text(data, "ordered_by", f"{field}.ordered_by", required=False)
         or ordered_by,
     )
-
-
-def read_individual(data: Any) -> tuple[IndividualInput, list[Problem]]:
-    """Parse an individual's registration (docs/api.md, kind ``driedaagse``)."""
-    reader = Reader()
-    data = reader.mapping(data, None)
-    person_data = reader.mapping(data.get("person"), "person")
-    name = reader.text(person_data, "name", "person.name")
-    person = PersonInput(
-        name=name,
-        email=reader.email(person_data, "email", "person.email"),
-        function=reader.text(person_data, "function", "person.function", required=False),
-    )
-    phone_match = reader.pattern(
-        person_data,
-        "phone",
-        "person.phone",
-        PHONE,
-        _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
-        required=False,
-    )
-    individual = IndividualInput(
-        person=person,
-        phone=phone_match[0] if phone_match else "",
-        organisation=reader.text(person_data, "organisation", "person.organisation"),
-        organisation_type=reader.choice(
-            person_data, "organisation_type", "person.organisation_type", OrganisationType
-        ),
-        role=reader.choice(person_data, "role", "person.role", ProfessionalRole),
-        billing=read_billing(reader, data.get("billing"), "billing", ordered_by=name),
-        payment_method=reader.choice(
-            data, "payment_method", "payment_method", PaymentMethod, required=False
-        ),
-        dietary_needs=reader.text(
-            data, "dietary_needs", "dietary_needs", required=False, limit=MAX_TEXT * 5
-        ),
-        accessibility_needs=reader.text(
-            data, "accessibility_needs", "accessibility_needs", required=False, limit=MAX_TEXT * 5
-        ),
-        consent=reader.flag(data, "consent", "consent"),
-        locale=reader.locale(data),
-    )
-    return individual, reader.problems
-
-
-def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
-    """Parse a trio registration (docs/api.md). Returns the input, as far as it could be read, and the
-    shape problems found; the caller checks the rules and raises."""
-    reader = Reader()
-    data = reader.mapping(data, None)
-    municipality = reader.text(data, "municipality", "municipality").upper()
-
-    casus_data = reader.mapping(data.get("casus"), "casus")
-    raw_domains = casus_data.get("domains")
-    domains: list[Domain] | None = []
-    if raw_domains is None:
-        domains = None
-        reader.problem(
-            "required", "casus.domains", _("Kies de beleidsdomeinen die de casus verbindt.")
-        )
-    elif not isinstance(raw_domains, list):
-        domains = None
-        reader.problem("invalid", "casus.domains", _("Dit onderdeel heeft een onjuiste vorm."))
-    else:
-        for index, value in enumerate(raw_domains):
-            try:
-                domains.append(Domain(value))
-            except ValueError:
-                reader.problem("invalid", f"casus.domains[{index}]", _("Onbekend beleidsdomein."))
-    casus = CasusInput(
-        title=reader.text(casus_data, "title", "casus.title"),
-        wijk=reader.text(casus_data, "wijk", "casus.wijk"),
-        description=reader.text(
-            casus_data, "description", "casus.description", limit=MAX_LONG_TEXT
-        ),
-        domains=None if domains is None else tuple(dict.fromkeys(domains)),
-    )
-
-    raw_members = data.get("members")
-    members: list[MemberInput] = []
-    if raw_members is None:
-        reader.problem("required", "members", _("Geef de drie leden van het trio op."))
-    elif not isinstance(raw_members, list):
-        reader.problem("invalid", "members", _("Dit onderdeel heeft een onjuiste vorm."))
-    else:
-        for index, raw in enumerate(raw_members):
-            field = f"members[{index}]"
-            person = read_person(reader, raw, field)
-            raw = raw if isinstance(raw, dict) else {}
-            role = reader.choice(raw, "role", f"{field}.role", MemberRole)
-            if role is not None and role not in TRIO_ROLES:
-                reader.problem(
-                    "invalid", f"{field}.role", _("Kies wijkambtenaar of sectorambtenaar.")
-                )
-                role = None
-            domain = reader.choice(raw, "domain", f"{field}.domain", Domain)
-            members.append(MemberInput(person.name, person.email, person.function, role, domain))
-
-    approver = read_person(reader, data.get("approver"), "approver")
-    locale = reader.locale(data)
-    billing = None
-    if data.get("billing") is not None:  # optional: exempt municipalities pay nothing
-        billing = read_billing(reader, data["billing"], "billing", ordered_by=approver.name)
-    consent = reader.flag(data, "consent", "consent")
-    trio = TrioInput(municipality, casus, tuple(members), approver, locale, billing, consent)
-    return trio, reader.problems

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 
 from wijkwerk.attendance import certificates
 from wijkwerk.calendars.services import feed_url, webcal_url
+from wijkwerk.driedaagse import services as individuals
+from wijkwerk.driedaagse.forms import IndividualForm
 from wijkwerk.extensions import csrf, db
 from wijkwerk.formatting import period
 from wijkwerk.kennis import services as kennis
@@ -14,14 +16,16 @@ from wijkwerk.payments import gateway
 from wijkwerk.programmes.models import ProgrammeKind
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import individuals, lifecycle, notifications, trios
-from wijkwerk.registrations.forms import IndividualForm, LabRequestForm, TrioForm
+from wijkwerk.registrations import lifecycle, notifications
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.webforms import CheckedForm
+from wijkwerk.werkplaatsen import services as trios
+from wijkwerk.werkplaatsen.forms import TrioForm
 from wijkwerk.wijklab import services as wijklab
+from wijkwerk.wijklab.forms import LabRequestForm
 
 bp = Blueprint("registrations", __name__)
 
@@ -72,15 +76,15 @@ def register(slug: str):
 
 
 FORMS = {
-    ProgrammeKind.WERKPLAATS: (TrioForm, "registrations/trio_form.html", trios.register_trio),
+    ProgrammeKind.WERKPLAATS: (TrioForm, "werkplaatsen/form.html", trios.register_trio),
     ProgrammeKind.DRIEDAAGSE: (
         IndividualForm,
-        "registrations/individual_form.html",
+        "driedaagse/form.html",
         individuals.register_individual,
     ),
     ProgrammeKind.WIJKLAB: (
         LabRequestForm,
-        "registrations/lab_request_form.html",
+        "wijklab/request_form.html",
         wijklab.request_lab,
     ),
 }

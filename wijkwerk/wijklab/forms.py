@@ -1,5 +1,6 @@
-"""Back-office forms for a Wijklab: its next step, its checklist, its panel and the expert pool.
-They carry the fields; the rules are in :mod:`wijkwerk.wijklab.services` and ``.panel``."""
+"""Forms for a Wijklab: a municipality's request, and in the back-office its next step, its
+checklist, its panel and the expert pool. They carry the fields; the rules are in
+:mod:`wijkwerk.wijklab.services` and ``.panel``."""
 
 from __future__ import annotations
 
@@ -8,15 +9,24 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    FormField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from wijkwerk.registrations.forms import MultiCheckboxField
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.registrations.forms import (
+    BillingForm,
+    ContactForm,
+    MultiCheckboxField,
+    ProblemFields,
+    municipality_choices,
+)
 from wijkwerk.webforms import CheckedForm
 
 
@@ -85,3 +95,52 @@ class ExpertForm(CheckedForm):
         ],
         default="yes",
     )
+
+
+class LabRequestForm(ProblemFields, CheckedForm):
+    """A municipality's request for a Wijklab; the service checks every rule."""
+
+    municipality = SelectField(_l("Gemeente"), validate_choice=False)
+    contact = FormField(ContactForm)
+    wijk = StringField(_l("Wijk"))
+    question = TextAreaField(_l("Het vraagstuk"), render_kw={"rows": 6})
+    goal = RadioField(
+        _l("Wat wilt u met het Wijklab bereiken?"),
+        validate_choice=False,
+        choices=[
+            SelectChoice("reflection", _l("Reflectie op onze gebiedsgerichte aanpak")),
+            SelectChoice(
+                "directions",
+                _l("Oplossingsrichtingen voor een domeinoverstijgende kwestie of kans in de wijk"),
+            ),
+        ],
+    )
+    preferred_periods = TextAreaField(_l("Voorkeursperiode(s)"), render_kw={"rows": 2})
+    stakeholders = TextAreaField(
+        _l("Wie zijn de belanghebbenden?"), validators=[Optional()], render_kw={"rows": 3}
+    )
+    billing = FormField(BillingForm)
+    consent = BooleanField(
+        _l(
+            "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanvraag, zoals de privacyverklaring beschrijft."
+        )
+    )
+
+    def set_municipalities(self, municipalities: list[Municipality]) -> None:
+        self.municipality.choices = municipality_choices(municipalities)
+
+    def as_request(self, locale: str) -> dict:
+        return {
+            "municipality": self.municipality.data or None,
+            "contact": {
+                name: self.contact.form[name].data or None for name in self.contact.form._fields
+            },
+            "wijk": self.wijk.data,
+            "question": self.question.data,
+            "goal": self.goal.data or None,
+            "preferred_periods": self.preferred_periods.data,
+            "stakeholders": self.stakeholders.data,
+            "billing": self.billing.form.as_request(),
+            "consent": bool(self.consent.data),
+            "locale": locale,
+        }

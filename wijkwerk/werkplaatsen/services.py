@@ -1,4 +1,4 @@
-"""Trios for a werkplaats series (docs/domain.md §1): register, approve or decline, allocate, cancel.
+"""Trios for a werkplaats series (docs/domain.md §1): register, approve or decline.
 
 Every rule is written here once; the web form and the JSON API both call these functions. They flush
 and never commit: the caller owns the transaction and delivers the queued mail after its commit.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -18,12 +17,10 @@ from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.services import find_or_create_all
 from wijkwerk.programmes.models import (
     Allocation,
-    Exemption,
     Programme,
     ProgrammeKind,
 )
-from wijkwerk.registrations import lifecycle, notifications, places
-from wijkwerk.registrations.inputs import TrioInput, read_trio
+from wijkwerk.registrations import lifecycle, notifications, places, pricing
 from wijkwerk.registrations.lifecycle import (
     Outcome,
     StateConflict,
@@ -41,6 +38,7 @@ from wijkwerk.registrations.models import (
 )
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio
 
 S = RegistrationState
 
@@ -116,23 +114,6 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
     return problems, warnings
 
 
-def exemption_for(programme: Programme, municipality: Municipality) -> str | None:
-    """Why this municipality pays nothing for this programme, or None when it pays."""
-    if programme.exemption is not Exemption.MIDDELGROOT or not municipality.middelgroot:
-        return None
-    if municipality.middelgroot_override:
-        return _(
-            "Middelgrote gemeente (vastgesteld door de organisator: %(reason)s)",
-            reason=municipality.middelgroot_override_reason,
-        )
-    if municipality.m50_member:
-        return _("Middelgrote gemeente (lid van het M50-netwerk)")
-    return _(
-        "Middelgrote gemeente (%(population)s inwoners)",
-        population=format_decimal(municipality.population),
-    )
-
-
 def register_trio(
     programme: Programme,
     data: object,
@@ -188,7 +169,7 @@ def _already_registered() -> Problem:
 def _create(
     programme: Programme, municipality: Municipality, trio: TrioInput, slot: int, now: dt.datetime
 ) -> Registration:
-    reason = exemption_for(programme, municipality)
+    reason = pricing.exemption_for(programme, municipality)
     # The approver and the members in one statement, race-safe (wijkwerk.people.services).
     people = find_or_create_all(
         lifecycle.new_person(p, trio.locale) for p in [trio.approver, *trio.members]
@@ -287,48 +268,3 @@ def decline(
         reason=reason or _("De bestuurder of manager heeft geen akkoord gegeven."),
     )
     notifications.status_changed(registration, event)
-
-
-def allocate(
-    programme: Programme, *, actor: Account | None = None, now: dt.datetime | None = None
-) -> places.AllocationResult:
-    """Share out the places of a ``priority_at_close`` programme: exempt municipalities first,
-    then by the moment each registration became complete; the rest wait. Safe to run twice: a
-    second run finds nothing left to allocate. Organisers are warned below the minimum."""
-    programme = places.lock_programme(programme.id)
-    result = places.AllocationResult(minimum=programme.min_participants)
-    for registration in places.complete_candidates(programme):
-        if places.take_place(registration):
-            note = _("De plaatsen zijn verdeeld; het trio heeft een plaats.")
-            lifecycle.admit(registration, note, actor=actor, now=now)
-            result.confirmed.append(registration)
-        else:
-            note = _("De plaatsen zijn verdeeld; het trio staat op de wachtlijst.")
-            event = registration.transition(S.WAITLISTED, actor=actor, reason=note)
-            notifications.status_changed(registration, event)
-            result.waitlisted.append(registration)
-    first_time = programme.allocated_at is None
-    programme.allocated_at = programme.allocated_at or now or now_utc()
-    db.session.flush()
-    db.session.refresh(programme, ["places_taken"])
-    result.places_taken = programme.places_taken
-    if first_time and result.below_minimum:
-        notifications.below_minimum(result.places_taken, programme, "allocation")
-    return result
-
-
-def set_exemption(registration: Registration, exempt: bool, reason: str, actor: Account) -> None:
-    """Grant or withdraw an exemption by hand; the reason is required and kept in the history."""
-    if not reason.strip():
-        raise RuleViolation(Problem("required", "reason", _("Geef een reden op.")))
-    registration.exempt = exempt
-    registration.exemption_reason = reason.strip() if exempt else None
-    registration.note_change(
-        actor=actor,
-        reason=(
-            _("Vrijstelling toegekend: %(reason)s")
-            if exempt
-            else _("Vrijstelling ingetrokken: %(reason)s")
-        )
-        % {"reason": reason.strip()},
-    )

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from wijkwerk.driedaagse.inputs import IndividualInput, read_individual
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments import gateway
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.inputs import IndividualInput, read_individual
 from wijkwerk.registrations.lifecycle import Outcome, StateConflict
 from wijkwerk.registrations.models import (
     BillingDetails,

@@ -1,0 +1,1 @@
+"""The driedaagse: a three-day course for individuals (docs/domain.md §2)."""

@@ -1,0 +1,1 @@
+"""Werkplaatsen: a series of workshops for municipal trios (docs/domain.md §1)."""
