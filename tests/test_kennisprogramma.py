@@ -121,7 +121,7 @@ def test_only_organisers_admit_a_city_and_its_contact_gets_the_meetings(
     response = client.post(API, json=city(), headers=auth(db))
     assert response.status_code == 201 and response.json["state"] == "confirmed"
     [mail] = smtp.to("contact@schiedam.nl")
-    assert subject(mail).startswith("Plaats bevestigd")
+    assert subject(mail).startswith("Uw stad of regio neemt deel")
     assert len(attached_calendar(mail).events) == 2
     again = client.post(API, json=city(), headers=auth(db))
     assert [e["code"] for e in again.json["errors"]] == ["already_registered"]

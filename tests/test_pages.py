@@ -56,7 +56,7 @@ def test_programme_page_shows_sessions_with_dutch_dates_and_prices(client, demo)
     assert "Btw (21%) € 42,00" in page
     assert "Prijs incl. btw € 242,00" in page
     assert "Middelgrote gemeenten" in page
-    assert "Ruimte voor 6 tot 8 deelnemers." in page
+    assert "Ruimte voor 6 tot 8 trio's." in page
     assert "Aanmelden kan tot en met 14 september 2027." in page
 
 

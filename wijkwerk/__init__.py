@@ -41,6 +41,7 @@ def create_app(
 
     _configure_logging(app)
     _init_extensions(app)
+    _install_kinds(app)
     _register_blueprints(app)
 
     from wijkwerk import aftercommit, errors, formatting, inbound, security
@@ -168,6 +169,19 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def _install_kinds(app: Flask) -> None:
+    """The four programme kinds in the registry (wijkwerk/programmes/kinds.py); templates ask it
+    with ``kind_of(programme)``."""
+    from wijkwerk.driedaagse.kind import KIND as driedaagse
+    from wijkwerk.kennis.kind import KIND as kennis
+    from wijkwerk.programmes import kinds
+    from wijkwerk.werkplaatsen.kind import KIND as werkplaats
+    from wijkwerk.wijklab.kind import KIND as wijklab
+
+    kinds.install([werkplaats, driedaagse, wijklab, kennis])
+    app.jinja_env.globals["kind_of"] = kinds.of
+
+
 def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from wijkwerk.accounts.views import bp as accounts_bp
@@ -175,15 +189,19 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.backoffice.views import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
+    from wijkwerk.driedaagse.views import bp as driedaagse_bp
     from wijkwerk.kennis.views import bp as kennis_bp
     from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
+    from wijkwerk.werkplaatsen.views import bp as werkplaatsen_bp
     from wijkwerk.wijklab.views import bp as wijklab_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(werkplaatsen_bp)
+    app.register_blueprint(driedaagse_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)

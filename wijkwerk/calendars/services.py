@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from wijkwerk.calendars.ics import calendar
 from wijkwerk.outbox.writing import Attachment
-from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
+from wijkwerk.programmes import kinds
+from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.urls import external_url
 
 
 def sessions_of(registration: Registration) -> list[ProgrammeSession]:
-    """The sessions a registration attends: none unless confirmed; every meeting for a city in a
-    Kennisprogramma; only its own day for a Wijklab booking (its members name that session)."""
+    """The sessions a registration attends, by its kind (wijkwerk/programmes/kinds.py): none
+    unless confirmed."""
     if registration.state is not RegistrationState.CONFIRMED:
         return []
-    sessions = registration.programme.sessions
-    if registration.programme.kind is ProgrammeKind.KENNISPROGRAMMA:
-        return list(sessions)  # a city takes part in every meeting; its people differ per meeting
-    named = {m.session_id for m in registration.members}
-    if registration.members and None not in named:  # a Wijklab: its own day
-        sessions = [s for s in sessions if s.id in named]
-    return list(sessions)
+    return kinds.of(registration.programme).attends(registration)
 
 
 def feed_url(registration: Registration) -> str | None:

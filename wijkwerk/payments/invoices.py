@@ -22,6 +22,7 @@ from wijkwerk.outbox.services import queue
 from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
 from wijkwerk.payments.pdf import invoice_attachment
+from wijkwerk.programmes import kinds
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
@@ -78,12 +79,7 @@ def _numbered(kind: InvoiceKind, now: dt.datetime) -> dict:
 def description_for(registration: Registration) -> str:
     programme = registration.programme
     with force_locale("nl"):
-        if registration.municipality is not None and registration.members:
-            who = _("trio van gemeente %(name)s", name=registration.municipality.display_name)
-        elif registration.participant is not None:
-            who = registration.participant.person.name
-        else:
-            who = registration.billing.organisation
+        who = kinds.of(programme).invoice_who(registration)
         return _(
             "Deelname %(programme)s: %(who)s (referentie %(reference)s)",
             programme=programme.title,

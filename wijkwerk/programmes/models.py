@@ -146,9 +146,11 @@ class Programme(db.Model):
 
     @property
     def public_sessions(self) -> list[ProgrammeSession]:
-        """The sessions anyone may see: none for a Wijklab, whose days are each municipality's
-        own (its contact and panel get them; organisers see them all)."""
-        return [] if self.kind is ProgrammeKind.WIJKLAB else list(self.sessions)
+        """The sessions anyone may see: none for a kind whose days are each registration's own
+        (a Wijklab: its contact and panel get its day; organisers see them all)."""
+        from wijkwerk.programmes import kinds  # the registry reads this module
+
+        return [] if kinds.of(self).own_dates else list(self.sessions)
 
     @property
     def starts_at(self) -> dt.datetime | None:

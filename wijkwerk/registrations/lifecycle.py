@@ -26,7 +26,8 @@ from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
 from wijkwerk.people import services as people
 from wijkwerk.people.models import Person
-from wijkwerk.programmes.models import Programme, RegistrationWindow, SessionStatus
+from wijkwerk.programmes import kinds
+from wijkwerk.programmes.models import Programme, RegistrationWindow
 from wijkwerk.registrations import notifications, places
 from wijkwerk.registrations.inputs import PersonInput
 from wijkwerk.registrations.models import (
@@ -373,18 +374,9 @@ def payment_failed(payment: Payment, message: str, attempt: str) -> None:
 
 
 def starts_at(registration: Registration) -> dt.datetime | None:
-    """When what ``registration`` booked begins: the first session it attends when its people are
-    named per session (a Wijklab's own day), else the programme's start."""
-    own = {m.session_id for m in registration.members}
-    programme = registration.programme
-    if own and None not in own:
-        starts = [
-            s.starts_at
-            for s in programme.sessions
-            if s.id in own and s.status is SessionStatus.SCHEDULED
-        ]
-        return min(starts, default=None)
-    return programme.starts_at
+    """When what ``registration`` booked begins: the first session it attends that goes ahead,
+    by its kind (wijkwerk/programmes/kinds.py)."""
+    return kinds.of(registration.programme).starts_at(registration)
 
 
 def refund_share_bp(registration: Registration, now: dt.datetime) -> int:

@@ -30,7 +30,7 @@ def payment_url(registration: Registration) -> str | None:
 
 def approval_url(registration: Registration) -> str:
     token = make_approval_token(registration.id, registration.approver.email)
-    return external_url("registrations.approval", token=token)
+    return external_url("werkplaatsen.approval", token=token)
 
 
 def people_of(registration: Registration):

@@ -1,0 +1,59 @@
+"""The Kennisprogramma's entry in the kind registry (wijkwerk/programmes/kinds.py)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from wijkwerk.kennis import services
+from wijkwerk.programmes.kinds import Joining, Kind, every_session
+from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
+from wijkwerk.registrations import lifecycle
+
+
+def _count(n: int) -> str:
+    return ngettext("%(num)d stad", "%(num)d steden", n)
+
+
+def _register(programme, data, *, now=None, actor=None, allow_second=False):
+    return services.admit_city(programme, data, actor=actor, now=now)
+
+
+def _registrant_context(registration) -> dict:
+    """What a city's contact sees on its page: the meetings with their people, the wijkanalyses."""
+    programme = registration.programme
+    readable = services.may_read_wijkanalyses(registration)
+    return {
+        "meetings": [(s, services.naming_deadline(s)) for s in programme.sessions],
+        "cities": services.cities(programme) if readable else [],
+        "delegates_of": services.delegates_of,
+        "minimum": services.MIN_DELEGATES,
+    }
+
+
+def _invoice_who(registration) -> str:
+    return _("gemeente %(name)s", name=registration.municipality.display_name)
+
+
+KIND = Kind(
+    value=ProgrammeKind.KENNISPROGRAMMA,
+    label=_l("Kennisprogramma"),
+    count=_count,
+    joining=Joining.INVITATION,
+    register=_register,
+    form=None,
+    form_template=None,
+    call_to_action=None,
+    received=_l("Uw stad of regio neemt deel"),
+    fee_unit=FeeUnit.CITY,
+    allocations=(Allocation.FIRST_COME,),
+    # A city takes part in every meeting; who comes differs per meeting.
+    attends=every_session,
+    invoice_who=_invoice_who,
+    withdraw=lifecycle.cancel,
+    what_now_template="kennis/_what_now.html",
+    registrant_template="kennis/_for_city.html",
+    registrant_context=_registrant_context,
+    headlines={"confirmed": _l("Uw stad of regio neemt deel")},
+)

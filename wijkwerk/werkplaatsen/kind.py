@@ -1,0 +1,52 @@
+"""The werkplaats's entry in the kind registry (wijkwerk/programmes/kinds.py)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from wijkwerk.municipalities.services import search_municipalities
+from wijkwerk.programmes.kinds import Joining, Kind, every_session
+from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
+from wijkwerk.registrations import lifecycle
+from wijkwerk.werkplaatsen import services
+from wijkwerk.werkplaatsen.forms import TrioForm
+
+
+def _count(n: int) -> str:
+    return ngettext("%(num)d trio", "%(num)d trio's", n)
+
+
+def _form() -> TrioForm:
+    form = TrioForm()
+    form.set_municipalities(search_municipalities())
+    return form
+
+
+def _register(programme, data, *, now=None, actor=None, allow_second=False):
+    return services.register_trio(programme, data, now=now, allow_second=allow_second)
+
+
+def _invoice_who(registration) -> str:
+    return _("trio van gemeente %(name)s", name=registration.municipality.display_name)
+
+
+KIND = Kind(
+    value=ProgrammeKind.WERKPLAATS,
+    label=_l("Werkplaatsen voor trio's"),
+    count=_count,
+    joining=Joining.FORM,
+    register=_register,
+    form=_form,
+    form_template="werkplaatsen/form.html",
+    call_to_action=_l("Aanmelden als trio"),
+    received=_l("Bedankt, uw aanmelding is ontvangen"),
+    fee_unit=FeeUnit.TRIO,
+    allocations=(Allocation.FIRST_COME, Allocation.PRIORITY_AT_CLOSE),
+    attends=every_session,
+    invoice_who=_invoice_who,
+    withdraw=lifecycle.cancel,
+    what_now_template="werkplaatsen/_what_now.html",
+    headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
+)

@@ -1,0 +1,77 @@
+"""The approver's page: a trio's bestuurder or manager reads the registration and decides."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from wijkwerk.extensions import db
+from wijkwerk.ratelimit import limited
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.tokens import TokenError, read_approval_token
+from wijkwerk.webforms import CheckedForm
+from wijkwerk.werkplaatsen import services
+
+bp = Blueprint("werkplaatsen", __name__)
+
+
+def _by_approval_token(token: str) -> Registration:
+    try:
+        registration_id, email = read_approval_token(token)
+    except TokenError as exc:
+        message = (
+            _("Deze link is verlopen. Neem contact op met de organisatie voor een nieuwe link.")
+            if exc.expired
+            else _("Deze link is niet geldig.")
+        )
+        abort(410 if exc.expired else 404, description=message)
+    registration = db.session.get(Registration, registration_id)
+    if (
+        registration is None
+        or registration.approver is None
+        or registration.approver.email != email
+    ):
+        abort(404)
+    return registration
+
+
+def _decision_addresses(token: str) -> list[str]:
+    """Whom an approver's decision mails: the approver and the trio (nobody for a broken link,
+    which the page answers with a 404)."""
+    try:
+        registration_id, email = read_approval_token(token)
+    except TokenError:
+        return []
+    registration = db.session.get(Registration, registration_id)
+    members = registration.members if registration is not None else []
+    return [email, *(member.person.email for member in members)]
+
+
+@bp.route("/akkoord/<token>", methods=["GET", "POST"])
+@limited("actions", addresses=_decision_addresses)
+def approval(token: str):
+    """The approver's page: read the trio and casus, then approve or decline with a POST (a GET
+    from a mail scanner decides nothing)."""
+    registration = _by_approval_token(token)
+    form = CheckedForm()
+    decision = request.form.get("decision")
+    if form.validate_on_submit() and decision in ("approve", "decline"):
+        label = f"approver {registration.approver.email}"
+        reason = request.form.get("note", "").strip()[:1000]
+        try:
+            if decision == "approve":
+                services.approve(registration, actor_label=label, reason=reason)
+            else:
+                services.decline(registration, actor_label=label, reason=reason)
+        except lifecycle.StateConflict:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return redirect(url_for("werkplaatsen.approval", token=token))
+    return render_template(
+        "werkplaatsen/approval.html",
+        registration=registration,
+        form=form,
+        undecided=registration.state is RegistrationState.AWAITING_APPROVAL,
+    )

@@ -1,0 +1,63 @@
+"""The Wijklab's entry in the kind registry (wijkwerk/programmes/kinds.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from wijkwerk.municipalities.services import search_municipalities
+from wijkwerk.programmes.kinds import Joining, Kind
+from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
+from wijkwerk.wijklab import services
+from wijkwerk.wijklab.forms import LabRequestForm
+
+
+def _count(n: int) -> str:
+    return ngettext("%(num)d Wijklab", "%(num)d Wijklabs", n)
+
+
+def _form() -> LabRequestForm:
+    form = LabRequestForm()
+    form.set_municipalities(search_municipalities())
+    return form
+
+
+def _register(programme, data, *, now=None, actor=None, allow_second=False):
+    return services.request_lab(programme, data, now=now)
+
+
+def _attends(registration) -> list:
+    """Its own day, once planned."""
+    lab = services.lab_of(registration)
+    return [lab.session] if lab is not None and lab.session is not None else []
+
+
+def _withdraw(registration, *, actor_label: str = "registrant") -> None:
+    services.withdraw(services.lab_of(registration), actor_label=actor_label)
+
+
+KIND = Kind(
+    value=ProgrammeKind.WIJKLAB,
+    label=_l("Wijklab"),
+    count=_count,
+    joining=Joining.REQUEST,
+    register=_register,
+    form=_form,
+    form_template="wijklab/request_form.html",
+    call_to_action=_l("Wijklab aanvragen"),
+    received=_l("Bedankt, uw aanvraag is ontvangen"),
+    fee_unit=FeeUnit.BOOKING,
+    allocations=(Allocation.FIRST_COME,),
+    attends=_attends,
+    invoice_who=lambda registration: registration.billing.organisation,
+    withdraw=_withdraw,
+    what_now_template="wijklab/_what_now.html",
+    registrant_template="wijklab/_for_municipality.html",
+    registrant_context=lambda registration: {"lab": services.lab_of(registration)},
+    own_dates=True,
+    headlines={
+        "submitted": _l("Aanvraag ontvangen"),
+        "confirmed": _l("Wijklab bevestigd"),
+        "cancelled": _l("Wijklab geannuleerd"),
+    },
+)
