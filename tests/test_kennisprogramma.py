@@ -230,7 +230,7 @@ def test_at_the_deadline_cities_short_of_people_are_flagged_once(client, db, smt
     with frozen_at(local(2099, 12, 2, 12)):  # six days before: past the week
         report = run_due_jobs(local(2099, 12, 2, 12))
         run_due_jobs(local(2099, 12, 2, 13))  # a second run tells nobody again
-    assert report.delegates_flagged == 2
+    assert report.duties["delegates_flagged"] == 2
     [to_city] = [m for m in smtp.to("contact@schiedam.nl") if "Te weinig" in subject(m)]
     assert "Schiedam 0 deelnemer(s) opgegeven" in plain(to_city)
     [to_organiser] = smtp.to("org@example.nl")

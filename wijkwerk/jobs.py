@@ -18,11 +18,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wijkwerk import ratelimit, reminders
 from wijkwerk.extensions import db
-from wijkwerk.kennis import services as kennis
 from wijkwerk.outbox.services import deliver_pending
 from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Payment, PaymentStatus
 from wijkwerk.payments.services import send_pending_refunds
+from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
 from wijkwerk.registrations import allocation, lifecycle, notifications, places
 from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
@@ -39,7 +39,8 @@ class TickReport:
     session_reminders: int = 0
     payment_reminders: int = 0
     aftercare: int = 0
-    delegates_flagged: int = 0
+    duties: dict[str, int] = field(default_factory=dict)  # what each kind's duties did
+    duty_texts: list[str] = field(default_factory=list)  # and how the summary says it
     mail_sent: int = 0
     mail_failed: int = 0
 
@@ -50,8 +51,8 @@ class TickReport:
             f"{self.session_reminders} herinnering(en) voor bijeenkomsten, "
             f"{self.payment_reminders} betaalherinnering(en), "
             f"{self.aftercare} mail(s) na afloop, "
-            f"{self.delegates_flagged} melding(en) over te weinig deelnemers, "
-            f"{self.checkouts_expired} verlopen betaling(en), "
+            + "".join(f"{text}, " for text in self.duty_texts)
+            + f"{self.checkouts_expired} verlopen betaling(en), "
             f"{self.refunds_sent} terugbetaling(en), "
             f"{self.mail_sent} mail(s) verstuurd, {self.mail_failed} mislukt"
         )
@@ -65,7 +66,10 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     report.session_reminders = reminders.session_reminders(now)
     report.payment_reminders = reminders.invoice_reminders(now) + reminders.checkout_reminders(now)
     report.aftercare = reminders.aftercare(now)
-    report.delegates_flagged = kennis.flag_missing_delegates(now)
+    for kind in kinds.all_kinds():
+        for duty in kind.duties:
+            report.duties[duty.name] = count = duty.run(now)
+            report.duty_texts.append(duty.summary.format(count=count))
     report.refunds_sent = send_pending_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.kennis import services
-from wijkwerk.programmes.kinds import Joining, Kind, every_session
+from wijkwerk.programmes.kinds import Duty, Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 
@@ -56,4 +56,11 @@ KIND = Kind(
     registrant_template="kennis/_for_city.html",
     registrant_context=_registrant_context,
     headlines={"confirmed": _l("Uw stad of regio neemt deel")},
+    duties=(
+        Duty(
+            "delegates_flagged",
+            "{count} melding(en) over te weinig deelnemers",
+            services.flag_missing_delegates,
+        ),
+    ),
 )

@@ -16,6 +16,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
 from wijkwerk.money import FULL_SHARE_BP, rate_from_string
+from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import (
     Allocation,
     ContactTopic,
@@ -33,12 +34,6 @@ from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-DEFAULT_UNIT = {
-    ProgrammeKind.WERKPLAATS: FeeUnit.TRIO,
-    ProgrammeKind.DRIEDAAGSE: FeeUnit.PERSON,
-    ProgrammeKind.WIJKLAB: FeeUnit.BOOKING,
-    ProgrammeKind.KENNISPROGRAMMA: FeeUnit.CITY,
-}
 # What an organiser sets on a programme (besides its slug and kind, which never change).
 SETTINGS = (
     "title",
@@ -172,6 +167,15 @@ def problems_of_new(
 ) -> list[Problem]:
     """Every rule a new programme breaks; session problems are at ``sessions[i].field``."""
     problems = check_identity(slug, kind) + check_settings(values)
+    allocation = values.get("allocation")
+    if kind is not None and allocation is not None and allocation not in kinds.of(kind).allocations:
+        problems.append(
+            Problem(
+                "invalid",
+                "allocation",
+                _("Bij dit soort programma worden de plaatsen in volgorde van aanmelding gegeven."),
+            )
+        )
     for index, session in enumerate(sessions):
         problems += [
             Problem(p.code, f"sessions[{index}].{p.field}", p.message)
@@ -193,7 +197,7 @@ def new_programme(
     problems = problems_of_new(slug, kind, values, sessions)
     if problems:
         raise RuleViolation(*problems)
-    settings = {"fee_per": DEFAULT_UNIT[kind]}
+    settings = {"fee_per": kinds.of(kind).fee_unit}
     settings.update({k: v for k, v in values.items() if k in SETTINGS and v is not None})
     programme = Programme(
         slug=slug,

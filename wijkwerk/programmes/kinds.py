@@ -51,6 +51,16 @@ HEADLINES: Mapping[str, Any] = {
 }
 
 
+@dataclass(frozen=True)
+class Duty:
+    """Periodic work of a kind that ``tick`` runs (wijkwerk/jobs.py): ``run(now)`` returns how
+    much it did, which the tick report names ``summary`` (``{count}`` in it)."""
+
+    name: str
+    summary: str
+    run: Callable[[dt.datetime], int]
+
+
 def every_session(registration: Registration) -> list[ProgrammeSession]:
     """The sessions of a kind whose registrations attend the whole programme."""
     return list(registration.programme.sessions)
@@ -96,6 +106,7 @@ class Kind:
     # cancellation terms count from that day.
     own_dates: bool = False
     headlines: Mapping[str, Any] = field(default_factory=dict)
+    duties: tuple[Duty, ...] = ()
 
     def headline(self, state: str) -> str:
         """What the state ``state`` (its value) is called for this kind."""
