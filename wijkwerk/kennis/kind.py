@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.kennis import services
+from wijkwerk.kennis import demo, services
 from wijkwerk.programmes.kinds import Duty, Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
@@ -63,4 +63,5 @@ KIND = Kind(
             services.flag_missing_delegates,
         ),
     ),
+    demo_activity=demo.activity,
 )

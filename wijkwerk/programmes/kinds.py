@@ -107,6 +107,8 @@ class Kind:
     own_dates: bool = False
     headlines: Mapping[str, Any] = field(default_factory=dict)
     duties: tuple[Duty, ...] = ()
+    # Fills a just-made demo programme with activity (``make run``); returns what it made.
+    demo_activity: Callable[[Programme, dt.datetime], list[str]] | None = None
 
     def headline(self, state: str) -> str:
         """What the state ``state`` (its value) is called for this kind."""

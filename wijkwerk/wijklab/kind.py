@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.kinds import Joining, Kind
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
-from wijkwerk.wijklab import services
+from wijkwerk.wijklab import demo, services
 from wijkwerk.wijklab.forms import LabRequestForm
 
 
@@ -60,4 +60,5 @@ KIND = Kind(
         "confirmed": _l("Wijklab bevestigd"),
         "cancelled": _l("Wijklab geannuleerd"),
     },
+    demo_activity=demo.activity,
 )

@@ -1,0 +1,85 @@
+"""Demo activity for the Kennisprogramma: twelve cities with their people for the first meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from wijkwerk.extensions import db
+from wijkwerk.kennis import services as kennis
+from wijkwerk.municipalities.models import Municipality
+from wijkwerk.programmes.demo_activity import demo_email as _email
+from wijkwerk.programmes.demo_activity import demo_pdf as _pdf
+from wijkwerk.programmes.models import Programme
+
+CITIES = [
+    ("GM0363", "Amsterdam", "Nieuw-West"),
+    ("GM0599", "Rotterdam", "Bospolder-Tussendijken"),
+    ("GM0518", "Den Haag", "Moerwijk"),
+    ("GM0344", "Utrecht", "Overvecht"),
+    ("GM0772", "Eindhoven", "Woensel-West"),
+    ("GM0014", "Groningen", "Selwerd"),
+    ("GM0202", "Arnhem", "Malburgen"),
+    ("GM0268", "Nijmegen", "Dukenburg"),
+    ("GM0153", "Enschede", "Velve-Lindenhof"),
+    ("GM0034", "Almere", "Haven"),
+    ("GM0193", "Zwolle", "Holtenbroek"),
+    ("GM0935", "Maastricht", "Noordoost"),
+]
+
+
+def activity(programme: Programme, now: dt.datetime) -> list[str]:
+    made = []
+    registrations = []
+    for code, name, wijk in CITIES:
+        if db.session.get(Municipality, code) is None or programme.places_left == 0:
+            continue
+        outcome = kennis.admit_city(
+            programme,
+            {
+                "municipality": code,
+                "wijk": wijk,
+                "contact": {"name": f"Contactpersoon {name}", "email": _email(f"kennis {name}")},
+            },
+            now=now,
+        )
+        registrations.append((outcome.registration, name, wijk))
+        made.append(f"Stad {name} ({wijk})")
+    first = programme.sessions[0] if programme.sessions else None
+    if first is None or not registrations:
+        return made
+    kennis.set_meeting(
+        first,
+        host_id=registrations[0][0].id,
+        presenter_ids=[r.id for r, _name, _wijk in registrations[1:4]],
+    )
+    people = [
+        ("gemeente", "wijkregie"),
+        ("woningcorporatie", "wonen"),
+        ("welzijnsorganisatie", "sociaal werk"),
+    ]
+    for index, (registration, name, _wijk) in enumerate(registrations):
+        count = 1 if index == len(registrations) - 1 else 2 + index % 2  # one city is short
+        kennis.name_delegates(
+            registration,
+            first,
+            {
+                "delegates": [
+                    {
+                        "name": f"{role.title()} {name}",
+                        "email": _email(f"{role} {name}"),
+                        "organisation": f"{role.title()} {name}",
+                        "discipline": discipline,
+                    }
+                    for role, discipline in people[:count]
+                ]
+            },
+            actor_label="demo",
+            now=now,
+        )
+    city = kennis.city_of(registrations[0][0])
+    kennis.attach_wijkanalyse(
+        city,
+        f"Wijkanalyse {city.wijk}.pdf",
+        _pdf(f"Wijkanalyse {city.wijk}", "Ontwikkeling, opgaven en aanpakken van de wijk."),
+    )
+    return made
