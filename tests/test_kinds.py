@@ -1,0 +1,188 @@
+"""The kind registry (wijkwerk/programmes/kinds.py): every kind complete, and every page, mail and
+invoice of a kind in that kind's words.
+
+The four kinds are the demo's programmes (``flask wijkwerk demo``), with one registration of each
+made through the API as a registrant or an organiser would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from tests import course_helpers, factories, trio_helpers, wijklab_helpers
+from tests.conftest import log_in
+from wijkwerk.accounts.models import Role
+from wijkwerk.accounts.services import create_api_token
+from wijkwerk.payments.models import Invoice
+from wijkwerk.programmes import kinds
+from wijkwerk.programmes.kinds import Joining
+from wijkwerk.programmes.models import Allocation, FeeUnit, Programme, ProgrammeKind
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.timeutil import frozen_at
+
+ROOT = Path(__file__).resolve().parents[1]
+KIND_PACKAGES = {
+    ProgrammeKind.WERKPLAATS: "werkplaatsen",
+    ProgrammeKind.DRIEDAAGSE: "driedaagse",
+    ProgrammeKind.WIJKLAB: "wijklab",
+    ProgrammeKind.KENNISPROGRAMMA: "kennis",
+}
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+def test_every_kind_is_installed_with_every_part(app):
+    """Walks the registry: a kind that lacks a part, or whose part does not work, fails here."""
+    assert [k.value for k in kinds.all_kinds()] == list(ProgrammeKind)
+    for kind in kinds.all_kinds():
+        name = kind.value.value
+        assert kinds.of(kind.value) is kind
+        for locale in ("nl", "en"):
+            with app.test_request_context(), force_locale(locale):
+                assert str(kind.label).strip(), name
+                one, two = kind.count(1), kind.count(2)
+                assert "1" in one and "2" in two and one[1:] != two[1:], (name, one, two)
+                assert "None" not in one + two
+                for state in RegistrationState:
+                    assert kind.headline(state.value) not in ("", "Stand van uw aanmelding"), (
+                        name,
+                        state,
+                    )
+                assert str(kind.received).strip()
+                if kind.public_form:
+                    assert str(kind.call_to_action).strip()
+        # How one joins decides whether there is a public form.
+        assert (
+            (kind.joining is Joining.INVITATION)
+            == (kind.form is None)
+            == (kind.form_template is None)
+        ), name
+        for template in (kind.form_template, kind.what_now_template, kind.registrant_template):
+            if template is not None:
+                app.jinja_env.get_template(template)  # exists and compiles
+        assert isinstance(kind.fee_unit, FeeUnit)
+        assert kind.allocations and all(isinstance(a, Allocation) for a in kind.allocations)
+        assert Allocation.FIRST_COME in kind.allocations
+        for part in (kind.register, kind.attends, kind.invoice_who, kind.withdraw):
+            assert callable(part), name
+        for duty in kind.duties:
+            assert "{count}" in duty.summary and callable(duty.run)
+
+
+# --- each kind in its own words ---------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(app, db, runner, smtp):
+    """The demo's four programmes, with one registration each made now."""
+    assert runner.invoke(args=["wijkwerk", "load-municipalities"]).exit_code == 0
+    with frozen_at(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)):
+        assert runner.invoke(args=["wijkwerk", "demo"]).exit_code == 0
+    token = create_api_token(factories.account("organiser@example.nl", Role.ORGANISER))
+    db.session.commit()
+    client = app.test_client()
+    programmes = {p.kind: p for p in db.session.scalars(select(Programme))}
+    made = {}
+
+    def register(kind: ProgrammeKind, body: dict, headers=None) -> Registration:
+        slug = programmes[kind].slug
+        response = client.post(
+            f"/api/v1/programmes/{slug}/registrations", json=body, headers=headers
+        )
+        assert response.status_code == 201, response.json
+        return db.session.get(Registration, response.json["id"])
+
+    made[ProgrammeKind.WERKPLAATS] = register(
+        ProgrammeKind.WERKPLAATS, trio_helpers.trio("GM0518", "denhaag.nl")
+    )
+    made[ProgrammeKind.DRIEDAAGSE] = register(
+        ProgrammeKind.DRIEDAAGSE,
+        course_helpers.individual(payment_method="invoice"),
+    )
+    made[ProgrammeKind.WIJKLAB] = register(
+        ProgrammeKind.WIJKLAB,
+        wijklab_helpers.lab_request(
+            municipality="GM0363",
+            contact={"name": "Ilse Vos", "email": "i.vos@amsterdam.nl", "function": "Adviseur"},
+        ),
+    )
+    # The demo's Kennisprogramma is full (twelve cities); its page is one of theirs.
+    made[ProgrammeKind.KENNISPROGRAMMA] = db.session.scalars(
+        select(Registration).where(
+            Registration.programme_id == programmes[ProgrammeKind.KENNISPROGRAMMA].id
+        )
+    ).first()
+    assert token and all(made.values())
+    return programmes, made
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_each_kinds_pages_mails_and_invoices_use_its_own_words(app, db, demo, smtp, client):
+    programmes, made = demo
+    seen: dict[ProgrammeKind, list[str]] = {kind: [] for kind in ProgrammeKind}
+    for kind, programme in programmes.items():
+        page = client.get(f"/programmes/{programme.slug}")
+        assert page.status_code == 200
+        seen[kind].append(_text(page.text))
+        form = client.get(f"/programmes/{programme.slug}/aanmelden")
+        assert form.status_code == (404 if kind is ProgrammeKind.KENNISPROGRAMMA else 200)
+        if form.status_code == 200:
+            seen[kind].append(_text(form.text))
+        registration = made[kind]
+        confirmation = client.get(f"/aanmelding/{registration.manage_token}?nieuw=1")
+        assert confirmation.status_code == 200
+        seen[kind].append(_text(confirmation.text))
+        for invoice in db.session.scalars(
+            select(Invoice).where(Invoice.registration_id == registration.id)
+        ):
+            seen[kind].append(invoice.description)
+    for message in smtp.messages:
+        body = message.get_body(("plain",)).get_content()
+        subject = message["Subject"]
+        for kind, registration in made.items():
+            if registration.reference in body + subject:
+                seen[kind].append(subject + " " + body)
+    log_in(client, "organiser@example.nl", factories.PASSWORD)
+    for kind, registration in made.items():
+        page = client.get(f"/beheer/aanmeldingen/{registration.id}")
+        assert page.status_code == 200
+        seen[kind].append(_text(page.text))
+        listing = client.get(f"/beheer/programmas/{programmes[kind].slug}")
+        assert listing.status_code == 200
+        seen[kind].append(_text(listing.text))
+
+    everything = {kind: " ".join(texts) for kind, texts in seen.items()}
+    for kind, text in everything.items():
+        assert "None" not in text, kind
+        assert "deelnemer(s)" not in text and "trio(s)" not in text, kind
+
+    trio, course, lab, city = (everything[k] for k in ProgrammeKind)
+    assert "Ruimte voor 6 tot 8 trio's." in trio and "Aanmelden als trio" in trio
+    assert "Aanmelding ontvangen, wacht op akkoord" in trio
+    assert (
+        re.search(r"Ruimte voor (\d+ tot )?24 deelnemers\.", course)
+        and "Plaats bevestigd" in course
+    )
+    assert re.search(r"Deelname [^:]+: Fatima el Amrani \(referentie WW-[0-9A-Z-]+\)", course)
+    # The Wijklab: a request, no dividing of places, no closing date, no demo day's dates.
+    assert "Bedankt, uw aanvraag is ontvangen" in lab and "Aanvraag ontvangen" in lab
+    for wrong in (r"\bverdel(en|ing)\b", "sluitingsdatum", "Kosteloos annuleren kan tot en met"):
+        assert not re.search(wrong, lab), wrong
+    assert "Kosteloos annuleren kan tot de dag die we met u afspreken." in lab
+    assert "Aanvragen kan doorlopend." in lab
+    # The Kennisprogramma: invited cities, no form, counted in cities.
+    assert "Ruimte voor 12 steden." in city
+    assert "Aanmelden kan tot en met" not in city and "Aanmelden als" not in city
+    assert "op uitnodiging" in city and "Uw stad of regio neemt deel" in city
+    assert not re.search(r"\bverdel(en|ing)\b", city)
