@@ -7,20 +7,19 @@ The web form and the JSON API both call :func:`register_individual`; it flushes 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from wijkwerk.driedaagse.inputs import IndividualInput, read_individual
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments import gateway
 from wijkwerk.programmes.models import Programme, ProgrammeKind
-from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations import intake, lifecycle
 from wijkwerk.registrations.lifecycle import Outcome, StateConflict
 from wijkwerk.registrations.models import (
-    BillingDetails,
     CoachSlot,
     MemberRole,
     PaymentMethod,
@@ -37,8 +36,6 @@ INDIVIDUAL_KINDS = (ProgrammeKind.DRIEDAAGSE,)
 
 def individual_rules(programme: Programme, data: IndividualInput) -> list[Problem]:
     problems = []
-    if data.consent is False:
-        problems.append(lifecycle.consent_refused())
     if programme.fee_cents > 0:
         if data.payment_method is None:
             problems.append(Problem("required", "payment_method", _("Kies hoe u betaalt.")))
@@ -57,7 +54,7 @@ def individual_rules(programme: Programme, data: IndividualInput) -> list[Proble
             and data.organisation_type is OrganisationType.GEMEENTE
             and not data.billing.po_number
         ):
-            problems.append(lifecycle.po_number_required())
+            problems.append(intake.po_number_required())
     return problems
 
 
@@ -69,84 +66,71 @@ def register_individual(
 
     Raises :class:`RuleViolation` with every problem found.
     """
-    now = now or now_utc()
-    if programme.kind not in INDIVIDUAL_KINDS:
-        raise RuleViolation(
-            Problem("invalid", None, _("Voor dit programma meldt u zich niet als persoon aan."))
-        )
-    lifecycle.check_window(programme, now)
     individual, problems = read_individual(data)
-    shaped = {p.field for p in problems}
-    problems += [p for p in individual_rules(programme, individual) if p.field not in shaped]
-    person = None
-    if individual.person.email and not problems:
-        person = lifecycle.find_or_create_person(
-            individual.person, individual.locale, phone=individual.phone or None
-        )
-        if person.id is not None and _has_active_registration(programme, person.id):
-            problems.append(_already_registered())
-    if problems:
-        raise RuleViolation(*problems)
+    application = IndividualApplication(
+        locale=individual.locale,
+        consent=individual.consent,
+        contact=individual.person,
+        phone=individual.phone,
+        billing=individual.billing,
+        payment_method=individual.payment_method if programme.fee_cents > 0 else None,
+        individual=individual,
+    )
+    return intake.take_in(
+        programme,
+        ProgrammeKind.DRIEDAAGSE,
+        application,
+        problems,
+        now=now,
+        wrong_kind=_("Voor dit programma meldt u zich niet als persoon aan."),
+    )
 
-    registration = _create(programme, person, individual, now)
-    try:  # written with its first step (a place taken, or the waiting list): one flush, not two
+
+@dataclass(frozen=True, kw_only=True)
+class IndividualApplication(intake.Application):
+    """An individual's request for the intake (wijkwerk/registrations/intake.py)."""
+
+    individual: IndividualInput
+
+    def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
+        return individual_rules(programme, self.individual), []
+
+    def taken_by(self, programme: Programme, contact) -> bool:
+        found = db.session.scalar(
+            select(Registration.id).where(
+                Registration.programme_id == programme.id,
+                Registration.contact_person_id == contact.id,
+                Registration.active_slot.is_not(None),
+            )
+        )
+        return found is not None
+
+    def already_registered(self) -> Problem:
+        return Problem(
+            "already_registered",
+            "person.email",
+            _("Met dit e-mailadres is al iemand aangemeld voor dit programma."),
+        )
+
+    def build(self, registration: Registration, people: dict) -> None:
+        data = self.individual
+        registration.completed_at = registration.created_at
+        registration.members.append(
+            RegistrationMember(
+                person=registration.contact_person,
+                position=0,
+                role=MemberRole.PARTICIPANT,
+                function=data.person.function or None,
+                organisation_name=data.organisation,
+                organisation_type=data.organisation_type,
+                professional_role=data.role,
+                dietary_needs=data.dietary_needs,
+                accessibility_needs=data.accessibility_needs,
+            )
+        )
+
+    def first_step(self, registration: Registration, now: dt.datetime, actor) -> None:
         lifecycle.place_or_waitlist(registration, actor_label="registrant", now=now)
-    except IntegrityError as exc:  # the same person registering twice at the same moment
-        raise RuleViolation(_already_registered()) from exc
-    return Outcome(registration)
-
-
-def _already_registered() -> Problem:
-    return Problem(
-        "already_registered",
-        "person.email",
-        _("Met dit e-mailadres is al iemand aangemeld voor dit programma."),
-    )
-
-
-def _has_active_registration(programme: Programme, person_id: int) -> bool:
-    found = db.session.scalar(
-        select(Registration.id).where(
-            Registration.programme_id == programme.id,
-            Registration.contact_person_id == person_id,
-            Registration.active_slot.is_not(None),
-        )
-    )
-    return found is not None
-
-
-def _create(programme: Programme, person, data: IndividualInput, now: dt.datetime) -> Registration:
-    owes = programme.fee_cents > 0
-    registration = Registration(
-        programme=programme,
-        contact_person=person,
-        active_slot=1,
-        state=S.SUBMITTED,
-        fee_cents=programme.fee_cents,
-        vat_rate_bp=programme.vat_rate_bp,
-        payment_method=data.payment_method if owes else None,
-        locale=data.locale,
-        consent_at=now if data.consent else None,
-        completed_at=now,
-        created_at=now,
-    )
-    registration.billing = BillingDetails(**vars(data.billing))
-    registration.members.append(
-        RegistrationMember(
-            person=person,
-            position=0,
-            role=MemberRole.PARTICIPANT,
-            function=data.person.function or None,
-            organisation_name=data.organisation,
-            organisation_type=data.organisation_type,
-            professional_role=data.role,
-            dietary_needs=data.dietary_needs,
-            accessibility_needs=data.accessibility_needs,
-        )
-    )
-    db.session.add(registration)
-    registration.record_created(actor_label="registrant")
-    return registration
 
 
 # --- coach conversations --------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from wijkwerk.accounts.models import Account, Role
@@ -34,7 +33,7 @@ from wijkwerk.programmes.models import (
     SessionStatus,
 )
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations import lifecycle, notifications, places
+from wijkwerk.registrations import intake, lifecycle, notifications, places
 from wijkwerk.registrations.inputs import PersonInput, Reader
 from wijkwerk.registrations.lifecycle import Outcome, StateConflict
 from wijkwerk.registrations.models import (
@@ -78,8 +77,6 @@ def admit_city(
 ) -> Outcome:
     """An organiser admits a city or region: ``{municipality, wijk, region?, contact {name,
     email, function}, locale}``. It is confirmed at once; its contact gets the meetings."""
-    now = now or now_utc()
-    _require_kennis(programme)
     reader = Reader()
     data = reader.mapping(data, None)
     code = reader.text(data, "municipality", "municipality").upper()
@@ -91,45 +88,58 @@ def admit_city(
         email=reader.email(contact_data, "email", "contact.email"),
         function=reader.text(contact_data, "function", "contact.function", required=False),
     )
-    locale = reader.locale(data)
-    problems = reader.problems
-    municipality = lifecycle.active_municipality(code, problems) if code else None
-    if municipality is not None and lifecycle.municipality_taken(programme, code):
-        problems.append(_already_admitted())
-    if programme.places_left == 0:  # reported with the rest; take_place below is the guard
-        problems.append(_full(programme))
-    if problems:
-        raise RuleViolation(*problems)
-    person = lifecycle.find_or_create_person(contact, locale)
-    registration = Registration(
-        programme=programme,
-        municipality=municipality,
-        contact_person=person,
-        active_slot=1,
-        state=S.SUBMITTED,
-        fee_cents=programme.fee_cents,
-        vat_rate_bp=programme.vat_rate_bp,
-        locale=locale,
-        completed_at=now,
-        created_at=now,
+    application = CityApplication(
+        locale=reader.locale(data),
+        consent=None,  # an organiser admits the city
+        municipality=code,
+        contact=contact,
+        wijk=wijk,
+        region=region,
     )
-    db.session.add(registration)
-    registration.record_created(actor=actor, actor_label="organiser")
-    db.session.add(CityParticipation(registration=registration, wijk=wijk, region=region))
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        raise RuleViolation(_already_admitted()) from exc
-    if not places.take_place(registration):
-        raise RuleViolation(_full(programme))
-    lifecycle.admit(
-        registration,
-        _("Uw stad of regio neemt deel aan het kennisprogramma."),
+    return intake.take_in(
+        programme,
+        ProgrammeKind.KENNISPROGRAMMA,
+        application,
+        reader.problems,
+        now=now,
         actor=actor,
         actor_label="organiser",
-        now=now,
+        by_organiser=True,
+        wrong_kind=_("Dit kan alleen bij een kennisprogramma."),
     )
-    return Outcome(registration)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CityApplication(intake.Application):
+    """A city admitted by an organiser, for the intake (wijkwerk/registrations/intake.py)."""
+
+    wijk: str
+    region: str
+
+    def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
+        # reported with the rest; take_place in the first step is the guard
+        return ([_full(programme)] if programme.places_left == 0 else []), []
+
+    def already_registered(self) -> Problem:
+        return _already_admitted()
+
+    def build(self, registration: Registration, people: dict) -> None:
+        registration.completed_at = registration.created_at
+        db.session.add(
+            CityParticipation(registration=registration, wijk=self.wijk, region=self.region)
+        )
+
+    def first_step(self, registration: Registration, now: dt.datetime, actor) -> None:
+        db.session.flush()
+        if not places.take_place(registration):
+            raise RuleViolation(_full(registration.programme))
+        lifecycle.admit(
+            registration,
+            _("Uw stad of regio neemt deel aan het kennisprogramma."),
+            actor=actor,
+            actor_label="organiser",
+            now=now,
+        )
 
 
 def _already_admitted() -> Problem:
@@ -289,7 +299,7 @@ def name_delegates(
     for position, delegate in enumerate(delegates):
         member = current.get(delegate.email)
         if member is None:
-            person = lifecycle.find_or_create_person(
+            person = intake.find_or_create_person(
                 PersonInput(delegate.name, delegate.email, delegate.discipline),
                 registration.locale,
             )

@@ -20,16 +20,12 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import datetime as format_datetime
 from wijkwerk.formatting import money
 from wijkwerk.money import FULL_SHARE_BP, share_of
-from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
-from wijkwerk.people import services as people
-from wijkwerk.people.models import Person
 from wijkwerk.programmes import kinds
-from wijkwerk.programmes.models import Programme, RegistrationWindow
+from wijkwerk.programmes.models import Programme
 from wijkwerk.registrations import notifications, places
-from wijkwerk.registrations.inputs import PersonInput
 from wijkwerk.registrations.models import (
     CoachSlot,
     PaymentMethod,
@@ -64,75 +60,6 @@ class StateConflict(Exception):
 def by_manage_token_or_404(token: str) -> Registration:
     """For the registrant's pages: an unknown token is a 404."""
     return db.first_or_404(select(Registration).where(Registration.manage_token == token))
-
-
-def check_window(programme: Programme, now: dt.datetime) -> None:
-    """Raises ``registration_closed`` outside the registration window."""
-    window = programme.window(now)
-    if window is RegistrationWindow.OPEN:
-        return
-    if window is RegistrationWindow.UPCOMING:
-        message = _("De aanmelding is nog niet geopend.")
-    else:
-        message = _("De aanmelding voor dit programma is gesloten.")
-    raise RuleViolation(Problem("registration_closed", None, message))
-
-
-def consent_refused() -> Problem:
-    """Someone said no to the use of their details: nothing can be registered."""
-    return Problem(
-        "required",
-        "consent",
-        _(
-            "Geef toestemming voor het gebruik van uw gegevens zoals de privacyverklaring beschrijft."
-        ),
-    )
-
-
-def po_number_required() -> Problem:
-    """A municipality paying by invoice must give its purchase order number (docs/domain.md)."""
-    return Problem(
-        "required",
-        "billing.po_number",
-        _(
-            "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
-            "verplichtingennummer. Vul dat hier in."
-        ),
-    )
-
-
-def active_municipality(code: str, problems: list[Problem]) -> Municipality | None:
-    """The municipality with ``code`` that still exists; else an ``unknown_municipality``
-    problem is added."""
-    municipality = db.session.get(Municipality, code) if code else None
-    if municipality is None or not municipality.active:
-        problems.append(
-            Problem("unknown_municipality", "municipality", _("Deze gemeente kennen we niet."))
-        )
-        return None
-    return municipality
-
-
-def municipality_taken(programme: Programme, code: str, slot: int | None = None) -> bool:
-    """Whether the municipality has a registration under way in ``programme`` (in ``slot``, or
-    in any)."""
-    query = select(Registration.id).where(
-        Registration.programme_id == programme.id,
-        Registration.municipality_code == code,
-        Registration.active_slot.is_not(None) if slot is None else Registration.active_slot == slot,
-    )
-    return db.session.scalar(query) is not None
-
-
-def new_person(data: PersonInput, locale: str, *, phone: str | None = None) -> people.NewPerson:
-    return people.NewPerson(data.email, data.name, data.function, locale, phone)
-
-
-def find_or_create_person(data: PersonInput, locale: str, *, phone: str | None = None) -> Person:
-    """The person with this e-mail address; a new one is made with the name given. An existing
-    person's name is not overwritten by what someone else typed. Safe when requests race
-    (:mod:`wijkwerk.people.services`)."""
-    return people.find_or_create(new_person(data, locale, phone=phone))
 
 
 def _transition(

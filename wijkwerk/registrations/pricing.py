@@ -48,3 +48,15 @@ def set_exemption(registration: Registration, exempt: bool, reason: str, actor: 
         )
         % {"reason": reason.strip()},
     )
+
+
+def terms_for(programme: Programme, municipality: Municipality | None) -> dict:
+    """What a new registration costs: the programme's fee and VAT rate, and whether (and why) its
+    municipality is exempt. Every kind's intake takes its price from here."""
+    reason = exemption_for(programme, municipality) if municipality is not None else None
+    return {
+        "fee_cents": programme.fee_cents,
+        "vat_rate_bp": programme.vat_rate_bp,
+        "exempt": reason is not None,
+        "exemption_reason": reason,
+    }

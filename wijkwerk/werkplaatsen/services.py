@@ -7,27 +7,23 @@ and never commit: the caller owns the transaction and delivers the queued mail a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from wijkwerk.accounts.models import Account
-from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.people.services import find_or_create_all
 from wijkwerk.programmes.models import (
     Allocation,
     Programme,
     ProgrammeKind,
 )
-from wijkwerk.registrations import lifecycle, notifications, places, pricing
+from wijkwerk.registrations import intake, lifecycle, notifications, places
 from wijkwerk.registrations.lifecycle import (
     Outcome,
     StateConflict,
-    check_window,
 )
 from wijkwerk.registrations.models import (
-    BillingDetails,
     Casus,
     Domain,
     MemberRole,
@@ -37,7 +33,7 @@ from wijkwerk.registrations.models import (
     RegistrationState,
 )
 from wijkwerk.timeutil import now_utc
-from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.validation import Problem
 from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio
 
 S = RegistrationState
@@ -47,8 +43,6 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
     """The eligibility rules of a trio: (refusals, warnings)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    if trio.consent is False:
-        problems.append(lifecycle.consent_refused())
     if len(trio.members) != 3:
         problems.append(
             Problem("not_a_trio", "members", _("Een trio bestaat uit precies drie personen."))
@@ -126,92 +120,81 @@ def register_trio(
     Raises :class:`RuleViolation` with every problem found (contract codes of docs/api.md). With
     ``allow_second`` (organisers only) a municipality may have a second active trio.
     """
-    now = now or now_utc()
-    if programme.kind is not ProgrammeKind.WERKPLAATS:
-        raise RuleViolation(
-            Problem("invalid", None, _("Voor dit programma meldt u zich niet als trio aan."))
-        )
-    check_window(programme, now)
     trio, problems = read_trio(data)
-    refusals, warnings = trio_rules(trio)
-    problems += refusals
-
-    municipality = None
-    if trio.municipality:
-        municipality = lifecycle.active_municipality(trio.municipality, problems)
-    slot = 2 if allow_second else 1
-    if municipality is not None and lifecycle.municipality_taken(
-        programme, municipality.code, slot
-    ):
-        problems.append(_already_registered())
-    if problems:
-        raise RuleViolation(*problems)
-
-    registration = _create(programme, municipality, trio, slot, now)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:  # a concurrent registration of the same municipality won
-        raise RuleViolation(_already_registered()) from exc
-    notifications.approval_requested(registration)
-    event = registration.events[-1]
-    notifications.status_changed(registration, event)
-    return Outcome(registration, warnings)
-
-
-def _already_registered() -> Problem:
-    return Problem(
-        "already_registered",
-        "municipality",
-        _("Deze gemeente heeft al een trio aangemeld voor deze reeks."),
-    )
-
-
-def _create(
-    programme: Programme, municipality: Municipality, trio: TrioInput, slot: int, now: dt.datetime
-) -> Registration:
-    reason = pricing.exemption_for(programme, municipality)
-    # The approver and the members in one statement, race-safe (wijkwerk.people.services).
-    people = find_or_create_all(
-        lifecycle.new_person(p, trio.locale) for p in [trio.approver, *trio.members]
-    )
-    registration = Registration(
-        programme=programme,
-        municipality=municipality,
-        active_slot=slot,
-        state=S.SUBMITTED,
-        fee_cents=programme.fee_cents,
-        vat_rate_bp=programme.vat_rate_bp,
-        exempt=reason is not None,
-        exemption_reason=reason,
-        payment_method=PaymentMethod.INVOICE,  # municipalities pay "op factuur"
+    application = TrioApplication(
         locale=trio.locale,
-        approver=people[trio.approver.email],
-        approver_function=trio.approver.function,
-        consent_at=now if trio.consent else None,
-        created_at=now,
+        consent=trio.consent,
+        municipality=trio.municipality,
+        billing=trio.billing,
+        payment_method=PaymentMethod.INVOICE,  # municipalities pay "op factuur"
+        trio=trio,
+        second=allow_second,
     )
-    registration.casus = Casus(
-        title=trio.casus.title,
-        wijk=trio.casus.wijk,
-        description=trio.casus.description,
-        domains=[d.value for d in trio.casus.domains or ()],
+    return intake.take_in(
+        programme,
+        ProgrammeKind.WERKPLAATS,
+        application,
+        problems,
+        now=now,
+        wrong_kind=_("Voor dit programma meldt u zich niet als trio aan."),
     )
-    if trio.billing is not None:
-        registration.billing = BillingDetails(**vars(trio.billing))
-    for position, member in enumerate(trio.members):
-        registration.members.append(
-            RegistrationMember(
-                person=people[member.email],
-                position=position,
-                role=member.role,
-                domain=member.domain,
-                function=member.function,
-            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrioApplication(intake.Application):
+    """A trio's request for the intake (wijkwerk/registrations/intake.py)."""
+
+    trio: TrioInput
+    second: bool = False
+
+    def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
+        return trio_rules(self.trio)
+
+    def people(self) -> list:
+        return [self.trio.approver, *self.trio.members]
+
+    def slot(self) -> int:
+        return 2 if self.second else 1
+
+    def taken(self, programme: Programme, municipality: Municipality) -> bool:
+        return intake.municipality_taken(programme, municipality.code, self.slot())
+
+    def already_registered(self) -> Problem:
+        return Problem(
+            "already_registered",
+            "municipality",
+            _("Deze gemeente heeft al een trio aangemeld voor deze reeks."),
         )
-    db.session.add(registration)
-    registration.record_created(actor_label="registrant")
-    registration.transition(S.AWAITING_APPROVAL, reason=_("Wacht op akkoord van de bestuurder."))
-    return registration
+
+    def build(self, registration: Registration, people: dict) -> None:
+        trio = self.trio
+        registration.approver = people[trio.approver.email]
+        registration.approver_function = trio.approver.function
+        registration.casus = Casus(
+            title=trio.casus.title,
+            wijk=trio.casus.wijk,
+            description=trio.casus.description,
+            domains=[d.value for d in trio.casus.domains or ()],
+        )
+        for position, member in enumerate(trio.members):
+            registration.members.append(
+                RegistrationMember(
+                    person=people[member.email],
+                    position=position,
+                    role=member.role,
+                    domain=member.domain,
+                    function=member.function,
+                )
+            )
+
+    def first_step(self, registration: Registration, now: dt.datetime, actor) -> None:
+        registration.transition(
+            S.AWAITING_APPROVAL, reason=_("Wacht op akkoord van de bestuurder.")
+        )
+
+    def notify(self, registration: Registration) -> None:
+        notifications.approval_requested(registration)
+        notifications.status_changed(registration, registration.events[-1])
 
 
 def approve(

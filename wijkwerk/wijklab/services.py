@@ -15,7 +15,6 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.calendars import changes
@@ -23,7 +22,7 @@ from wijkwerk.calendars.services import ics_attachment
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeSession, SessionStatus
-from wijkwerk.registrations import lifecycle, notifications, places
+from wijkwerk.registrations import intake, lifecycle, notifications, places
 from wijkwerk.registrations.inputs import (
     MAX_LONG_TEXT,
     PHONE,
@@ -34,7 +33,6 @@ from wijkwerk.registrations.inputs import (
 )
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import (
-    BillingDetails,
     MemberRole,
     PaymentMethod,
     Registration,
@@ -122,71 +120,62 @@ def read_lab_request(data: Any) -> tuple[LabInput, list[Problem]]:
 
 def request_lab(programme: Programme, data: object, *, now: dt.datetime | None = None) -> Outcome:
     """A municipality asks for a Wijklab. Raises :class:`RuleViolation` with every problem."""
-    now = now or now_utc()
-    if programme.kind is not ProgrammeKind.WIJKLAB:
-        raise RuleViolation(
-            Problem("invalid", None, _("Voor dit programma vraagt u geen Wijklab aan."))
-        )
-    lifecycle.check_window(programme, now)
     request, problems = read_lab_request(data)
-    shaped = {p.field for p in problems}
-    municipality = None
-    if request.municipality and "municipality" not in shaped:
-        municipality = lifecycle.active_municipality(request.municipality, problems)
-        if municipality is not None and lifecycle.municipality_taken(programme, municipality.code):
-            problems.append(_already_requested())
-    if not request.billing.po_number and "billing.po_number" not in shaped:
-        problems.append(lifecycle.po_number_required())
-    if request.consent is False:
-        problems.append(lifecycle.consent_refused())
-    if problems:
-        raise RuleViolation(*problems)
-
-    person = lifecycle.find_or_create_person(
-        request.contact, request.locale, phone=request.phone or None
-    )
-    registration = Registration(
-        programme=programme,
-        municipality=municipality,
-        contact_person=person,
-        active_slot=1,
-        state=S.SUBMITTED,
-        fee_cents=programme.fee_cents,
-        vat_rate_bp=programme.vat_rate_bp,
-        payment_method=PaymentMethod.INVOICE,
+    application = LabApplication(
         locale=request.locale,
-        consent_at=now if request.consent else None,
-        created_at=now,
+        consent=request.consent,
+        municipality=request.municipality,
+        contact=request.contact,
+        phone=request.phone,
+        billing=request.billing,
+        payment_method=PaymentMethod.INVOICE,
+        request=request,
     )
-    registration.billing = BillingDetails(**vars(request.billing))
-    db.session.add(registration)
-    registration.record_created(actor_label="registrant")
-    lab = LabRequest(
-        registration=registration,
-        question=request.question,
-        wijk=request.wijk,
-        goal=request.goal,
-        preferred_periods=request.preferred_periods,
-        stakeholders=request.stakeholders,
-        stage_changed_at=now,
+    return intake.take_in(
+        programme,
+        ProgrammeKind.WIJKLAB,
+        application,
+        problems,
+        now=now,
+        wrong_kind=_("Voor dit programma vraagt u geen Wijklab aan."),
     )
-    for position, (kind, owner, optional) in enumerate(TASKS):
-        lab.tasks.append(LabTask(kind=kind, owner=owner, optional=optional, position=position))
-    db.session.add(lab)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:  # the same municipality asking twice at the same moment
-        raise RuleViolation(_already_requested()) from exc
-    _tell_step(lab, "")
-    return Outcome(registration)
 
 
-def _already_requested() -> Problem:
-    return Problem(
-        "already_registered",
-        "municipality",
-        _("Voor deze gemeente loopt al een aanvraag voor een Wijklab. Neem contact met ons op."),
-    )
+@dataclass(frozen=True, kw_only=True)
+class LabApplication(intake.Application):
+    """A municipality's request for the intake (wijkwerk/registrations/intake.py)."""
+
+    request: LabInput
+
+    def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
+        return ([] if self.request.billing.po_number else [intake.po_number_required()]), []
+
+    def already_registered(self) -> Problem:
+        return Problem(
+            "already_registered",
+            "municipality",
+            _(
+                "Voor deze gemeente loopt al een aanvraag voor een Wijklab. Neem contact met ons op."
+            ),
+        )
+
+    def build(self, registration: Registration, people: dict) -> None:
+        request = self.request
+        lab = LabRequest(
+            registration=registration,
+            question=request.question,
+            wijk=request.wijk,
+            goal=request.goal,
+            preferred_periods=request.preferred_periods,
+            stakeholders=request.stakeholders,
+            stage_changed_at=registration.created_at,
+        )
+        for position, (kind, owner, optional) in enumerate(TASKS):
+            lab.tasks.append(LabTask(kind=kind, owner=owner, optional=optional, position=position))
+        db.session.add(lab)
+
+    def notify(self, registration: Registration) -> None:
+        _tell_step(lab_of(registration), "")
 
 
 def lab_or_404(registration_id: int) -> LabRequest:
