@@ -13,12 +13,12 @@ from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.people.models import Person
+from wijkwerk.programmes import kinds
 from wijkwerk.registrations.models import (
     Registration,
     RegistrationMember,
 )
 from wijkwerk.timeutil import now_utc
-from wijkwerk.wijklab.models import Expert, PanelInvitation
 
 
 def find_person(email: str) -> Person | None:
@@ -142,11 +142,15 @@ def export_person(email: str) -> dict | None:
     plain JSON-ready data; None when nothing is held."""
     email = normalise_email(email)
     person = find_person(email)
-    expert = db.session.scalar(select(Expert).where(Expert.email == email))
+    elsewhere = {
+        kind.personal_data.key: kind.personal_data.export(email)
+        for kind in kinds.all_kinds()
+        if kind.personal_data is not None
+    }
     substitutes = list(
         db.session.scalars(select(Attendance).where(Attendance.substitute_email == email))
     )
-    if person is None and expert is None and not substitutes:
+    if person is None and not any(elsewhere.values()) and not substitutes:
         return None
     mails = db.session.scalars(
         select(OutboxMessage)
@@ -184,21 +188,7 @@ def export_person(email: str) -> dict | None:
             }
             for mark in substitutes
         ],
-        "expert": None
-        if expert is None
-        else {
-            "name": expert.name,
-            "organisation": expert.organisation,
-            "email": expert.email,
-            "phone": expert.phone,
-            "expertise": expert.expertise,
-            "invitations": [
-                {"lab": inv.lab.registration.reference, "status": inv.status.value}
-                for inv in db.session.scalars(
-                    select(PanelInvitation).where(PanelInvitation.expert_id == expert.id)
-                )
-            ],
-        },
+        **elsewhere,  # what each kind keeps of the person (the Wijklab: "expert")
         "mails": [
             {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
             for m in mails

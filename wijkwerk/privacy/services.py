@@ -31,6 +31,7 @@ from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.outbox.services import anonymous_address
 from wijkwerk.people.models import Person
 from wijkwerk.privacy.export import find_person, registrations_of
+from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeSession
 from wijkwerk.registrations.models import (
     BillingDetails,
@@ -39,7 +40,6 @@ from wijkwerk.registrations.models import (
 )
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
-from wijkwerk.wijklab.models import Expert, PanelInvitation
 
 ERASED = "[geanonimiseerd]"
 
@@ -77,6 +77,22 @@ class Anonymised:
     def names_in(self, rows: Iterable[tuple[str, int]], needles: list[re.Pattern]) -> None:
         for table, row_id in rows:
             self.texts.setdefault((table, str(row_id)), []).extend(needles)
+
+    # What a kind's own erasure (its ``personal_data`` in the registry) uses:
+
+    @staticmethod
+    def needles(*values: str | None) -> list[re.Pattern]:
+        """Patterns that find these names and addresses in free text."""
+        return _needles(*values)
+
+    def scrub(self, registration: Registration, needles: list[re.Pattern]) -> None:
+        """The names and addresses out of a registration's history, note and casus."""
+        _scrub_registration(registration, needles, self)
+
+    def erased(self, table: str, row_id: int) -> None:
+        """Someone of a kind's own table (the Wijklab's experts) was erased."""
+        self.rows.add((table, row_id))
+        self.people += 1
 
 
 def _anonymise_person(person: Person, now: dt.datetime, done: Anonymised) -> None:
@@ -291,11 +307,12 @@ def erase_person(email: str) -> Anonymised:
     email = normalise_email(email)
     now = now_utc()
     person = find_person(email)
-    expert = db.session.scalar(select(Expert).where(Expert.email == email))
+    elsewhere = [kind.personal_data for kind in kinds.all_kinds() if kind.personal_data]
+    held = [data for data in elsewhere if data.holds(email)]
     substitutes = list(
         db.session.scalars(select(Attendance).where(Attendance.substitute_email == email))
     )
-    if person is None and expert is None and not substitutes:
+    if person is None and not held and not substitutes:
         raise RuleViolation(
             Problem("unknown_person", "email", _("Over dit e-mailadres is niets bekend."))
         )
@@ -343,19 +360,8 @@ def erase_person(email: str) -> Anonymised:
         _anonymise_person(person, now, done)
     for mark in substitutes:
         _anonymise_substitute(mark, done)
-    if expert is not None:
-        needles = _needles(expert.name, expert.email)
-        for invitation in db.session.scalars(
-            select(PanelInvitation).where(PanelInvitation.expert_id == expert.id)
-        ):
-            _scrub_registration(invitation.lab.registration, needles, done)
-        expert.name = ERASED
-        expert.email = anonymous_address("expert", expert.id)
-        expert.phone = ""
-        expert.organisation = ""
-        expert.active = False
-        done.rows.add(("expert", expert.id))
-        done.people += 1
+    for data in held:
+        data.erase(email, done)
     db.session.flush()  # the audit hook records this erasure; then the old values are masked
     _mask_audit(done.rows)
     _scrub_audit(done.texts)

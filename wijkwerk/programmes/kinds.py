@@ -61,6 +61,18 @@ class Duty:
     run: Callable[[dt.datetime], int]
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """Personal data a kind keeps outside its registrations (the Wijklab's expert pool), for the
+    core's access and erasure requests (wijkwerk/privacy/): ``holds(email)``, ``export(email)``
+    (its part of the export, under ``key``) and ``erase(email, done)``."""
+
+    key: str
+    holds: Callable[[str], bool]
+    export: Callable[[str], dict | None]
+    erase: Callable[[str, Any], None]
+
+
 def every_session(registration: Registration) -> list[ProgrammeSession]:
     """The sessions of a kind whose registrations attend the whole programme."""
     return list(registration.programme.sessions)
@@ -107,6 +119,7 @@ class Kind:
     own_dates: bool = False
     headlines: Mapping[str, Any] = field(default_factory=dict)
     duties: tuple[Duty, ...] = ()
+    personal_data: PersonalData | None = None
     # Fills a just-made demo programme with activity (``make run``); returns what it made.
     demo_activity: Callable[[Programme, dt.datetime], list[str]] | None = None
 

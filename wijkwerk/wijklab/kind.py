@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.programmes.kinds import Joining, Kind
+from wijkwerk.programmes.kinds import Joining, Kind, PersonalData
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
-from wijkwerk.wijklab import demo, services
+from wijkwerk.wijklab import demo, privacy, services
 from wijkwerk.wijklab.forms import LabRequestForm
 
 
@@ -60,5 +60,6 @@ KIND = Kind(
         "confirmed": _l("Wijklab bevestigd"),
         "cancelled": _l("Wijklab geannuleerd"),
     },
+    personal_data=PersonalData("expert", privacy.holds, privacy.export, privacy.erase),
     demo_activity=demo.activity,
 )
