@@ -203,3 +203,30 @@ def test_purge_anonymises_programmes_ended_longer_ago_than_the_retention(app, cl
         == 0
     )
     assert "Anna de Vries" not in everything_stored(db)
+
+
+def test_an_expert_of_the_wijklab_pool_is_exported_and_erased_like_anyone(client, db, organiser):
+    """The expert pool is the Wijklab's own data; the core finds it through the kind registry."""
+    from wijkwerk.wijklab import panel
+    from wijkwerk.wijklab.models import Expert
+
+    wijklab()
+    panel.save_expert(
+        {
+            "name": "Karin Mol",
+            "email": "k.mol@example.nl",
+            "organisation": "Bureau Mol",
+            "expertise": ["wonen"],
+        }
+    )
+    end_unit_of_work()
+    data = ask(client, "export", "K.Mol@example.nl").json
+    assert data["person"] is None and data["registrations"] == []
+    assert data["expert"]["name"] == "Karin Mol" and data["expert"]["organisation"] == "Bureau Mol"
+    response = ask(client, "erase", "k.mol@example.nl", confirm="k.mol@example.nl")
+    assert response.status_code == 302, response.text
+    db.session.expire_all()
+    expert = db.session.scalar(select(Expert))
+    assert expert.name == "[geanonimiseerd]" and expert.email != "k.mol@example.nl"
+    assert not expert.active and expert.organisation == ""
+    assert ask(client, "show", "k.mol@example.nl").status_code == 404
