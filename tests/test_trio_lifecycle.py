@@ -206,8 +206,10 @@ def test_allocation_below_the_minimum_warns_the_organisers(client, db, smtp, ser
     deliver_pending()
     assert result.below_minimum and [r.id for r in result.confirmed] == [body["id"]]
     assert subjects(smtp, "org@example.nl") == [
-        "Te weinig deelnemers: Werkplaatsen wijkgericht werken"
+        "Te weinig aanmeldingen: Werkplaatsen wijkgericht werken"
     ]
+    [warning] = smtp.to("org@example.nl")
+    assert "werken 1 trio; het minimum is 2 trio's." in plain(warning)  # the kind's nouns
 
 
 def test_organiser_records_a_decision_taken_by_phone(client, db, smtp, series, runner):
