@@ -24,22 +24,23 @@ from wijkwerk.attendance.exports import status_label
 from wijkwerk.audit.models import AuditEntry
 from wijkwerk.backoffice.forms import (
     NO,
-    PROGRAMME_FORM_FIELD,
     RULE,
     YES,
     AccountForm,
-    CoachSlotForm,
     DecisionForm,
     MiddelgrootOverrideForm,
     NewAccountForm,
     NewSessionForm,
     SessionForm,
-    contacts_form,
-    programme_form,
-    programme_values,
     session_values,
 )
 from wijkwerk.backoffice.labels import label
+from wijkwerk.backoffice.programme_forms import (
+    PROGRAMME_FORM_FIELD,
+    contacts_form,
+    programme_form,
+    programme_values,
+)
 from wijkwerk.backoffice.queries import (
     INVOICE_FILTERS,
     RegistrationCounts,
@@ -51,6 +52,7 @@ from wijkwerk.backoffice.queries import (
 )
 from wijkwerk.calendars import changes
 from wijkwerk.driedaagse import services as individuals
+from wijkwerk.driedaagse.forms import CoachSlotForm
 from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db, login
 from wijkwerk.municipalities.models import Municipality
