@@ -175,10 +175,13 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.backoffice.views import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
+    from wijkwerk.driedaagse import beheer as _driedaagse_beheer  # noqa: F401
+    from wijkwerk.kennis import beheer as _kennis_beheer  # noqa: F401
     from wijkwerk.kennis.views import bp as kennis_bp
     from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
+    from wijkwerk.wijklab import beheer as _wijklab_beheer  # noqa: F401
     from wijkwerk.wijklab.views import bp as wijklab_bp
 
     app.register_blueprint(core_bp)
@@ -187,6 +190,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)
+    # /beheer, with each kind's back-office pages: a kind's beheer module nests them into
+    # backoffice_bp when first imported (above: before this, and once per process).
     app.register_blueprint(backoffice_bp, url_prefix="/beheer")
     app.register_blueprint(wijklab_bp)
     app.register_blueprint(kennis_bp)

@@ -51,8 +51,6 @@ from wijkwerk.backoffice.queries import (
     registrations_of,
 )
 from wijkwerk.calendars import changes
-from wijkwerk.driedaagse import services as individuals
-from wijkwerk.driedaagse.forms import CoachSlotForm
 from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db, login
 from wijkwerk.municipalities.models import Municipality
@@ -75,7 +73,7 @@ from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.registrations import allocation, lifecycle, notifications, pricing
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
-from wijkwerk.timeutil import AMSTERDAM, at_local
+from wijkwerk.timeutil import AMSTERDAM
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
 from wijkwerk.werkplaatsen import services as trios
@@ -413,47 +411,6 @@ def mark_invoice_paid(invoice_id: int):
     db.session.commit()
     flash(_("Factuur %(number)s staat op betaald.", number=found.number), "success")
     return redirect(request.form.get("next") or url_for("backoffice.invoices"))
-
-
-@bp.route("/programmas/<slug>/coachgesprekken", methods=["GET", "POST"])
-def coach_slots(slug: str):
-    """The coach conversations of a course: who booked which time; organisers add times."""
-    found = get_programme(slug, published_only=False)
-    if found is None:
-        abort(404)
-    form = CoachSlotForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():  # the form only reads the date and times
-            try:
-                individuals.publish_coach_slot(
-                    found,
-                    at_local(form.day.data, form.start.data),
-                    form.minutes.data,
-                    form.coach_name.data or "",
-                    form.location.data or "",
-                )
-            except RuleViolation as violation:
-                db.session.rollback()
-                problems = violation.problems
-            else:
-                db.session.commit()
-                flash(_("Tijd toegevoegd."), "success")
-                return redirect(url_for("backoffice.coach_slots", slug=slug))
-        else:  # report the slot's own rules too, all at once
-            problems = individuals.coach_slot_problems(
-                form.minutes.data, form.coach_name.data or ""
-            )
-        for problem in problems:
-            if problem.message not in form[problem.field].errors:
-                form[problem.field].errors = [*form[problem.field].errors, problem.message]
-        status = 422
-    return render_template(
-        "backoffice/coach_slots.html",
-        programme=found,
-        slots=individuals.coach_slots(found),
-        form=form,
-    ), status
 
 
 @bp.route("/bijeenkomsten/<int:session_id>", methods=["GET", "POST"])
