@@ -172,7 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from wijkwerk.accounts.views import bp as accounts_bp
     from wijkwerk.api.views import bp as api_bp
-    from wijkwerk.backoffice.views import bp as backoffice_bp
+    from wijkwerk.backoffice import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
     from wijkwerk.driedaagse import beheer as _driedaagse_beheer  # noqa: F401
@@ -190,9 +190,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)
-    # /beheer, with each kind's back-office pages: a kind's beheer module nests them into
-    # backoffice_bp when first imported (above: before this, and once per process).
-    app.register_blueprint(backoffice_bp, url_prefix="/beheer")
+    # /beheer, its areas nested, and each kind's back-office pages: a kind's beheer module nests
+    # them into backoffice_bp when first imported (above: before this, and once per process).
+    app.register_blueprint(backoffice_bp)
     app.register_blueprint(wijklab_bp)
     app.register_blueprint(kennis_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from wijkwerk.backoffice import views as backoffice
+from wijkwerk import backoffice
 from wijkwerk.driedaagse import services as individuals
 from wijkwerk.driedaagse.forms import CoachSlotForm
 from wijkwerk.extensions import db

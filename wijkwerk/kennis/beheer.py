@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wijkwerk.backoffice import views as backoffice
+from wijkwerk import backoffice
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis

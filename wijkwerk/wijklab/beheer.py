@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wijkwerk.backoffice import views as backoffice
+from wijkwerk import backoffice
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import messages_of
