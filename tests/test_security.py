@@ -14,7 +14,7 @@ from tests.conftest import csrf_token, log_in
 from wijkwerk import create_app
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
-from wijkwerk.backoffice.views import VIEWER_WRITES
+from wijkwerk.backoffice import VIEWER_WRITES
 from wijkwerk.registrations.models import Registration
 
 # The API's public doors (docs/api.md); every other API route is for organisers only.

@@ -186,15 +186,18 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from wijkwerk.accounts.views import bp as accounts_bp
     from wijkwerk.api.views import bp as api_bp
-    from wijkwerk.backoffice.views import bp as backoffice_bp
+    from wijkwerk.backoffice import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
+    from wijkwerk.driedaagse import beheer as _driedaagse_beheer  # noqa: F401
     from wijkwerk.driedaagse.views import bp as driedaagse_bp
+    from wijkwerk.kennis import beheer as _kennis_beheer  # noqa: F401
     from wijkwerk.kennis.views import bp as kennis_bp
     from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
     from wijkwerk.werkplaatsen.views import bp as werkplaatsen_bp
+    from wijkwerk.wijklab import beheer as _wijklab_beheer  # noqa: F401
     from wijkwerk.wijklab.views import bp as wijklab_bp
 
     app.register_blueprint(core_bp)
@@ -205,7 +208,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(backoffice_bp, url_prefix="/beheer")
+    # /beheer, its areas nested, and each kind's back-office pages: a kind's beheer module nests
+    # them into backoffice_bp when first imported (above: before this, and once per process).
+    app.register_blueprint(backoffice_bp)
     app.register_blueprint(wijklab_bp)
     app.register_blueprint(kennis_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -29,7 +29,7 @@ bp = Blueprint("accounts", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("backoffice.index"))
+        return redirect(url_for("backoffice.home.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -50,7 +50,9 @@ def login():
         if account is not None:
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
             login_user(account)
-            return redirect(local_target(request.args.get("next"), url_for("backoffice.index")))
+            return redirect(
+                local_target(request.args.get("next"), url_for("backoffice.home.index"))
+            )
         form.password.errors.append(_("Deze combinatie van e-mailadres en wachtwoord klopt niet."))
     if form.errors:
         status = 422

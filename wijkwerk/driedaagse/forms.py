@@ -1,18 +1,22 @@
-"""An individual's registration form for the driedaagse."""
+"""An individual's registration form for the driedaagse, and the organisers' form for a coach
+conversation's time."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     FormField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from wijkwerk.registrations.forms import (
     BillingForm,
@@ -93,3 +97,22 @@ class IndividualForm(ProblemFields, CheckedForm):
             "consent": bool(self.consent.data),
             "locale": locale,
         }
+
+
+class CoachSlotForm(CheckedForm):
+    """A time for a coach conversation, in Amsterdam time."""
+
+    day = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
+    start = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Kies een begintijd."))])
+    minutes = IntegerField(
+        _l("Duur in minuten"),
+        default=45,
+        validators=[
+            InputRequired(_l("Vul de duur in.")),
+            NumberRange(5, 240, message=_l("Kies een duur tussen 5 en 240 minuten.")),
+        ],
+    )
+    coach_name = StringField(
+        _l("Coach"), validators=[InputRequired(_l("Vul de naam van de coach in."))]
+    )
+    location = StringField(_l("Plek"), validators=[Optional(), Length(max=200)])

@@ -1,0 +1,99 @@
+"""Attendance: the check-in list at the door and its taps, the printable presentielijst, and the
+people × sessions matrix of a programme with its downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wijkwerk.attendance import exports
+from wijkwerk.attendance import services as attendance
+from wijkwerk.attendance.exports import status_label
+from wijkwerk.extensions import db
+from wijkwerk.programmes.models import ProgrammeSession
+from wijkwerk.programmes.services import get_programme
+from wijkwerk.validation import RuleViolation
+from wijkwerk.webforms import CheckedForm
+
+bp = Blueprint("attendance", __name__)
+
+
+@bp.get("/bijeenkomsten/<int:session_id>/aanwezigheid")
+def check_in(session_id: int):
+    """The check-in list at the door: one tap per person, works without JavaScript."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    return render_template(
+        "backoffice/check_in.html",
+        session=found,
+        lines=attendance.roster(found),
+        status_label=status_label,
+    )
+
+
+@bp.post("/bijeenkomsten/<int:session_id>/aanwezigheid")
+def mark(session_id: int):
+    found = db.get_or_404(ProgrammeSession, session_id)
+    if not CheckedForm().validate_on_submit():
+        abort(400)
+    email = request.form.get("email", "")
+    substitute = None
+    if request.form.get("substitute_name", "").strip():
+        substitute = {
+            "name": request.form["substitute_name"],
+            "email": request.form.get("substitute_email", ""),
+        }
+    record = {"email": email, "status": request.form.get("status"), "substitute": substitute}
+    try:
+        marks = attendance.read_marks(found, {"records": [record]})
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(" ".join(p.message for p in violation.problems), "error")
+        return redirect(url_for("backoffice.attendance.check_in", session_id=session_id))
+    attendance.record(found, marks, actor=current_user)
+    db.session.commit()
+    member = marks[0].member
+    flash(
+        _(
+            "%(name)s: %(status)s",
+            name=member.person.name,
+            status=status_label(marks[0]),  # the mark just recorded
+        ),
+        "success",
+    )
+    return redirect(
+        url_for("backoffice.attendance.check_in", session_id=session_id, _anchor=f"p-{member.id}")
+    )
+
+
+@bp.get("/programmas/<slug>/aanwezigheid")
+def attendance_overview(slug: str):
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    matrix = attendance.matrix(found)
+    return render_template(
+        "backoffice/attendance.html",
+        programme=found,
+        matrix=matrix,
+        table=exports.matrix_rows(matrix),
+    )
+
+
+@bp.get("/programmas/<slug>/aanwezigheid.<fmt>")
+def attendance_export(slug: str, fmt: str):
+    found = get_programme(slug, published_only=False)
+    if found is None or fmt not in ("csv", "xlsx"):
+        abort(404)
+    matrix = attendance.matrix(found)
+    body = exports.matrix_csv(matrix) if fmt == "csv" else exports.matrix_xlsx(matrix)
+    return exports.export_response(body, fmt, f"aanwezigheid-{slug}")
+
+
+@bp.get("/bijeenkomsten/<int:session_id>/presentielijst")
+def sign_in_sheet(session_id: int):
+    """A printable presentielijst: name, organisation and a column to sign."""
+    found = db.get_or_404(ProgrammeSession, session_id)
+    return render_template(
+        "backoffice/sign_in_sheet.html", session=found, lines=attendance.roster(found)
+    )

@@ -1,0 +1,51 @@
+"""The invoices: the list (open, or all), one invoice as a page or PDF, and marking one paid."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wijkwerk.backoffice.queries import INVOICE_FILTERS, invoices_list, is_outstanding
+from wijkwerk.extensions import db
+from wijkwerk.payments import invoices as payment_invoices
+from wijkwerk.payments.models import Invoice
+from wijkwerk.payments.views import pdf_response
+from wijkwerk.webforms import CheckedForm
+
+bp = Blueprint("invoices", __name__)
+
+
+@bp.get("/facturen")
+def invoices():
+    which = request.args.get("toon", "open")
+    if which not in INVOICE_FILTERS:
+        which = "open"
+    return render_template(
+        "backoffice/invoices.html",
+        invoices=invoices_list(which),
+        which=which,
+        is_outstanding=is_outstanding,
+        form=CheckedForm(),
+    )
+
+
+@bp.get("/facturen/<int:invoice_id>")
+def invoice(invoice_id: int):
+    return render_template("payments/invoice.html", invoice=db.get_or_404(Invoice, invoice_id))
+
+
+@bp.get("/facturen/<int:invoice_id>.pdf")
+def invoice_download(invoice_id: int):
+    return pdf_response(db.get_or_404(Invoice, invoice_id))
+
+
+@bp.post("/facturen/<int:invoice_id>/betaald")
+def mark_invoice_paid(invoice_id: int):
+    found = db.get_or_404(Invoice, invoice_id)
+    if not CheckedForm().validate_on_submit():
+        abort(400)
+    payment_invoices.mark_paid(found, actor=current_user)
+    db.session.commit()
+    flash(_("Factuur %(number)s staat op betaald.", number=found.number), "success")
+    return redirect(request.form.get("next") or url_for("backoffice.invoices.invoices"))
