@@ -25,6 +25,7 @@ from wijkwerk.attendance.models import Attendance
 from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.programmes.models import ProgrammeSession
+from wijkwerk.registrations import approval
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
 from wijkwerk.werkplaatsen import services as trios
@@ -37,7 +38,7 @@ def series(db):
     programme = trio_helpers.werkplaats()
     factories.session(programme, day=(2099, 11, 10), title="Werkplaats 2")
     for code, domain in (("GM0606", "schiedam.nl"), ("GM0141", "almelo.nl")):
-        trios.approve(trios.register_trio(programme, trio(code, domain)).registration)
+        approval.approve(trios.register_trio(programme, trio(code, domain)).registration)
     trios.register_trio(programme, trio("GM0363", "amsterdam.nl"))
     end_unit_of_work()
     return programme

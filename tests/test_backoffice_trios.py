@@ -15,6 +15,7 @@ from tests.trio_helpers import trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.outbox.services import messages_of
+from wijkwerk.registrations import approval
 from wijkwerk.registrations.models import Registration
 from wijkwerk.werkplaatsen import services as trios
 
@@ -48,7 +49,7 @@ def counted_queries(engine):
 def test_series_page_lists_trios_with_state_exemption_and_place(client, db, series):
     schiedam = trios.register_trio(series, trio("GM0606", "schiedam.nl")).registration
     almelo = trios.register_trio(series, trio("GM0141", "almelo.nl")).registration
-    trios.approve(schiedam)
+    approval.approve(schiedam)
     db.session.commit()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
     page = text_of(client.get(PAGE))
@@ -160,8 +161,8 @@ def test_the_series_is_filtered_by_state_municipality_exemption_and_payment(clie
     schiedam = trios.register_trio(series, trio("GM0606", "schiedam.nl")).registration
     almelo = trios.register_trio(series, trio("GM0141", "almelo.nl")).registration
     amsterdam = trios.register_trio(series, trio("GM0363", "amsterdam.nl")).registration
-    trios.approve(schiedam)
-    trios.approve(almelo)
+    approval.approve(schiedam)
+    approval.approve(almelo)
     db.session.commit()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
 

@@ -15,6 +15,7 @@ from tests.trio_helpers import plain, subject, trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.programmes.models import ContactTopic, ProgrammeContact, ProgrammeStatus
+from wijkwerk.registrations import approval
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, local
 from wijkwerk.werkplaatsen import services as trios
@@ -44,7 +45,7 @@ def series(db):
 @pytest.fixture
 def confirmed(db, series, smtp):
     registration = trios.register_trio(series, trio()).registration
-    trios.approve(registration)
+    approval.approve(registration)
     end_unit_of_work()
     return registration
 

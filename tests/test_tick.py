@@ -14,6 +14,7 @@ from wijkwerk.extensions import db as _db
 from wijkwerk.jobs import run_due_jobs
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.programmes.models import Allocation, Programme
+from wijkwerk.registrations import approval
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
 from wijkwerk.werkplaatsen import services as trios
@@ -58,7 +59,7 @@ def test_approval_reminder_is_sent_once_after_the_waiting_days(app, runner, smtp
 
 
 def test_no_reminder_once_the_approver_answered(app, runner, smtp, db, waiting):
-    trios.approve(db.session.get(Registration, waiting.id))
+    approval.approve(db.session.get(Registration, waiting.id))
     db.session.commit()
     tick(runner, (REGISTERED_AT + dt.timedelta(days=30)).isoformat())
     assert reminders(smtp) == []
@@ -87,7 +88,7 @@ def test_allocation_happens_at_the_deadline_once(app, runner, db, smtp):
     db.session.commit()
     with frozen_at(REGISTERED_AT):
         for code, domain in [("GM0606", "schiedam.nl"), ("GM0141", "almelo.nl")]:
-            trios.approve(trios.register_trio(programme, trio(code, domain)).registration)
+            approval.approve(trios.register_trio(programme, trio(code, domain)).registration)
     db.session.commit()
     assert "0 verdeling(en)" in tick(runner, "2027-09-14T23:58:00+02:00")
     output = tick(runner, "2027-09-15T00:00:00+02:00")
@@ -130,7 +131,7 @@ def test_two_ticks_at_the_deadline_allocate_once(app, db, smtp):
     )
     db.session.commit()
     with frozen_at(REGISTERED_AT):
-        trios.approve(trios.register_trio(programme, trio()).registration)
+        approval.approve(trios.register_trio(programme, trio()).registration)
     db.session.commit()
     moment = local(2027, 9, 15, 0, 0)
 

@@ -18,7 +18,7 @@ from wijkwerk.programmes import editing
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import allocation, lifecycle
+from wijkwerk.registrations import allocation, approval, lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.werkplaatsen import services as trios
@@ -133,13 +133,13 @@ def _decide(registration_id: int, action, **options):
 @bp.post("/registrations/<int:registration_id>/approve")
 @organiser_required(write=True)
 def approve(registration_id: int):
-    return _decide(registration_id, trios.approve)
+    return _decide(registration_id, approval.approve)
 
 
 @bp.post("/registrations/<int:registration_id>/decline")
 @organiser_required(write=True)
 def decline(registration_id: int):
-    return _decide(registration_id, trios.decline)
+    return _decide(registration_id, approval.decline)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

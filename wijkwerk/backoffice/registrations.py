@@ -13,15 +13,11 @@ from wijkwerk.backoffice.forms import DecisionForm
 from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.outbox.services import messages_of
-from wijkwerk.registrations import lifecycle, notifications, pricing
+from wijkwerk.registrations import approval, lifecycle, notifications, pricing
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
-
-# TODO(registry): a kind's own decisions (a trio's approval) will come from the kind registry;
-# until then the back-office reaches into the werkplaatsen kind here.
-from wijkwerk.werkplaatsen import services as trios
 
 bp = Blueprint("registrations", __name__)
 
@@ -56,8 +52,8 @@ def resend_mail(registration_id: int, message_id: int):
 
 
 ACTIONS = {
-    "approve": trios.approve,
-    "decline": trios.decline,
+    "approve": approval.approve,
+    "decline": approval.decline,
     "promote": lifecycle.promote,
     "cancel": lifecycle.cancel,
     "cancel_full_refund": partial(lifecycle.cancel, full_refund=True),

@@ -27,11 +27,11 @@ def allocate(
     result = places.AllocationResult(minimum=programme.min_participants)
     for registration in places.complete_candidates(programme):
         if places.take_place(registration):
-            note = _("De plaatsen zijn verdeeld; het trio heeft een plaats.")
+            note = _("De plaatsen zijn verdeeld; u heeft een plaats.")
             lifecycle.admit(registration, note, actor=actor, now=now)
             result.confirmed.append(registration)
         else:
-            note = _("De plaatsen zijn verdeeld; het trio staat op de wachtlijst.")
+            note = _("De plaatsen zijn verdeeld; u staat op de wachtlijst.")
             event = registration.transition(S.WAITLISTED, actor=actor, reason=note)
             notifications.status_changed(registration, event)
             result.waitlisted.append(registration)

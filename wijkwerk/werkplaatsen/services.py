@@ -11,17 +11,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from wijkwerk.accounts.models import Account
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.programmes.models import (
-    Allocation,
     Programme,
     ProgrammeKind,
 )
-from wijkwerk.registrations import intake, lifecycle, notifications, places
+from wijkwerk.registrations import intake, notifications
 from wijkwerk.registrations.lifecycle import (
     Outcome,
-    StateConflict,
 )
 from wijkwerk.registrations.models import (
     Casus,
@@ -32,7 +29,6 @@ from wijkwerk.registrations.models import (
     RegistrationMember,
     RegistrationState,
 )
-from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem
 from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio
 
@@ -195,59 +191,3 @@ class TrioApplication(intake.Application):
     def notify(self, registration: Registration) -> None:
         notifications.approval_requested(registration)
         notifications.status_changed(registration, registration.events[-1])
-
-
-def approve(
-    registration: Registration,
-    *,
-    actor: Account | None = None,
-    actor_label: str = "approver",
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> None:
-    """Record the approver's yes and place the trio by the programme's allocation policy.
-    Approving twice changes nothing."""
-    if registration.state is not S.AWAITING_APPROVAL:
-        if registration.completed_at is not None and registration.state.is_active:
-            return
-        raise StateConflict(registration)
-    registration.completed_at = now or now_utc()
-    programme = registration.programme
-    waits_for_allocation = (
-        programme.allocation is Allocation.PRIORITY_AT_CLOSE and programme.allocated_at is None
-    )
-    if waits_for_allocation:
-        target = S.SUBMITTED
-        note = reason or _("Akkoord gegeven; de plaatsen worden verdeeld na de sluitingsdatum.")
-    elif places.take_place(registration):
-        note = reason or _("Akkoord gegeven; het trio heeft een plaats.")
-        lifecycle.admit(registration, note, actor=actor, actor_label=actor_label)
-        return
-    else:
-        target = S.WAITLISTED
-        note = reason or _(
-            "Akkoord gegeven; alle plaatsen zijn bezet, het trio staat op de wachtlijst."
-        )
-    event = registration.transition(target, actor=actor, actor_label=actor_label, reason=note)
-    notifications.status_changed(registration, event)
-
-
-def decline(
-    registration: Registration,
-    *,
-    actor: Account | None = None,
-    actor_label: str = "approver",
-    reason: str = "",
-) -> None:
-    """Record the approver's no. Declining twice changes nothing."""
-    if registration.state is S.DECLINED:
-        return
-    if registration.state is not S.AWAITING_APPROVAL:
-        raise StateConflict(registration)
-    event = registration.transition(
-        S.DECLINED,
-        actor=actor,
-        actor_label=actor_label,
-        reason=reason or _("De bestuurder of manager heeft geen akkoord gegeven."),
-    )
-    notifications.status_changed(registration, event)

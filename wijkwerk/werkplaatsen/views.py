@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 
 from wijkwerk.extensions import db
 from wijkwerk.ratelimit import limited
+from wijkwerk.registrations import approval as decisions
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.webforms import CheckedForm
-from wijkwerk.werkplaatsen import services
 
 bp = Blueprint("werkplaatsen", __name__)
 
@@ -61,9 +61,9 @@ def approval(token: str):
         reason = request.form.get("note", "").strip()[:1000]
         try:
             if decision == "approve":
-                services.approve(registration, actor_label=label, reason=reason)
+                decisions.approve(registration, actor_label=label, reason=reason)
             else:
-                services.decline(registration, actor_label=label, reason=reason)
+                decisions.decline(registration, actor_label=label, reason=reason)
         except lifecycle.StateConflict:
             db.session.rollback()
         else:
