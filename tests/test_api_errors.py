@@ -7,9 +7,79 @@ from __future__ import annotations
 
 import pytest
 
-from tests import trio_helpers
+from tests import factories, trio_helpers
+from tests.trio_helpers import trio
+from tests.wijklab_helpers import URL as LAB_URL
+from tests.wijklab_helpers import lab_request, wijklab
+from wijkwerk.accounts.services import create_api_token
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import IllegalTransition, Registration, RegistrationState
+
+
+@pytest.fixture
+def headers(db):
+    token = create_api_token(factories.account("org@example.nl"))
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_state_conflict(response, state: str) -> None:
+    assert response.status_code == 409, response.json
+    assert response.json == {
+        "errors": [
+            {
+                "code": "state_conflict",
+                "field": None,
+                "message": f"Dit kan niet: de aanmelding heeft de status {state}.",
+            }
+        ]
+    }
+
+
+def test_a_decision_the_state_does_not_allow_is_a_409_at_every_decision_endpoint(
+    client, db, headers
+):
+    trio_helpers.load_municipalities()
+    trio_helpers.werkplaats(capacity=2, min_participants=1)
+    db.session.commit()
+    made = client.post("/api/v1/programmes/werkplaatsen/registrations", json=trio()).json
+    url = f"/api/v1/registrations/{made['id']}"
+    assert client.post(url + "/decline", headers=headers).status_code == 200
+    for action in ("approve", "cancel"):
+        assert_state_conflict(client.post(url + "/" + action, headers=headers), "declined")
+    db.session.expire_all()
+    assert db.session.get(Registration, made["id"]).state is RegistrationState.DECLINED
+
+
+def test_a_lab_cancelled_as_a_registration_cannot_be_planned_and_that_is_a_409(
+    client, db, smtp, headers
+):
+    """Cancelled through ``/cancel`` rather than withdrawn as a lab, the booking's step stays
+    where it was; planning it would confirm a cancelled registration, which the model refuses
+    (this was a 500)."""
+    wijklab()
+    db.session.commit()
+    made = client.post(LAB_URL, json=lab_request()).json
+    base = f"/api/v1/registrations/{made['id']}"
+    assert client.post(base + "/cancel", headers=headers).status_code == 200
+    intake = client.post(
+        base + "/wijklab/steps",
+        json={"stage": "intake", "sharpened_question": "Scherper"},
+        headers=headers,
+    )
+    assert intake.status_code == 200, intake.json
+    planned = client.post(
+        base + "/wijklab/steps",
+        json={
+            "stage": "planned",
+            "starts_at": "2027-09-08T09:30:00+02:00",
+            "ends_at": "2027-09-08T21:00:00+02:00",
+        },
+        headers=headers,
+    )
+    assert_state_conflict(planned, "cancelled")
+    lab = client.get(base + "/wijklab", headers=headers).json
+    assert (lab["stage"], lab["state"], lab["session"]) == ("intake", "cancelled", None)
 
 
 def test_an_illegal_transition_is_a_state_conflict(db):

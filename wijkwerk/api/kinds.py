@@ -7,14 +7,12 @@ from __future__ import annotations
 from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 
-from wijkwerk.api import serialise
+from wijkwerk.api import bp, serialise
 from wijkwerk.api.auth import organiser_required
-from wijkwerk.api.views import _conflict, _rule_violation, bp
 from wijkwerk.calendars.changes import read_moment
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
-from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.wijklab import panel
@@ -84,12 +82,7 @@ def lab_detail(registration_id: int):
 @organiser_required(write=True)
 def lab_step(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
-    try:
-        wijklab.advance(lab, read_step(_body()), actor=g.api_account)
-    except RuleViolation as violation:
-        return _rule_violation(violation)
-    except lifecycle.StateConflict as conflict:
-        return _conflict(conflict)
+    wijklab.advance(lab, read_step(_body()), actor=g.api_account)
     db.session.commit()
     return jsonify(serialise.lab(lab))
 
@@ -101,14 +94,11 @@ def lab_task(registration_id: int, kind: str):
     task = next((t for t in lab.tasks if t.kind == kind), None)
     if task is None:
         abort(404)
-    try:
-        body = _body()
-        assignee = _text(body, "assignee", 200)
-        done = body.get("done")
-        if done is not None and not isinstance(done, bool):
-            raise RuleViolation(Problem("invalid", "done", _("Kies ja of nee.")))
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    body = _body()
+    assignee = _text(body, "assignee", 200)
+    done = body.get("done")
+    if done is not None and not isinstance(done, bool):
+        raise RuleViolation(Problem("invalid", "done", _("Kies ja of nee.")))
     wijklab.update_task(task, assignee=assignee, done=done)
     db.session.commit()
     return jsonify(serialise.lab(lab))
@@ -118,15 +108,10 @@ def lab_task(registration_id: int, kind: str):
 @organiser_required(write=True)
 def lab_invite(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
-    try:
-        ids = _body().get("expert_ids")
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            raise RuleViolation(
-                Problem("invalid", "expert_ids", _("Geef een lijst van expert-id's."))
-            )
-        panel.invite(lab, ids, actor=g.api_account)
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    ids = _body().get("expert_ids")
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise RuleViolation(Problem("invalid", "expert_ids", _("Geef een lijst van expert-id's.")))
+    panel.invite(lab, ids, actor=g.api_account)
     db.session.commit()
     return jsonify(serialise.lab(lab))
 
@@ -152,10 +137,7 @@ def experts():
 @bp.post("/experts")
 @organiser_required(write=True)
 def add_expert():
-    try:
-        made = panel.save_expert(_body())
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    made = panel.save_expert(_body())
     db.session.commit()
     return jsonify(serialise.expert(made)), 201
 
@@ -175,18 +157,13 @@ def cities(slug: str):
 def delegates(registration_id: int, session_id: int):
     registration = db.get_or_404(Registration, registration_id)
     session = db.get_or_404(ProgrammeSession, session_id)
-    try:
-        warnings = kennis.name_delegates(
-            registration,
-            session,
-            request.get_json(silent=True),
-            actor=g.api_account,
-            actor_label="organiser",
-        )
-    except RuleViolation as violation:
-        return _rule_violation(violation)
-    except lifecycle.StateConflict as conflict:
-        return _conflict(conflict)
+    warnings = kennis.name_delegates(
+        registration,
+        session,
+        request.get_json(silent=True),
+        actor=g.api_account,
+        actor_label="organiser",
+    )
     db.session.commit()
     return jsonify(
         {
@@ -202,26 +179,23 @@ def meeting(session_id: int):
     session = db.get_or_404(ProgrammeSession, session_id)
     if session.programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
         abort(404)
-    try:
-        body = _body()
-        problems: list[Problem] = []
-        host = body.get("host")
-        presenters = body.get("presenters") or []
-        if host is not None and not isinstance(host, int):
-            problems.append(Problem("invalid", "host", _("Geef het id van een aanmelding.")))
-        if not isinstance(presenters, list) or not all(isinstance(p, int) for p in presenters):
-            problems.append(Problem("invalid", "presenters", _("Geef een lijst van id's.")))
-        deadline = read_moment(body, "naming_deadline", problems)
-        if problems:
-            raise RuleViolation(*problems)
-        warnings = kennis.set_meeting(
-            session,
-            host_id=host,
-            presenter_ids=presenters,
-            naming_deadline=deadline,
-            actor=g.api_account,
-        )
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    body = _body()
+    problems: list[Problem] = []
+    host = body.get("host")
+    presenters = body.get("presenters") or []
+    if host is not None and not isinstance(host, int):
+        problems.append(Problem("invalid", "host", _("Geef het id van een aanmelding.")))
+    if not isinstance(presenters, list) or not all(isinstance(p, int) for p in presenters):
+        problems.append(Problem("invalid", "presenters", _("Geef een lijst van id's.")))
+    deadline = read_moment(body, "naming_deadline", problems)
+    if problems:
+        raise RuleViolation(*problems)
+    warnings = kennis.set_meeting(
+        session,
+        host_id=host,
+        presenter_ids=presenters,
+        naming_deadline=deadline,
+        actor=g.api_account,
+    )
     db.session.commit()
     return jsonify(serialise.meeting(session) | {"warnings": [w.as_json() for w in warnings]})
