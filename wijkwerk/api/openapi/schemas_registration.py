@@ -1,0 +1,237 @@
+"""The schemas of a registration: what a trio or an individual sends, the registration as the
+public POST answers it, and as organisers read it (members, payments, invoices, history)."""
+
+from __future__ import annotations
+
+from wijkwerk.api.openapi.parts import WARNINGS, enum_of, ref
+from wijkwerk.municipalities.models import OrganisationType
+from wijkwerk.payments.models import InvoiceKind, PaymentStatus, RefundStatus
+from wijkwerk.registrations.models import (
+    Domain,
+    MemberRole,
+    PaymentMethod,
+    ProfessionalRole,
+    RegistrationState,
+)
+from wijkwerk.werkplaatsen.inputs import TRIO_ROLES  # TODO(registry): a trio's roles
+
+SCHEMAS: dict[str, dict] = {}
+TRIO_MEMBER = {
+    "type": "object",
+    "required": ["name", "email", "function", "role", "domain"],
+    "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "function": {"type": "string"},
+        "role": enum_of(TRIO_ROLES),
+        "domain": enum_of(Domain),
+    },
+}
+# The approver of a trio.
+PERSON = {
+    "type": "object",
+    "required": ["name", "email", "function"],
+    "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "function": {"type": "string"},
+    },
+}
+SCHEMAS["Billing"] = {
+    "type": "object",
+    "required": ["organisation", "address", "postcode", "city", "email"],
+    "properties": {
+        "organisation": {"type": "string"},
+        "address": {"type": "string"},
+        "postcode": {"type": "string", "examples": ["1234 AB"]},
+        "city": {"type": "string"},
+        "email": {"type": "string", "format": "email", "description": "waar de factuur heen gaat"},
+        "po_number": {
+            "type": ["string", "null"],
+            "description": "inkoopordernummer; verplicht voor een gemeente die op factuur betaalt",
+        },
+        "ordered_by": {"type": ["string", "null"], "description": "standaard: de aanmelder"},
+    },
+}
+SCHEMAS["IndividualRegistrationRequest"] = {
+    "type": "object",
+    "required": ["person", "billing"],
+    "properties": {
+        "person": {
+            "type": "object",
+            "required": ["name", "email", "organisation", "organisation_type", "role"],
+            "properties": {
+                "name": {"type": "string"},
+                "email": {"type": "string", "format": "email"},
+                "phone": {"type": ["string", "null"]},
+                "function": {"type": ["string", "null"]},
+                "organisation": {"type": "string"},
+                "organisation_type": enum_of(OrganisationType),
+                "role": enum_of(ProfessionalRole),
+            },
+        },
+        "billing": ref("Billing"),
+        "payment_method": {
+            **enum_of(PaymentMethod),
+            "description": "verplicht als het programma iets kost; `stripe` alleen als Stripe is ingesteld",
+        },
+        "dietary_needs": {"type": "string"},
+        "accessibility_needs": {"type": "string"},
+        "consent": {
+            "type": "boolean",
+            "description": "toestemming volgens de privacyverklaring; `false` wordt geweigerd",
+        },
+        "locale": {"type": "string", "enum": ["nl", "en"]},
+    },
+}
+SCHEMAS["TrioRegistrationRequest"] = {
+    "type": "object",
+    "required": ["municipality", "casus", "members", "approver"],
+    "properties": {
+        "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+        "casus": {
+            "type": "object",
+            "required": ["title", "wijk", "description", "domains"],
+            "properties": {
+                "title": {"type": "string"},
+                "wijk": {"type": "string"},
+                "description": {"type": "string"},
+                "domains": {"type": "array", "items": enum_of(Domain), "minItems": 2},
+            },
+        },
+        "members": {"type": "array", "items": TRIO_MEMBER, "minItems": 3, "maxItems": 3},
+        "approver": PERSON,
+        "billing": {
+            "oneOf": [ref("Billing"), {"type": "null"}],
+            "description": "factuurgegevens; nodig als de gemeente betaalt",
+        },
+        "consent": {
+            "type": "boolean",
+            "description": "toestemming volgens de privacyverklaring; `false` wordt geweigerd",
+        },
+        "locale": {"type": "string", "enum": ["nl", "en"]},
+        "allow_second": {
+            "type": "boolean",
+            "description": "Alleen met een organisator-token: een tweede trio van dezelfde gemeente.",
+        },
+    },
+}
+SCHEMAS["Registration"] = {
+    "type": "object",
+    "required": ["id", "reference", "programme", "state", "fee", "warnings", "manage_url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "reference": {"type": "string"},
+        "programme": {"type": "string"},
+        "state": enum_of(RegistrationState),
+        "fee": {
+            "type": "object",
+            "properties": {
+                "amount_cents": {"type": "integer"},
+                "vat_rate": {"type": "string"},
+                "vat_cents": {"type": "integer"},
+                "total_cents": {"type": "integer"},
+                "exempt": {"type": "boolean"},
+                "exemption_reason": {"type": ["string", "null"]},
+            },
+        },
+        "warnings": WARNINGS,
+        "payment_url": {"type": ["string", "null"]},
+        "calendar_url": {"type": ["string", "null"]},
+        "manage_url": {"type": "string"},
+    },
+}
+SCHEMAS["Payment"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "method": enum_of(PaymentMethod),
+        "status": enum_of(PaymentStatus),
+        "amount_cents": {"type": "integer", "description": "incl. btw"},
+        "refunded_cents": {"type": "integer"},
+        "currency": {"type": "string"},
+        "expires_at": {"type": ["string", "null"], "format": "date-time"},
+        "paid_at": {"type": ["string", "null"], "format": "date-time"},
+        "refunds": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "amount_cents": {"type": "integer"},
+                    "status": enum_of(RefundStatus),
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+    },
+}
+SCHEMAS["Invoice"] = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string", "examples": ["2027-0001"]},
+        "kind": enum_of(InvoiceKind),
+        "credits": {
+            "type": ["string", "null"],
+            "description": "het nummer dat deze creditfactuur crediteert",
+        },
+        "issued_at": {"type": "string", "format": "date-time"},
+        "due_at": {"type": "string", "format": "date-time"},
+        "paid_at": {"type": ["string", "null"], "format": "date-time"},
+        "amount_cents": {
+            "type": "integer",
+            "description": "excl. btw; negatief bij een creditfactuur",
+        },
+        "vat_rate": {"type": "string"},
+        "vat_cents": {"type": "integer"},
+        "total_cents": {"type": "integer"},
+        "buyer_reference": {"type": ["string", "null"]},
+    },
+}
+MEMBER = {
+    "type": "object",
+    "properties": {
+        **TRIO_MEMBER["properties"],
+        "role": enum_of(MemberRole),
+        "domain": {"oneOf": [enum_of(Domain), {"type": "null"}]},
+        "function": {"type": ["string", "null"]},
+        "phone": {"type": ["string", "null"]},
+        "organisation": {"type": ["string", "null"]},
+        "organisation_type": {"oneOf": [enum_of(OrganisationType), {"type": "null"}]},
+        "professional_role": {"oneOf": [enum_of(ProfessionalRole), {"type": "null"}]},
+        "dietary_needs": {"type": "string"},
+        "accessibility_needs": {"type": "string"},
+        "session": {
+            "type": ["integer", "null"],
+            "description": "de bijeenkomst waarvoor een stad deze persoon opgaf",
+        },
+    },
+}
+SCHEMAS["RegistrationDetail"] = {
+    "allOf": [
+        ref("Registration"),
+        {
+            "type": "object",
+            "properties": {
+                "payment_method": {"oneOf": [enum_of(PaymentMethod), {"type": "null"}]},
+                "billing": {"oneOf": [ref("Billing"), {"type": "null"}]},
+                "payments": {"type": "array", "items": ref("Payment")},
+                "invoices": {"type": "array", "items": ref("Invoice")},
+                "members": {"type": "array", "items": MEMBER},
+                "approver": {"oneOf": [PERSON, {"type": "null"}]},
+                "history": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "from": {"type": ["string", "null"]},
+                            "to": {"type": "string"},
+                            "at": {"type": "string", "format": "date-time"},
+                            "by": {"type": "string"},
+                            "reason": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    ]
+}
