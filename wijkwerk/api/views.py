@@ -173,6 +173,3 @@ def attendance_matrix(slug: str):
     if request.args.get("format") == "csv":
         return exports.export_response(exports.matrix_csv(matrix), "csv", f"aanwezigheid-{slug}")
     return jsonify(serialise.attendance_matrix(matrix))
-
-
-from wijkwerk.api import kinds  # noqa: E402, F401  (its routes join this blueprint)

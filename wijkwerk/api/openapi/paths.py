@@ -1,5 +1,5 @@
 """The core's paths: the catalogue, registering, an organiser's decisions, sessions and
-attendance."""
+attendance. A kind's own paths are in its package (:func:`wijkwerk.api.openapi.describe`)."""
 
 from __future__ import annotations
 
@@ -98,6 +98,8 @@ PATHS: dict[str, dict] = {
                 "content": {
                     "application/json": {
                         "schema": {
+                            # TODO(registry): each kind's request, described by the kind (the
+                            # Wijklab's and Kennisprogramma's are in their packages' openapi.py)
                             "oneOf": [
                                 ref("TrioRegistrationRequest"),
                                 ref("IndividualRegistrationRequest"),
