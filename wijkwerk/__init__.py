@@ -185,18 +185,21 @@ def _install_kinds(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from wijkwerk.accounts.views import bp as accounts_bp
-    from wijkwerk.api.views import bp as api_bp
+    from wijkwerk.api import bp as api_bp
+    from wijkwerk.api import views as api_views  # noqa: F401  (the core's endpoints join api_bp)
     from wijkwerk.backoffice import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
     from wijkwerk.driedaagse import beheer as _driedaagse_beheer  # noqa: F401
     from wijkwerk.driedaagse.views import bp as driedaagse_bp
+    from wijkwerk.kennis import api as kennis_api  # noqa: F401  (a kind's endpoints join api_bp)
     from wijkwerk.kennis import beheer as _kennis_beheer  # noqa: F401
     from wijkwerk.kennis.views import bp as kennis_bp
     from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
     from wijkwerk.werkplaatsen.views import bp as werkplaatsen_bp
+    from wijkwerk.wijklab import api as wijklab_api  # noqa: F401  (its endpoints join api_bp)
     from wijkwerk.wijklab import beheer as _wijklab_beheer  # noqa: F401
     from wijkwerk.wijklab.views import bp as wijklab_bp
 

@@ -1,30 +1,28 @@
+"""The core's endpoints of the JSON API (docs/api.md): programmes, registrations and the
+decisions on them, sessions and attendance. What a service refuses is answered by the blueprint's
+handlers (wijkwerk/api/__init__.py)."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 
-from wijkwerk.api import serialise
+from wijkwerk.api import bp, serialise
 from wijkwerk.api.auth import bearer_account, organiser_required
 from wijkwerk.api.openapi import openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.calendars import changes
-from wijkwerk.driedaagse import services as individuals
 from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
-from wijkwerk.kennis import services as kennis
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.programmes import editing
-from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
+from wijkwerk.programmes import editing, kinds
+from wijkwerk.programmes.kinds import Joining
+from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import allocation, approval, lifecycle
 from wijkwerk.registrations.models import Registration
-from wijkwerk.validation import Problem, RuleViolation
-from wijkwerk.werkplaatsen import services as trios
-from wijkwerk.wijklab import services as wijklab
-
-bp = Blueprint("api", __name__)
 
 
 @bp.get("/openapi.json")
@@ -47,10 +45,7 @@ def programmes():
 @organiser_required(write=True)
 def create_programme():
     """Create a programme with its sessions (a draft unless ``state`` is ``published``)."""
-    try:
-        made = editing.create_programme(request.get_json(silent=True))
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    made = editing.create_programme(request.get_json(silent=True))
     db.session.commit()
     return jsonify(serialise.programme(made)), 201
 
@@ -61,20 +56,6 @@ def programme(slug: str):
     if found is None:
         abort(404)
     return jsonify(serialise.programme(found))
-
-
-def _rule_violation(violation: RuleViolation):
-    db.session.rollback()
-    return jsonify(serialise.problems(violation.problems)), 422
-
-
-def _conflict(conflict: lifecycle.StateConflict):
-    db.session.rollback()
-    message = _(
-        "Dit kan niet: de aanmelding heeft de status %(state)s.",
-        state=conflict.registration.state.value,
-    )
-    return jsonify(serialise.problems([Problem("state_conflict", None, message)])), 409
 
 
 @bp.post("/programmes/<slug>/registrations")
@@ -91,22 +72,19 @@ def register(slug: str):
         and organiser is not None
         and organiser.role.can_write
     )
-    try:
-        if found.kind in individuals.INDIVIDUAL_KINDS:
-            outcome = individuals.register_individual(found, body)
-        elif found.kind is ProgrammeKind.WIJKLAB:
-            outcome = wijklab.request_lab(found, body)
-        elif found.kind is ProgrammeKind.KENNISPROGRAMMA:  # cities are admitted by organisers
-            if organiser is None:
-                return error_response(401, _("Geef een geldig API-token mee."), "unauthorized")
-            if not organiser.role.can_write:
-                return error_response(403, _("Dit token mag alleen lezen."), "forbidden")
-            g.api_account = organiser
-            outcome = kennis.admit_city(found, body, actor=organiser)
-        else:
-            outcome = trios.register_trio(found, body, allow_second=allow_second)
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    kind = kinds.of(found)
+    if kind.joining is Joining.INVITATION:  # cities are admitted by organisers
+        if organiser is None:
+            return error_response(401, _("Geef een geldig API-token mee."), "unauthorized")
+        if not organiser.role.can_write:
+            return error_response(403, _("Dit token mag alleen lezen."), "forbidden")
+        g.api_account = organiser
+    outcome = kind.register(
+        found,
+        body,
+        actor=organiser if kind.joining is Joining.INVITATION else None,
+        allow_second=allow_second,
+    )
     answer = serialise.registration(outcome.registration, outcome.warnings)  # before the commit
     db.session.commit()  # expires what was loaded: the answer needs no second reading of it
     return jsonify(answer), 201
@@ -122,10 +100,7 @@ def _decide(registration_id: int, action, **options):
     found = db.get_or_404(Registration, registration_id)
     body = request.get_json(silent=True) or {}
     reason = body.get("reason") if isinstance(body, dict) else None
-    try:
-        action(found, actor=g.api_account, reason=str(reason or "")[:1000], **options)
-    except lifecycle.StateConflict as conflict:
-        return _conflict(conflict)
+    action(found, actor=g.api_account, reason=str(reason or "")[:1000], **options)
     db.session.commit()
     return jsonify(serialise.registration_detail(found))
 
@@ -167,12 +142,9 @@ def allocate(slug: str):
 def change_session(session_id: int):
     """Move, relocate or cancel a session; participants are told and calendars updated."""
     found = db.get_or_404(ProgrammeSession, session_id)
-    try:
-        changes.change_session(
-            found, changes.read_change(request.get_json(silent=True)), actor=g.api_account
-        )
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    changes.change_session(
+        found, changes.read_change(request.get_json(silent=True)), actor=g.api_account
+    )
     db.session.commit()
     return jsonify(serialise.session(found))
 
@@ -182,10 +154,7 @@ def change_session(session_id: int):
 def record_attendance(session_id: int):
     """Record marks for a session; one unknown person and nothing of the request is stored."""
     found = db.get_or_404(ProgrammeSession, session_id)
-    try:
-        marks = attendance.read_marks(found, request.get_json(silent=True))
-    except RuleViolation as violation:
-        return _rule_violation(violation)
+    marks = attendance.read_marks(found, request.get_json(silent=True))
     attendance.record(found, marks, actor=g.api_account)
     db.session.commit()
     return jsonify(serialise.roster(found, attendance.roster(found)))
@@ -201,6 +170,3 @@ def attendance_matrix(slug: str):
     if request.args.get("format") == "csv":
         return exports.export_response(exports.matrix_csv(matrix), "csv", f"aanwezigheid-{slug}")
     return jsonify(serialise.attendance_matrix(matrix))
-
-
-from wijkwerk.api import kinds  # noqa: E402, F401  (its routes join this blueprint)

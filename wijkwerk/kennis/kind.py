@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.kennis import demo, services
+from wijkwerk.kennis import demo, openapi, services
 from wijkwerk.programmes.kinds import Duty, Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
@@ -64,4 +64,7 @@ KIND = Kind(
         ),
     ),
     demo_activity=demo.activity,
+    api_request="CityAdmission",
+    api_schemas=openapi.SCHEMAS,
+    api_paths=openapi.PATHS,
 )

@@ -120,6 +120,11 @@ class Kind:
     headlines: Mapping[str, Any] = field(default_factory=dict)
     duties: tuple[Duty, ...] = ()
     personal_data: PersonalData | None = None
+    # Its part of the OpenAPI document (wijkwerk/api/openapi/): the schema of its registration
+    # request (docs/api.md), with the schemas and paths of its own endpoints.
+    api_request: str = ""
+    api_schemas: Mapping[str, dict] = field(default_factory=dict)
+    api_paths: Mapping[str, dict] = field(default_factory=dict)
     # Fills a just-made demo programme with activity (``make run``); returns what it made.
     demo_activity: Callable[[Programme, dt.datetime], list[str]] | None = None
 

@@ -32,6 +32,7 @@ from wijkwerk.registrations.models import (
     Registration,
     RegistrationEvent,
     RegistrationState,
+    StateConflict,  # defined with the model, whose transition raises it; services import it here
 )
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
@@ -47,14 +48,6 @@ class Outcome:
 
     registration: Registration
     warnings: list[Problem] = field(default_factory=list)
-
-
-class StateConflict(Exception):
-    """The registration is not in a state that allows this (a 409 at the API)."""
-
-    def __init__(self, registration: Registration) -> None:
-        super().__init__(f"{registration.reference} is {registration.state.value}")
-        self.registration = registration
 
 
 def by_manage_token_or_404(token: str) -> Registration:

@@ -104,12 +104,22 @@ ALLOWED_TRANSITIONS: dict[RegistrationState, frozenset[RegistrationState]] = {
 del S
 
 
-class IllegalTransition(Exception):
-    """A state change the lifecycle does not allow (a 409 at the API)."""
+class StateConflict(Exception):
+    """The registration is not in a state that allows this: the one exception for it, whichever
+    layer finds it (a service before it starts, the lifecycle at the move), so the API maps it
+    once to a 409 and the web pages catch it once."""
 
-    def __init__(self, current: RegistrationState, target: RegistrationState) -> None:
-        super().__init__(f"cannot go from {current} to {target}")
-        self.current = current
+    def __init__(self, registration: Registration, message: str | None = None) -> None:
+        super().__init__(message or f"{registration.reference} is {registration.state.value}")
+        self.registration = registration
+
+
+class IllegalTransition(StateConflict):
+    """A state change the lifecycle does not allow (:meth:`Registration.transition`)."""
+
+    def __init__(self, registration: Registration, target: RegistrationState) -> None:
+        super().__init__(registration, f"cannot go from {registration.state} to {target}")
+        self.current = registration.state
         self.target = target
 
 
@@ -280,12 +290,12 @@ class Registration(db.Model):
     ) -> RegistrationEvent:
         """Move to ``target`` and record who did it and why.
 
-        Raises :class:`IllegalTransition` when the lifecycle does not allow the move. Releasing a
-        counted place is the caller's business (see the registration services), because it must be
-        done by an atomic update of the programme's counter.
+        Raises :class:`IllegalTransition` (a :class:`StateConflict`) when the lifecycle does not
+        allow the move. Releasing a counted place is the caller's business (see the registration
+        services), because it must be done by an atomic update of the programme's counter.
         """
         if not self.can_transition(target):
-            raise IllegalTransition(self.state, target)
+            raise IllegalTransition(self, target)
         event = RegistrationEvent(
             from_state=self.state,
             to_state=target,

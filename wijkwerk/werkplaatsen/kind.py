@@ -10,7 +10,7 @@ from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.kinds import Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
-from wijkwerk.werkplaatsen import services
+from wijkwerk.werkplaatsen import openapi, services
 from wijkwerk.werkplaatsen.forms import TrioForm
 
 
@@ -49,4 +49,6 @@ KIND = Kind(
     withdraw=lifecycle.cancel,
     what_now_template="werkplaatsen/_what_now.html",
     headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
+    api_request="TrioRegistrationRequest",
+    api_schemas=openapi.SCHEMAS,
 )

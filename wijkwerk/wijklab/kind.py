@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.kinds import Joining, Kind, PersonalData
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
-from wijkwerk.wijklab import demo, privacy, services
+from wijkwerk.wijklab import demo, openapi, privacy, services
 from wijkwerk.wijklab.forms import LabRequestForm
 
 
@@ -62,4 +62,7 @@ KIND = Kind(
     },
     personal_data=PersonalData("expert", privacy.holds, privacy.export, privacy.erase),
     demo_activity=demo.activity,
+    api_request="WijklabRequest",
+    api_schemas=openapi.SCHEMAS,
+    api_paths=openapi.PATHS,
 )

@@ -1,0 +1,123 @@
+"""The Kennisprogramma's part of the OpenAPI document: a city's admission, the cities with their
+people per meeting, and a meeting's host and presenters. Its entry in the kind registry
+(kind.py) carries it."""
+
+from __future__ import annotations
+
+from wijkwerk.api.openapi.parts import (
+    CONTACT,
+    REGISTRATION_ID,
+    SESSION_ID,
+    SLUG,
+    WARNINGS,
+    read,
+    ref,
+    write,
+)
+from wijkwerk.api.openapi.schemas_registration import MEMBER
+
+SCHEMAS: dict[str, dict] = {
+    "CityAdmission": {
+        "type": "object",
+        "required": ["municipality", "wijk", "contact"],
+        "properties": {
+            "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+            "region": {"type": "string", "description": "als een regio deelneemt"},
+            "wijk": {"type": "string", "description": "de deelnemende wijk"},
+            "contact": CONTACT,
+            "locale": {"type": "string", "enum": ["nl", "en"]},
+        },
+    },
+    "City": {
+        "type": "object",
+        "properties": {
+            "registration": {"type": "integer"},
+            "name": {"type": "string"},
+            "municipality": {"type": "string"},
+            "wijk": {"type": "string"},
+            "region": {"type": ["string", "null"]},
+            "contact": {"type": "object"},
+            "wijkanalyse": {"type": ["string", "null"]},
+            "meetings": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "session": {"type": "integer"},
+                        "delegates": {"type": "array", "items": MEMBER},
+                    },
+                },
+            },
+        },
+    },
+    "Delegates": {
+        "type": "object",
+        "required": ["delegates"],
+        "properties": {
+            "delegates": {
+                "type": "array",
+                "maxItems": 3,
+                "items": {
+                    "type": "object",
+                    "required": ["name", "email", "organisation", "discipline"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "email": {"type": "string", "format": "email"},
+                        "organisation": {"type": "string"},
+                        "discipline": {"type": "string"},
+                    },
+                },
+            }
+        },
+    },
+    "DelegatesAnswer": {
+        "type": "object",
+        "properties": {
+            "delegates": {"type": "array", "items": MEMBER},
+            "warnings": WARNINGS,
+        },
+    },
+    "MeetingSettings": {
+        "type": "object",
+        "properties": {
+            "host": {"type": ["integer", "null"], "description": "aanmelding van de gaststad"},
+            "presenters": {"type": "array", "items": {"type": "integer"}, "maxItems": 4},
+            "naming_deadline": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "Meeting": {
+        "type": "object",
+        "properties": {
+            "session": ref("Session"),
+            "host": {"type": ["integer", "null"]},
+            "presenters": {"type": "array", "items": {"type": "integer"}},
+            "naming_deadline": {"type": "string", "format": "date-time"},
+            "warnings": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+}
+PATHS: dict[str, dict] = {
+    "/programmes/{slug}/cities": read(
+        "De steden van een kennisprogramma met hun deelnemers per bijeenkomst",
+        {"type": "array", "items": ref("City")},
+        "Steden",
+        [SLUG],
+    ),
+    "/registrations/{registration_id}/sessions/{session_id}/delegates": {
+        "put": write(
+            "Wie een stad naar een bijeenkomst stuurt (twee of drie; meer wordt geweigerd)",
+            body="Delegates",
+            answer=("DelegatesAnswer", "De deelnemers, met waarschuwingen"),
+            parameters=[REGISTRATION_ID, SESSION_ID],
+            conflict=True,
+        )
+    },
+    "/sessions/{session_id}/meeting": {
+        "put": write(
+            "Gastwijk, presenterende wijken en opgeeftermijn van een themabijeenkomst",
+            body="MeetingSettings",
+            answer=("Meeting", "De bijeenkomst"),
+            parameters=[SESSION_ID],
+        )
+    },
+}
