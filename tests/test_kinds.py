@@ -65,9 +65,21 @@ def test_every_kind_is_installed_with_every_part(app):
             == (kind.form is None)
             == (kind.form_template is None)
         ), name
-        for template in (kind.form_template, kind.what_now_template, kind.registrant_template):
+        templates = (
+            kind.form_template,
+            kind.what_now_template,
+            kind.registrant_template,
+            kind.backoffice_programme_template,
+            kind.backoffice_template,
+        )
+        for template in templates:
             if template is not None:
                 app.jinja_env.get_template(template)  # exists and compiles
+        assert len(kind.roster) == 2, name  # the back-office list's columns
+        with app.test_request_context():
+            assert all(str(column.heading).strip() for column in kind.roster)
+        assert kind.api_request, name  # its request in the OpenAPI document
+        assert kind.api_request in kind.api_schemas, name
         assert isinstance(kind.fee_unit, FeeUnit)
         assert kind.allocations and all(isinstance(a, Allocation) for a in kind.allocations)
         assert Allocation.FIRST_COME in kind.allocations

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from wijkwerk.driedaagse import openapi, services
 from wijkwerk.driedaagse.forms import IndividualForm
 from wijkwerk.payments import gateway
-from wijkwerk.programmes.kinds import Joining, Kind, every_session
+from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import RegistrationState
@@ -56,4 +56,12 @@ KIND = Kind(
     headlines={"submitted": _l("Betaling niet afgerond")},
     api_request="IndividualRegistrationRequest",
     api_schemas=openapi.SCHEMAS,
+    roster=(
+        Column(_l("Deelnemer"), lambda r: r.participant.person.name if r.participant else ""),
+        Column(
+            _l("Organisatie"),
+            lambda r: (r.participant.organisation_name or "") if r.participant else "",
+        ),
+    ),
+    backoffice_programme_template="driedaagse/_beheer_programme.html",
 )

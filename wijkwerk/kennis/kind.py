@@ -7,7 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.kennis import demo, openapi, services
-from wijkwerk.programmes.kinds import Duty, Joining, Kind, every_session
+from wijkwerk.programmes.kinds import (
+    Column,
+    Duty,
+    Joining,
+    Kind,
+    contact_name,
+    every_session,
+    municipality_name,
+)
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 
@@ -67,4 +75,10 @@ KIND = Kind(
     api_request="CityAdmission",
     api_schemas=openapi.SCHEMAS,
     api_paths=openapi.PATHS,
+    roster=(
+        Column(_l("Gemeente"), municipality_name),
+        Column(_l("Contactpersoon"), contact_name),
+    ),
+    backoffice_programme_template="kennis/_beheer_programme.html",
+    municipal=True,
 )

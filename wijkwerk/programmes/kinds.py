@@ -52,6 +52,22 @@ HEADLINES: Mapping[str, Any] = {
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of the back-office's list of a programme's registrations."""
+
+    heading: Any
+    value: Callable[[Registration], str]
+
+
+def municipality_name(registration: Registration) -> str:
+    return registration.municipality.display_name if registration.municipality else ""
+
+
+def contact_name(registration: Registration) -> str:
+    return registration.contact_person.name if registration.contact_person else ""
+
+
+@dataclass(frozen=True)
 class Duty:
     """Periodic work of a kind that ``tick`` runs (wijkwerk/jobs.py): ``run(now)`` returns how
     much it did, which the tick report names ``summary`` (``{count}`` in it)."""
@@ -91,8 +107,7 @@ class Kind:
       its start for the cancellation terms), cancelled ones included.
     - ``invoice_who(registration)``: who the invoice line names ("trio van gemeente Zeist").
     - ``withdraw(registration, actor_label)``: the registrant cancels.
-    - ``registrant_context`` / ``backoffice_context``: what the kind's fragment of the registrant's
-      page and of the back-office registration page needs.
+    - ``registrant_context``: what the kind's fragment of the registrant's page needs.
     """
 
     value: ProgrammeKind
@@ -112,8 +127,13 @@ class Kind:
     what_now_template: str
     registrant_template: str | None = None
     registrant_context: Callable[[Registration], dict] = lambda registration: {}
+    # The back-office: the columns of a programme's list of registrations (after the reference),
+    # the kind's fragment of the programme page (its own pages) and of a registration's page.
+    roster: tuple[Column, ...] = ()
+    backoffice_programme_template: str | None = None
     backoffice_template: str | None = None
-    backoffice_context: Callable[[Registration], dict] = lambda registration: {}
+    # Municipalities take part (not individuals): the list filters on the municipality.
+    municipal: bool = False
     # Each registration has its own day (a Wijklab): the programme shows no dates, and the
     # cancellation terms count from that day.
     own_dates: bool = False

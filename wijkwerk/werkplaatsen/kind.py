@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.programmes.kinds import Joining, Kind, every_session
+from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session, municipality_name
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.werkplaatsen import openapi, services
@@ -51,4 +51,9 @@ KIND = Kind(
     headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
     api_request="TrioRegistrationRequest",
     api_schemas=openapi.SCHEMAS,
+    roster=(
+        Column(_l("Gemeente"), municipality_name),
+        Column(_l("Casus"), lambda r: r.casus.title if r.casus else ""),
+    ),
+    municipal=True,
 )

@@ -6,7 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.programmes.kinds import Joining, Kind, PersonalData
+from wijkwerk.programmes.kinds import (
+    Column,
+    Joining,
+    Kind,
+    PersonalData,
+    contact_name,
+    municipality_name,
+)
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.wijklab import demo, openapi, privacy, services
 from wijkwerk.wijklab.forms import LabRequestForm
@@ -65,4 +72,10 @@ KIND = Kind(
     api_request="WijklabRequest",
     api_schemas=openapi.SCHEMAS,
     api_paths=openapi.PATHS,
+    roster=(
+        Column(_l("Gemeente"), municipality_name),
+        Column(_l("Contactpersoon"), contact_name),
+    ),
+    backoffice_template="wijklab/_beheer_registration.html",
+    municipal=True,
 )
