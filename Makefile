@@ -13,6 +13,7 @@ run: install assets translations db
 test: install-test assets translations
 	bash scripts/test-browser.sh
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	WIJKWERK_TEST_POSTGRES_URI="$$(bash scripts/test-postgres.sh)" $(BIN)/pytest $(PYTEST_ARGS)
 
 # Back-office speed with 2,000 registrations × 4 sessions (median of 5 renders, SQL queries), then
