@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from wijkwerk.api import bp, serialise
 from wijkwerk.api.auth import bearer_account, organiser_required
+from wijkwerk.api.body import json_object, text
 from wijkwerk.api.openapi import openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
@@ -18,10 +19,10 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes import editing, kinds
 from wijkwerk.programmes.kinds import Joining
-from wijkwerk.programmes.models import ProgrammeSession
+from wijkwerk.programmes.models import ProgrammeSession, ProgrammeStatus
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import allocation, approval, lifecycle
+from wijkwerk.registrations import allocation, approval, cancelling, lifecycle
 from wijkwerk.registrations.models import Registration
 
 
@@ -135,6 +136,31 @@ def allocate(slug: str):
     result = allocation.allocate(found, actor=g.api_account)
     db.session.commit()
     return jsonify(serialise.allocation(result))
+
+
+@bp.post("/programmes/<slug>/cancel")
+@organiser_required(write=True)
+def cancel_programme(slug: str):
+    """The programme does not go ahead (wijkwerk/registrations/cancelling.py); ``{"reason"}``."""
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    if found.status is ProgrammeStatus.CANCELLED:
+        message = _("Dit programma is al vervallen.")
+        return error_response(409, message, "state_conflict")
+    body = json_object()
+    done = cancelling.cancel_programme(
+        found, reason=text(body, "reason", 1000) or "", actor=g.api_account
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "programme": serialise.programme(found),
+            "registrations_cancelled": done.registrations,
+            "invoices_credited": done.credited,
+            "payments_refunded": done.refunded,
+        }
+    )
 
 
 @bp.patch("/sessions/<int:session_id>")

@@ -67,6 +67,19 @@ class DecisionForm(CheckedForm):
     )
 
 
+class CancelProgrammeForm(CheckedForm):
+    """Cancelling a whole programme: every registrant reads the reason."""
+
+    reason = TextAreaField(
+        _l("Reden (iedere aanmelder leest deze)"),
+        validators=[
+            InputRequired(_l("Geef een reden op; iedere aanmelder leest die.")),
+            Length(max=1000, message=_l("Gebruik hooguit 1000 tekens.")),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
 class NewSessionForm(CheckedForm):
     """A session: what it is about, when (Amsterdam time) and where."""
 

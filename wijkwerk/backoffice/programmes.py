@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from wijkwerk.backoffice.forms import NewSessionForm, SessionForm, session_values
+from wijkwerk.backoffice.forms import (
+    CancelProgrammeForm,
+    NewSessionForm,
+    SessionForm,
+    session_values,
+)
 from wijkwerk.backoffice.guards import require_write
 from wijkwerk.backoffice.labels import label
 from wijkwerk.backoffice.programme_forms import (
@@ -27,7 +33,7 @@ from wijkwerk.programmes.models import (
     SessionStatus,
 )
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations import allocation
+from wijkwerk.registrations import allocation, cancelling
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.timeutil import AMSTERDAM
 from wijkwerk.validation import RuleViolation
@@ -179,9 +185,15 @@ def programme_status(slug: str):
     if found is None or not CheckedForm().validate_on_submit():
         abort(404 if found is None else 400)
     try:
-        found.status = ProgrammeStatus(request.form.get("status", ""))
+        status = ProgrammeStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
+    if status is ProgrammeStatus.CANCELLED:  # with its consequences, after a confirmation
+        return redirect(url_for("backoffice.programmes.cancel_programme", slug=slug), 303)
+    if found.status is ProgrammeStatus.CANCELLED:
+        flash(_("Een vervallen programma gaat niet meer door; maak zo nodig een nieuw."), "error")
+        return redirect(url_for("backoffice.programmes.programme", slug=slug))
+    found.status = status
     db.session.commit()
     flash(
         _(
@@ -191,6 +203,40 @@ def programme_status(slug: str):
         "success",
     )
     return redirect(url_for("backoffice.programmes.programme", slug=slug))
+
+
+@bp.route("/programmas/<slug>/laten-vervallen", methods=["GET", "POST"])
+@require_write
+def cancel_programme(slug: str):
+    """The programme does not go ahead: what that means for whom, then everything at once
+    (wijkwerk/registrations/cancelling.py)."""
+    found = get_programme(slug, published_only=False)
+    if found is None:
+        abort(404)
+    form = CancelProgrammeForm()
+    if found.status is not ProgrammeStatus.CANCELLED and form.validate_on_submit():
+        try:
+            done = cancelling.cancel_programme(found, reason=form.reason.data, actor=current_user)
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_problems(form, violation.problems)
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Het programma is vervallen; %(num)s aanmelding is geannuleerd en heeft bericht gekregen.",
+                    "Het programma is vervallen; %(num)s aanmeldingen zijn geannuleerd en hebben bericht gekregen.",
+                    done.registrations,
+                ),
+                "success",
+            )
+            return redirect(url_for("backoffice.programmes.programme", slug=slug))
+    return render_template(
+        "backoffice/programme_cancel.html",
+        programme=found,
+        form=form,
+        preview=cancelling.preview(found),
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/bijeenkomsten/<int:session_id>", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import Payment, PaymentStatus
 from wijkwerk.programmes import kinds
-from wijkwerk.programmes.models import Programme
+from wijkwerk.programmes.models import Programme, ProgrammeStatus
 from wijkwerk.registrations import notifications, places
 from wijkwerk.registrations.models import (
     CoachSlot,
@@ -159,7 +159,10 @@ def place_or_waitlist(
 
 
 def promote_next(programme: Programme, *, now: dt.datetime | None = None) -> Registration | None:
-    """Give a free place to the first on the waiting list, if any."""
+    """Give a free place to the first on the waiting list, if any (none in a cancelled
+    programme)."""
+    if programme.status is ProgrammeStatus.CANCELLED:
+        return None
     waiting = places.next_waiting(programme)
     if waiting is None or not places.take_place(waiting):
         return None

@@ -121,6 +121,16 @@ PATHS: dict[str, dict] = {
             "responses": {"200": response(ref("Allocation"), "Verdeling"), **AUTH_ERRORS},
         }
     },
+    "/programmes/{slug}/cancel": {
+        "post": write(
+            "Het programma laten vervallen: iedere aanmelding geannuleerd met bericht, facturen "
+            "gecrediteerd, betalingen terugbetaald, geen plaatsing van de wachtlijst",
+            body="ProgrammeCancellationRequest",
+            answer=("ProgrammeCancellation", "Wat het vervallen deed"),
+            parameters=[SLUG],
+            conflict=True,  # already cancelled
+        )
+    },
     "/registrations/{registration_id}": {
         "get": {
             "summary": "Eén aanmelding met leden, geschiedenis en kosten",

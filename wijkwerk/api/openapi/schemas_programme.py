@@ -153,3 +153,20 @@ SCHEMAS["Allocation"] = {
         "below_minimum": {"type": "boolean"},
     },
 }
+SCHEMAS["ProgrammeCancellationRequest"] = {
+    "type": "object",
+    "required": ["reason"],
+    "properties": {
+        "reason": {"type": "string", "description": "iedere aanmelder leest deze reden"},
+    },
+}
+SCHEMAS["ProgrammeCancellation"] = {
+    "type": "object",
+    "required": ["programme", "registrations_cancelled", "invoices_credited", "payments_refunded"],
+    "properties": {
+        "programme": ref("Programme"),
+        "registrations_cancelled": {"type": "integer"},
+        "invoices_credited": {"type": "integer"},
+        "payments_refunded": {"type": "integer"},
+    },
+}
