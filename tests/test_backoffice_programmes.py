@@ -296,7 +296,7 @@ def test_the_programme_page_warns_while_a_programme_is_below_its_minimum(
     db.session.commit()
     client.post(URL, json=individual("deelnemer1@example.nl"))
     page = text_of(client.get("/beheer/programmas/driedaagse"))
-    assert "Deze reeks zit onder het minimum: 1 van minstens 2 plaatsen bezet." in page
+    assert "Dit programma zit onder het minimum: 1 deelnemer, minstens 2 deelnemers nodig." in page
     client.post(URL, json=individual("deelnemer2@example.nl"))
     assert "onder het minimum" not in text_of(client.get("/beheer/programmas/driedaagse"))
 
@@ -306,7 +306,7 @@ def test_before_a_priority_allocation_the_minimum_counts_registrations(client, d
     db.session.commit()
     client.post(URL, json=individual("deelnemer1@example.nl"))
     page = text_of(client.get("/beheer/programmas/driedaagse"))
-    assert "Nog onder het minimum: 1 aanmelding(en), minstens 2 nodig." in page
+    assert "Nog onder het minimum: 1 deelnemer aangemeld, minstens 2 deelnemers nodig." in page
 
 
 def test_an_organiser_sets_the_contact_persons_shown_everywhere(client, db, organiser):

@@ -280,7 +280,14 @@ def session(session_id: int):
     if what == ["details"]:
         flash(_("Opgeslagen; agenda's werken zich bij."), "success")
     elif what:
-        flash(_("Opgeslagen; %(count)s deelnemer(s) krijgen bericht.", count=told), "success")
+        flash(
+            ngettext(
+                "Opgeslagen; %(num)s deelnemer krijgt bericht.",
+                "Opgeslagen; %(num)s deelnemers krijgen bericht.",
+                told,
+            ),
+            "success",
+        )
     else:
         flash(_("Er is niets gewijzigd."), "info")
     return redirect(url_for("backoffice.programmes.programme", slug=found.programme.slug))

@@ -49,6 +49,7 @@ KIND = Kind(
     attends=every_session,
     invoice_who=lambda registration: registration.participant.person.name,
     withdraw=lifecycle.cancel,
+    withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="driedaagse/_what_now.html",
     registrant_template="driedaagse/_coach.html",
     registrant_context=_registrant_context,

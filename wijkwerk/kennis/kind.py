@@ -60,6 +60,7 @@ KIND = Kind(
     attends=every_session,
     invoice_who=_invoice_who,
     withdraw=lifecycle.cancel,
+    withdraw_label=_l("Deelname afzeggen"),
     what_now_template="kennis/_what_now.html",
     registrant_template="kennis/_for_city.html",
     registrant_context=_registrant_context,

@@ -124,6 +124,7 @@ class Kind:
     attends: Callable[[Registration], list[ProgrammeSession]]
     invoice_who: Callable[[Registration], str]
     withdraw: Callable[..., None]
+    withdraw_label: Any  # the registrant's button ("Aanmelding annuleren", "Aanvraag intrekken")
     what_now_template: str
     registrant_template: str | None = None
     registrant_context: Callable[[Registration], dict] = lambda registration: {}

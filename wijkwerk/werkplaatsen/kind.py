@@ -47,6 +47,7 @@ KIND = Kind(
     attends=every_session,
     invoice_who=_invoice_who,
     withdraw=lifecycle.cancel,
+    withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="werkplaatsen/_what_now.html",
     headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
     api_request="TrioRegistrationRequest",

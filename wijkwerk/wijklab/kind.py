@@ -58,6 +58,7 @@ KIND = Kind(
     attends=_attends,
     invoice_who=lambda registration: registration.billing.organisation,
     withdraw=_withdraw,
+    withdraw_label=_l("Aanvraag intrekken"),
     what_now_template="wijklab/_what_now.html",
     registrant_template="wijklab/_for_municipality.html",
     registrant_context=lambda registration: {"lab": services.lab_of(registration)},
