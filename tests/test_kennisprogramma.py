@@ -422,3 +422,23 @@ def test_attendance_is_kept_per_meeting_per_city(client, db, smtp, programme):
     matrix = client.get(f"/api/v1/programmes/{SLUG}/attendance", headers=auth(db)).json
     groups = {g["name"]: (g["present"], g["expected"]) for g in matrix["groups"]}
     assert groups == {"Schiedam": (1, 2), "Almere": (2, 2)}
+
+
+def test_a_city_that_named_people_only_for_a_later_meeting_takes_part_from_the_first(
+    client, db, smtp, programme
+):
+    """Which sessions a registration attends is decided once (the kind registry's ``attends``):
+    the calendar and the start of the cancellation terms agree, also for a city that named its
+    people only for the second meeting."""
+    from wijkwerk.calendars.services import sessions_of
+    from wijkwerk.registrations import lifecycle
+
+    registration = admitted(client, db)
+    first, second = programme.sessions
+    url = f"/api/v1/registrations/{registration.id}/sessions/{second.id}/delegates"
+    assert client.put(url, json={"delegates": PEOPLE[:2]}, headers=auth(db)).status_code == 200
+    db.session.expire_all()
+    registration = db.session.get(Registration, registration.id)
+    assert [m.session_id for m in registration.members if m.session_id] == [second.id] * 2
+    assert [s.id for s in sessions_of(registration)] == [first.id, second.id]
+    assert lifecycle.starts_at(registration) == first.starts_at
