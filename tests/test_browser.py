@@ -165,7 +165,7 @@ def _demo_site(runner, client, db, smtp) -> dict:
 def test_every_public_page_and_the_main_back_office_pages_pass_axe(
     browser, runner, client, db, smtp
 ):
-    from wijkwerk.kennis.services import delegate_token
+    from wijkwerk.kennis.delegates import delegate_token
     from wijkwerk.payments.models import Invoice
     from wijkwerk.programmes.models import ProgrammeSession
     from wijkwerk.registrations.models import MemberRole, RegistrationMember
