@@ -24,11 +24,8 @@ from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import intake, lifecycle, places
 from wijkwerk.registrations.inputs import PersonInput, Reader
 from wijkwerk.registrations.lifecycle import Outcome
-from wijkwerk.registrations.models import (
-    Registration,
-    RegistrationMember,
-    RegistrationState,
-)
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.validation import Problem, RuleViolation
 
 S = RegistrationState

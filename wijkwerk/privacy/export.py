@@ -14,10 +14,8 @@ from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.people.models import Person
 from wijkwerk.programmes import kinds
-from wijkwerk.registrations.models import (
-    Registration,
-    RegistrationMember,
-)
+from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
 
 

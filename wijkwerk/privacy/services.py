@@ -33,11 +33,8 @@ from wijkwerk.people.models import Person
 from wijkwerk.privacy.export import find_person, registrations_of
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeSession
-from wijkwerk.registrations.models import (
-    BillingDetails,
-    Registration,
-    RegistrationMember,
-)
+from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.parts import BillingDetails, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 

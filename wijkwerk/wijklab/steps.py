@@ -20,7 +20,7 @@ from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
 from wijkwerk.registrations import lifecycle, notifications, places
-from wijkwerk.registrations.models import MemberRole, RegistrationMember
+from wijkwerk.registrations.parts import MemberRole, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.wijklab import panel
