@@ -1,5 +1,6 @@
 """The AVG's right of access (art. 15): everything wijkwerk holds about a person, as plain data.
-Erasure and retention are in :mod:`wijkwerk.privacy.services`."""
+Erasure is in :mod:`wijkwerk.privacy.services`, the retention period in
+:mod:`wijkwerk.privacy.retention`."""
 
 from __future__ import annotations
 
