@@ -32,12 +32,8 @@ from wijkwerk.programmes.models import (  # noqa: E402
     ProgrammeSession,
     ProgrammeStatus,
 )
-from wijkwerk.registrations.models import (  # noqa: E402
-    MemberRole,
-    Registration,
-    RegistrationMember,
-    RegistrationState,
-)
+from wijkwerk.registrations.models import Registration, RegistrationState  # noqa: E402
+from wijkwerk.registrations.parts import MemberRole, RegistrationMember  # noqa: E402
 from wijkwerk.timeutil import local  # noqa: E402
 
 REGISTRATIONS = 2_000

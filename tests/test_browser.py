@@ -165,10 +165,10 @@ def _demo_site(runner, client, db, smtp) -> dict:
 def test_every_public_page_and_the_main_back_office_pages_pass_axe(
     browser, runner, client, db, smtp
 ):
-    from wijkwerk.kennis.services import delegate_token
+    from wijkwerk.kennis.delegates import delegate_token
     from wijkwerk.payments.models import Invoice
     from wijkwerk.programmes.models import ProgrammeSession
-    from wijkwerk.registrations.models import MemberRole, RegistrationMember
+    from wijkwerk.registrations.parts import MemberRole, RegistrationMember
     from wijkwerk.registrations.tokens import make_approval_token
     from wijkwerk.wijklab import panel
     from wijkwerk.wijklab.models import LabRequest, PanelInvitation

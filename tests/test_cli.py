@@ -161,7 +161,7 @@ def test_demo_leaves_an_organisers_changes_alone(runner, db):
 def test_with_the_municipalities_loaded_the_demo_shows_labs_and_cities_at_work(runner, db, smtp):
     from wijkwerk.kennis.models import CityParticipation, KennisMeeting
     from wijkwerk.outbox.models import OutboxMessage
-    from wijkwerk.registrations.models import MemberRole, RegistrationMember
+    from wijkwerk.registrations.parts import MemberRole, RegistrationMember
     from wijkwerk.wijklab.models import InvitationStatus, LabRequest
 
     assert runner.invoke(args=["wijkwerk", "load-municipalities"]).exit_code == 0

@@ -20,7 +20,8 @@ from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.outbox.services import queue
 from wijkwerk.payments.models import Invoice
 from wijkwerk.people.models import Person
-from wijkwerk.registrations.models import Registration, RegistrationMember
+from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.parts import RegistrationMember
 
 PEOPLE = "/beheer/personen"
 

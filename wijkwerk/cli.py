@@ -24,7 +24,7 @@ from wijkwerk.municipalities.services import (
 )
 from wijkwerk.outbox.services import deliver_pending, run_worker
 from wijkwerk.outbox.smtp import abort_connections
-from wijkwerk.privacy import services as privacy
+from wijkwerk.privacy import retention
 from wijkwerk.programmes.demo import load_demo
 from wijkwerk.programmes.demo_activity import load_activity
 from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
@@ -170,7 +170,7 @@ def purge(now: dt.datetime, dry_run: bool) -> None:
     """Anonimiseer persoonsgegevens van programma's die langer dan de bewaartermijn geleden
     eindigden (PERSONAL_DATA_RETENTION_DAYS). Facturen blijven. Voor cron, bijvoorbeeld wekelijks."""
     with frozen_at(now):
-        done = privacy.purge(now)
+        done = retention.purge(now)
     if dry_run:
         db.session.rollback()
     else:

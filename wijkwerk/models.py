@@ -32,17 +32,19 @@ from wijkwerk.programmes.models import (
 )
 from wijkwerk.ratelimit import RateLimitCounter
 from wijkwerk.registrations.models import (
-    BillingDetails,
-    Casus,
     CoachSlot,
-    Domain,
-    MemberRole,
     PaymentMethod,
-    ProfessionalRole,
     Registration,
     RegistrationEvent,
-    RegistrationMember,
     RegistrationState,
+)
+from wijkwerk.registrations.parts import (
+    BillingDetails,
+    Casus,
+    Domain,
+    MemberRole,
+    ProfessionalRole,
+    RegistrationMember,
 )
 from wijkwerk.wijklab.models import (
     Expert,

@@ -28,7 +28,8 @@ from wijkwerk.payments.models import Invoice, InvoiceKind, Payment, PaymentStatu
 from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.programmes.models import Programme, ProgrammeSession, ProgrammeStatus, SessionStatus
 from wijkwerk.registrations import notifications
-from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 
 logger = logging.getLogger(__name__)
 

@@ -10,12 +10,8 @@ from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments.models import Invoice, Payment
 from wijkwerk.programmes.models import Programme, ProgrammeSession
 from wijkwerk.registrations import notifications
-from wijkwerk.registrations.models import (
-    BillingDetails,
-    MemberRole,
-    Registration,
-    RegistrationMember,
-)
+from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.parts import BillingDetails, MemberRole, RegistrationMember
 
 
 def timestamp(value: dt.datetime | None) -> str | None:

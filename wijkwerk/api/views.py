@@ -17,7 +17,7 @@ from wijkwerk.calendars import changes
 from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.programmes import editing, kinds
+from wijkwerk.programmes import kinds, reading
 from wijkwerk.programmes.kinds import Joining
 from wijkwerk.programmes.models import ProgrammeSession, ProgrammeStatus
 from wijkwerk.programmes.services import get_programme, list_programmes
@@ -46,7 +46,7 @@ def programmes():
 @organiser_required(write=True)
 def create_programme():
     """Create a programme with its sessions (a draft unless ``state`` is ``published``)."""
-    made = editing.create_programme(request.get_json(silent=True))
+    made = reading.create_programme(request.get_json(silent=True))
     db.session.commit()
     return jsonify(serialise.programme(made)), 201
 

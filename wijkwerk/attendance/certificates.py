@@ -12,7 +12,8 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import date
 from wijkwerk.payments.pdf import ENCODING, pdf_text
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
-from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
 
 

@@ -12,7 +12,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.db import UTCDateTime, str_enum
 from wijkwerk.extensions import db
 from wijkwerk.programmes.models import ProgrammeSession
-from wijkwerk.registrations.models import RegistrationMember
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
 
 

@@ -24,7 +24,8 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeSession
-from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 

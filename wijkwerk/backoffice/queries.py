@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from wijkwerk.extensions import db
 from wijkwerk.payments.models import Invoice, InvoiceKind
 from wijkwerk.programmes.models import Allocation, Programme
-from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.registrations.places import allocation_order
 
 

@@ -21,7 +21,8 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import period
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
-from wijkwerk.registrations.models import Registration, RegistrationMember, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.validation import Problem, RuleViolation, moment_message, text_message
 
 

@@ -16,7 +16,8 @@ from wijkwerk.registrations.inputs import (
     Reader,
     read_billing,
 )
-from wijkwerk.registrations.models import PaymentMethod, ProfessionalRole
+from wijkwerk.registrations.models import PaymentMethod
+from wijkwerk.registrations.parts import ProfessionalRole
 from wijkwerk.validation import Problem
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from wijkwerk.api.openapi.parts import enum_of, ref
 from wijkwerk.municipalities.models import OrganisationType
-from wijkwerk.registrations.models import PaymentMethod, ProfessionalRole
+from wijkwerk.registrations.models import PaymentMethod
+from wijkwerk.registrations.parts import ProfessionalRole
 
 SCHEMAS: dict[str, dict] = {}
 SCHEMAS["IndividualRegistrationRequest"] = {

@@ -19,14 +19,8 @@ from wijkwerk.payments import gateway
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake, lifecycle
 from wijkwerk.registrations.lifecycle import Outcome, StateConflict
-from wijkwerk.registrations.models import (
-    CoachSlot,
-    MemberRole,
-    PaymentMethod,
-    Registration,
-    RegistrationMember,
-    RegistrationState,
-)
+from wijkwerk.registrations.models import CoachSlot, PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations.parts import MemberRole, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 

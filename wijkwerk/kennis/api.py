@@ -15,6 +15,8 @@ from wijkwerk.api.body import json_object
 from wijkwerk.calendars.changes import read_moment
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
+from wijkwerk.kennis.delegates import delegates_of, name_delegates, naming_deadline
+from wijkwerk.kennis.meetings import meeting_of, set_meeting
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
@@ -32,7 +34,7 @@ def cities(slug: str):
 def delegates(registration_id: int, session_id: int):
     registration = db.get_or_404(Registration, registration_id)
     session = db.get_or_404(ProgrammeSession, session_id)
-    warnings = kennis.name_delegates(
+    warnings = name_delegates(
         registration,
         session,
         request.get_json(silent=True),
@@ -42,7 +44,7 @@ def delegates(registration_id: int, session_id: int):
     db.session.commit()
     return jsonify(
         {
-            "delegates": [serialise.member(m) for m in kennis.delegates_of(registration, session)],
+            "delegates": [serialise.member(m) for m in delegates_of(registration, session)],
             "warnings": [{"code": w.code, "message": w.message} for w in warnings],
         }
     )
@@ -65,7 +67,7 @@ def meeting(session_id: int):
     deadline = read_moment(body, "naming_deadline", problems)
     if problems:
         raise RuleViolation(*problems)
-    warnings = kennis.set_meeting(
+    warnings = set_meeting(
         session,
         host_id=host,
         presenter_ids=presenters,
@@ -105,10 +107,10 @@ def city_json(c, sessions) -> dict:
 
 
 def meeting_json(s) -> dict:
-    found = kennis.meeting_of(s)
+    found = meeting_of(s)
     return {
         "session": serialise.session(s),
         "host": found.host_registration_id,
         "presenters": sorted(p.registration_id for p in found.presenters),
-        "naming_deadline": serialise.timestamp(kennis.naming_deadline(s, found)),
+        "naming_deadline": serialise.timestamp(naming_deadline(s, found)),
     }

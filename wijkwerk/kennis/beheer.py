@@ -15,7 +15,9 @@ from wijkwerk import backoffice
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
+from wijkwerk.kennis.delegates import MIN_DELEGATES, delegates_of, naming_deadline
 from wijkwerk.kennis.forms import CityForm, MeetingForm, WijkanalyseForm
+from wijkwerk.kennis.meetings import attach_wijkanalyse, meeting_of, set_meeting
 from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.kennis.views import delegates_form, delegates_page, save_delegates, session_of
 from wijkwerk.municipalities.services import search_municipalities
@@ -38,7 +40,7 @@ def _city_form() -> CityForm:
 
 def _overview(programme, form=None, status=200, upload_errors=None):
     cities = kennis.cities(programme)
-    meetings = [(s, kennis.naming_deadline(s)) for s in programme.sessions]
+    meetings = [(s, naming_deadline(s)) for s in programme.sessions]
     return render_template(
         "kennis/overview.html",
         programme=programme,
@@ -47,8 +49,8 @@ def _overview(programme, form=None, status=200, upload_errors=None):
         form=form or _city_form(),
         upload_form=WijkanalyseForm(),
         upload_errors=upload_errors or {},
-        minimum=kennis.MIN_DELEGATES,
-        delegates_of=kennis.delegates_of,
+        minimum=MIN_DELEGATES,
+        delegates_of=delegates_of,
     ), status
 
 
@@ -81,8 +83,8 @@ def meeting(session_id: int):
     if programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
         abort(404)
     cities = kennis.cities(programme)
-    current = kennis.meeting_of(session)
-    deadline = kennis.naming_deadline(session, current).astimezone(AMSTERDAM)
+    current = meeting_of(session)
+    deadline = naming_deadline(session, current).astimezone(AMSTERDAM)
     form = MeetingForm(
         host=str(current.host_registration_id or ""),
         presenters=[str(p.registration_id) for p in current.presenters],
@@ -99,7 +101,7 @@ def meeting(session_id: int):
             day, time = form.deadline_day.data, form.deadline_time.data
             moment = at_local(day, time or dt.time(23, 59)) if day else None
             try:
-                warnings = kennis.set_meeting(
+                warnings = set_meeting(
                     session,
                     host_id=int(form.host.data) if form.host.data else None,
                     presenter_ids=[int(p) for p in form.presenters.data or []],
@@ -131,7 +133,7 @@ def upload_wijkanalyse(city_id: int):
         abort(400)
     filename, content = documents.read_upload(form.document.data)
     try:
-        kennis.attach_wijkanalyse(city, filename, content, actor=current_user)
+        attach_wijkanalyse(city, filename, content, actor=current_user)
     except RuleViolation as violation:
         db.session.rollback()
         city = db.get_or_404(CityParticipation, city_id)

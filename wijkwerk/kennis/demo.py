@@ -6,6 +6,8 @@ import datetime as dt
 
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
+from wijkwerk.kennis.delegates import name_delegates
+from wijkwerk.kennis.meetings import attach_wijkanalyse, set_meeting
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.programmes.demo_activity import demo_email as _email
 from wijkwerk.programmes.demo_activity import demo_pdf as _pdf
@@ -47,7 +49,7 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
     first = programme.sessions[0] if programme.sessions else None
     if first is None or not registrations:
         return made
-    kennis.set_meeting(
+    set_meeting(
         first,
         host_id=registrations[0][0].id,
         presenter_ids=[r.id for r, _name, _wijk in registrations[1:4]],
@@ -59,7 +61,7 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
     ]
     for index, (registration, name, _wijk) in enumerate(registrations):
         count = 1 if index == len(registrations) - 1 else 2 + index % 2  # one city is short
-        kennis.name_delegates(
+        name_delegates(
             registration,
             first,
             {
@@ -77,7 +79,7 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
             now=now,
         )
     city = kennis.city_of(registrations[0][0])
-    kennis.attach_wijkanalyse(
+    attach_wijkanalyse(
         city,
         f"Wijkanalyse {city.wijk}.pdf",
         _pdf(f"Wijkanalyse {city.wijk}", "Ontwikkeling, opgaven en aanpakken van de wijk."),

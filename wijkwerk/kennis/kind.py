@@ -7,6 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.kennis import demo, openapi, services
+from wijkwerk.kennis.delegates import (
+    MIN_DELEGATES,
+    delegates_of,
+    flag_missing_delegates,
+    naming_deadline,
+)
+from wijkwerk.kennis.meetings import may_read_wijkanalyses
 from wijkwerk.programmes.kinds import (
     Column,
     Duty,
@@ -31,12 +38,12 @@ def _register(programme, data, *, now=None, actor=None, allow_second=False):
 def _registrant_context(registration) -> dict:
     """What a city's contact sees on its page: the meetings with their people, the wijkanalyses."""
     programme = registration.programme
-    readable = services.may_read_wijkanalyses(registration)
+    readable = may_read_wijkanalyses(registration)
     return {
-        "meetings": [(s, services.naming_deadline(s)) for s in programme.sessions],
+        "meetings": [(s, naming_deadline(s)) for s in programme.sessions],
         "cities": services.cities(programme) if readable else [],
-        "delegates_of": services.delegates_of,
-        "minimum": services.MIN_DELEGATES,
+        "delegates_of": delegates_of,
+        "minimum": MIN_DELEGATES,
     }
 
 
@@ -69,7 +76,7 @@ KIND = Kind(
         Duty(
             "delegates_flagged",
             "{count} melding(en) over te weinig deelnemers",
-            services.flag_missing_delegates,
+            flag_missing_delegates,
         ),
     ),
     demo_activity=demo.activity,

@@ -1,7 +1,6 @@
 """The Kennisprogramma (docs/domain.md §4): organisers admit the participating cities or regions, each
-with its wijk and a contact; per theme meeting each city names two or three people from different
-organisations or disciplines; each meeting is hosted in one participating wijk with three or four
-presenting; a wijkanalyse per wijk is shared with the participants.
+with its wijk and a contact. Who a city sends to each meeting is in wijkwerk/kennis/delegates.py; a
+meeting's host and presenters and the wijkanalyses are in wijkwerk/kennis/meetings.py.
 
 Web pages and the JSON API call these functions; nothing here commits.
 """
@@ -12,44 +11,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wijkwerk.accounts.models import Account, Role
-from wijkwerk.attendance.models import Attendance
-from wijkwerk.calendars.services import session_mail
-from wijkwerk.documents import services as documents
+from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
-from wijkwerk.kennis.models import CityParticipation, KennisMeeting, MeetingPresenter
-from wijkwerk.outbox.services import queue
-from wijkwerk.programmes.models import (
-    Programme,
-    ProgrammeKind,
-    ProgrammeSession,
-    ProgrammeStatus,
-    SessionStatus,
-)
+from wijkwerk.kennis.models import CityParticipation
+from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.programmes.services import get_programme
-from wijkwerk.registrations import intake, lifecycle, notifications, places
+from wijkwerk.registrations import intake, lifecycle, places
 from wijkwerk.registrations.inputs import PersonInput, Reader
-from wijkwerk.registrations.lifecycle import Outcome, StateConflict
-from wijkwerk.registrations.models import (
-    MemberRole,
-    Registration,
-    RegistrationMember,
-    RegistrationState,
-)
-from wijkwerk.timeutil import now_utc
-from wijkwerk.urls import external_url
+from wijkwerk.registrations.lifecycle import Outcome
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.validation import Problem, RuleViolation
 
 S = RegistrationState
-MIN_DELEGATES, MAX_DELEGATES = 2, 3  # "twee of drie deelnemers" per city per meeting (seed 002)
-MIN_PRESENTERS, MAX_PRESENTERS = 3, 4  # "drie of vier wijken" present at each meeting
-NAMING_DAYS = 7  # cities name their people a week before a meeting, unless set otherwise
 
 
 def programme_or_404(slug: str) -> Programme:
@@ -60,11 +39,11 @@ def programme_or_404(slug: str) -> Programme:
     return programme
 
 
-def _warning(code: str, message: str) -> Problem:
+def warning(code: str, message: str) -> Problem:
     return Problem(code, None, message)
 
 
-def _require_kennis(programme: Programme) -> None:
+def require_kennis(programme: Programme) -> None:
     if programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
         raise RuleViolation(Problem("invalid", None, _("Dit kan alleen bij een kennisprogramma.")))
 
@@ -175,398 +154,3 @@ def cities(programme: Programme) -> list[CityParticipation]:
         )
     ).all()
     return sorted(found, key=lambda c: c.name.lower())
-
-
-# --- the people per meeting -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DelegateInput:
-    name: str
-    email: str
-    organisation: str
-    discipline: str
-
-
-def read_delegates(data: Any) -> tuple[list[DelegateInput], list[Problem]]:
-    """``{"delegates": [{name, email, organisation, discipline}]}``."""
-    reader = Reader()
-    data = reader.mapping(data, None)
-    raw = data.get("delegates")
-    delegates: list[DelegateInput] = []
-    if raw is None:
-        reader.problem("required", "delegates", _("Geef de deelnemers op."))
-    elif not isinstance(raw, list):
-        reader.problem("invalid", "delegates", _("Dit onderdeel heeft een onjuiste vorm."))
-    else:
-        for index, item in enumerate(raw):
-            field = f"delegates[{index}]"
-            item = reader.mapping(item, field)
-            delegates.append(
-                DelegateInput(
-                    name=reader.text(item, "name", f"{field}.name"),
-                    email=reader.email(item, "email", f"{field}.email"),
-                    organisation=reader.text(item, "organisation", f"{field}.organisation"),
-                    discipline=reader.text(item, "discipline", f"{field}.discipline"),
-                )
-            )
-    return delegates, reader.problems
-
-
-def naming_deadline(session: ProgrammeSession, meeting: KennisMeeting | None = None) -> dt.datetime:
-    """Until when a city names its people for ``session``."""
-    meeting = meeting or db.session.get(KennisMeeting, session.id)
-    if meeting is not None and meeting.naming_deadline is not None:
-        return meeting.naming_deadline
-    return session.starts_at - dt.timedelta(days=NAMING_DAYS)
-
-
-def delegates_of(registration: Registration, session: ProgrammeSession) -> list[RegistrationMember]:
-    return [m for m in registration.members if m.session_id == session.id]
-
-
-def name_delegates(
-    registration: Registration,
-    session: ProgrammeSession,
-    data: Any,
-    *,
-    actor: Account | None = None,
-    actor_label: str = "registrant",
-    now: dt.datetime | None = None,
-) -> list[Problem]:
-    """Set who a city sends to a meeting (replacing whom it named before). More than three is
-    refused; fewer than two, or two from the same organisation and discipline, is a warning.
-    Each person newly named gets the meeting in their calendar by mail. Raises
-    :class:`RuleViolation` and :class:`StateConflict`."""
-    now = now or now_utc()
-    programme = registration.programme
-    _require_kennis(programme)
-    if registration.state is not S.CONFIRMED:
-        raise StateConflict(registration)
-    if session.programme_id != programme.id:
-        raise RuleViolation(
-            Problem("invalid", "session", _("Kies een bijeenkomst van dit programma."))
-        )
-    if session.status is not SessionStatus.SCHEDULED or now >= session.starts_at:
-        raise RuleViolation(
-            Problem(
-                "invalid",
-                "session",
-                _("Voor deze bijeenkomst kunt u geen deelnemers meer opgeven."),
-            )
-        )
-    delegates, problems = read_delegates(data)
-    if len(delegates) > MAX_DELEGATES:
-        problems.append(
-            Problem(
-                "too_many_delegates",
-                "delegates",
-                _("Per bijeenkomst komen hooguit %(max)s mensen per stad.", max=MAX_DELEGATES),
-            )
-        )
-    seen: dict[str, int] = {}
-    for index, delegate in enumerate(delegates):
-        if delegate.email and delegate.email in seen:
-            problems.append(
-                Problem(
-                    "duplicate_member",
-                    f"delegates[{index}].email",
-                    _("Dit e-mailadres staat er al bij."),
-                )
-            )
-        seen.setdefault(delegate.email, index)
-    current = {m.person.email: m for m in delegates_of(registration, session)}
-    keep = {d.email for d in delegates}
-    leaving = [m for email, m in current.items() if email not in keep]
-    marked = _with_attendance(leaving, session)
-    for member in marked:
-        problems.append(
-            Problem(
-                "invalid",
-                "delegates",
-                _(
-                    "%(name)s is al aan- of afwezig gemeld en blijft op de lijst.",
-                    name=member.person.name,
-                ),
-            )
-        )
-    if problems:
-        raise RuleViolation(*problems)
-
-    for member in leaving:
-        registration.members.remove(member)
-    added = []
-    for position, delegate in enumerate(delegates):
-        member = current.get(delegate.email)
-        if member is None:
-            person = intake.find_or_create_person(
-                PersonInput(delegate.name, delegate.email, delegate.discipline),
-                registration.locale,
-            )
-            member = RegistrationMember(
-                person=person, session_id=session.id, role=MemberRole.DELEGATE
-            )
-            registration.members.append(member)
-            added.append(member)
-        member.position = position
-        member.organisation_name = delegate.organisation
-        member.function = delegate.discipline
-    db.session.flush()
-    names = ", ".join(d.name for d in delegates) or "–"
-    registration.note_change(
-        actor=actor,
-        actor_label=actor_label,
-        reason=_("Deelnemers voor %(session)s: %(names)s.", session=session.title, names=names),
-    )
-    for member in added:
-        queue(
-            f"delegate:{session.id}:{member.person_id}",
-            member.person.email,
-            "delegate_named",
-            **session_mail(registration, member.person, session),
-            city=city_of(registration),
-            documents_url=delegate_url(member),
-        )
-    return delegate_warnings(delegates)
-
-
-def delegate_warnings(delegates: list[DelegateInput]) -> list[Problem]:
-    warnings = []
-    if len(delegates) < MIN_DELEGATES:
-        warnings.append(
-            _warning(
-                "too_few_delegates",
-                _(
-                    "Per bijeenkomst komen twee of drie mensen per stad; er staat er nu %(count)s.",
-                    count=len(delegates),
-                ),
-            )
-        )
-    pairs = [(d.organisation.lower(), d.discipline.lower()) for d in delegates]
-    if len(set(pairs)) < len(pairs):
-        warnings.append(
-            _warning(
-                "same_organisation",
-                _("Kies bij voorkeur mensen uit verschillende organisaties of disciplines."),
-            )
-        )
-    return warnings
-
-
-def _with_attendance(members: list[RegistrationMember], session: ProgrammeSession):
-    if not members:
-        return []
-    marked = set(
-        db.session.scalars(
-            select(Attendance.member_id).where(
-                Attendance.session_id == session.id,
-                Attendance.member_id.in_([m.id for m in members]),
-            )
-        )
-    )
-    return [m for m in members if m.id in marked]
-
-
-# --- the meetings ---------------------------------------------------------------------------------
-
-
-def meeting_of(session: ProgrammeSession) -> KennisMeeting:
-    meeting = db.session.get(KennisMeeting, session.id)
-    if meeting is None:
-        meeting = KennisMeeting(session_id=session.id)
-        db.session.add(meeting)
-    return meeting
-
-
-def set_meeting(
-    session: ProgrammeSession,
-    *,
-    host_id: int | None,
-    presenter_ids: list[int],
-    naming_deadline: dt.datetime | None = None,
-    actor: Account | None = None,
-) -> list[Problem]:
-    """Which participating wijk hosts a meeting (its location follows) and which three or four
-    present. More than four presenters is refused, fewer than three a warning."""
-    programme = session.programme
-    _require_kennis(programme)
-    confirmed = {c.registration_id: c for c in cities(programme)}
-    problems = []
-    if host_id is not None and host_id not in confirmed:
-        problems.append(Problem("invalid", "host", _("Kies een van de deelnemende wijken.")))
-    presenter_ids = list(dict.fromkeys(presenter_ids))
-    if any(i not in confirmed for i in presenter_ids):
-        problems.append(Problem("invalid", "presenters", _("Kies deelnemende wijken.")))
-    if len(presenter_ids) > MAX_PRESENTERS:
-        problems.append(
-            Problem(
-                "invalid",
-                "presenters",
-                _("Hooguit %(max)s wijken presenteren per bijeenkomst.", max=MAX_PRESENTERS),
-            )
-        )
-    if naming_deadline is not None and naming_deadline >= session.starts_at:
-        problems.append(
-            Problem(
-                "invalid",
-                "naming_deadline",
-                _("De deelnemers worden vóór de bijeenkomst opgegeven."),
-            )
-        )
-    if problems:
-        raise RuleViolation(*problems)
-    meeting = meeting_of(session)
-    meeting.host_registration_id = host_id
-    meeting.naming_deadline = naming_deadline
-    meeting.presenters = [
-        MeetingPresenter(session_id=session.id, registration_id=i) for i in presenter_ids
-    ]
-    if host_id is not None:
-        host = confirmed[host_id]
-        from wijkwerk.calendars import changes
-
-        changes.change_session(
-            session,
-            changes.SessionChange(
-                location_name=_("%(wijk)s, %(city)s", wijk=host.wijk, city=host.name),
-                reason=_(
-                    "De bijeenkomst is in %(wijk)s (%(city)s).", wijk=host.wijk, city=host.name
-                ),
-            ),
-            actor=actor,
-        )
-    db.session.flush()
-    warnings = []
-    if len(presenter_ids) < MIN_PRESENTERS:
-        warnings.append(
-            _warning(
-                "too_few_presenters",
-                _(
-                    "Per bijeenkomst presenteren drie of vier wijken; er staan er nu %(count)s.",
-                    count=len(presenter_ids),
-                ),
-            )
-        )
-    return warnings
-
-
-# --- the wijkanalyses -----------------------------------------------------------------------------
-
-
-def attach_wijkanalyse(
-    city: CityParticipation, filename: str, content: bytes, *, actor: Account | None = None
-) -> None:
-    city.wijkanalyse = documents.store(filename, content, field="wijkanalyse", by=actor)
-    db.session.flush()
-    city.registration.note_change(
-        actor=actor, reason=_("Wijkanalyse toegevoegd: %(name)s.", name=city.wijkanalyse.filename)
-    )
-
-
-_DELEGATE_LINK = "wijkwerk:kennis-delegate"
-
-
-def delegate_token(member: RegistrationMember) -> str:
-    """A person named for a meeting reads the wijkanalyses through this signed link."""
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_DELEGATE_LINK)
-    return serializer.dumps({"m": member.id, "p": member.person_id})
-
-
-def delegate_by_token(token: str) -> RegistrationMember | None:
-    """The person a link is for, while they are named for a meeting of a city taking part."""
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_DELEGATE_LINK)
-    try:
-        data = serializer.loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("m"), int):
-        return None
-    member = db.session.get(RegistrationMember, data["m"])
-    if (
-        member is None
-        or member.person_id != data.get("p")
-        or member.role is not MemberRole.DELEGATE
-        or not may_read_wijkanalyses(member.registration)
-    ):
-        return None
-    return member
-
-
-def delegate_url(member: RegistrationMember) -> str:
-    return external_url("kennis.delegate_documents", token=delegate_token(member))
-
-
-def may_read_wijkanalyses(registration: Registration) -> bool:
-    """The participants (the cities' contacts, through their page) read every wijkanalyse."""
-    return (
-        registration.programme.kind is ProgrammeKind.KENNISPROGRAMMA
-        and registration.state is S.CONFIRMED
-    )
-
-
-# --- the deadline ---------------------------------------------------------------------------------
-
-
-def flag_missing_delegates(now: dt.datetime) -> int:
-    """Once a meeting's naming deadline has passed (and it has not begun), every city with fewer
-    than two people named is told, and organisers get the list; each once per meeting."""
-    from wijkwerk.reminders import _queue_once
-
-    sessions = db.session.scalars(
-        select(ProgrammeSession)
-        .join(Programme)
-        .where(
-            Programme.kind == ProgrammeKind.KENNISPROGRAMMA,
-            Programme.status == ProgrammeStatus.PUBLISHED,
-            ProgrammeSession.status == SessionStatus.SCHEDULED,
-            ProgrammeSession.starts_at > now,
-        )
-    ).all()
-    count = 0
-    for session in sessions:
-        if naming_deadline(session) > now:
-            continue
-        short = [
-            (city, len(delegates_of(city.registration, session)))
-            for city in cities(session.programme)
-            if len(delegates_of(city.registration, session)) < MIN_DELEGATES
-        ]
-        for city, named in short:
-            contact = city.registration.contact_person
-            count += _queue_once(
-                f"delegates-short:{session.id}:{city.registration_id}",
-                contact.email,
-                "delegates_short",
-                locale=city.registration.locale,
-                registration_id=city.registration_id,
-                person_id=contact.id,
-                person=contact,
-                city=city,
-                session=session,
-                named=named,
-                shortlist=None,
-                manage_url=notifications.manage_url(city.registration),
-            )
-        if short:
-            for account in _organisers():
-                count += _queue_once(
-                    f"delegates-short-organiser:{session.id}:{account.id}",
-                    account.email,
-                    "delegates_short",
-                    person=None,
-                    city=None,
-                    session=session,
-                    named=None,
-                    shortlist=short,
-                )
-    return count
-
-
-def _organisers() -> list[Account]:
-    return list(
-        db.session.scalars(
-            select(Account).where(
-                Account.active.is_(True), Account.role.in_([Role.ADMIN, Role.ORGANISER])
-            )
-        )
-    )

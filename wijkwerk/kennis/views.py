@@ -10,7 +10,14 @@ from flask_babel import gettext as _
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
+from wijkwerk.kennis.delegates import (
+    delegate_by_token,
+    delegates_of,
+    name_delegates,
+    naming_deadline,
+)
 from wijkwerk.kennis.forms import DelegatesForm
+from wijkwerk.kennis.meetings import may_read_wijkanalyses
 from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.ratelimit import limited
@@ -30,12 +37,12 @@ def delegates_page(registration, session, form, *, status=200, organiser=False):
         session=session,
         form=form,
         organiser=organiser,
-        deadline=kennis.naming_deadline(session),
+        deadline=naming_deadline(session),
     ), status
 
 
 def delegates_form(registration, session) -> DelegatesForm:
-    named = kennis.delegates_of(registration, session)
+    named = delegates_of(registration, session)
     data = [
         {
             "name": m.person.name,
@@ -54,9 +61,7 @@ def save_delegates(registration, session, form, *, actor=None, actor_label="regi
         return 422
     body, rows = form.as_request()
     try:
-        warnings = kennis.name_delegates(
-            registration, session, body, actor=actor, actor_label=actor_label
-        )
+        warnings = name_delegates(registration, session, body, actor=actor, actor_label=actor_label)
     except lifecycle.StateConflict:
         db.session.rollback()
         form.form_errors.append(_("Dat kan niet in de huidige status van deze aanmelding."))
@@ -104,7 +109,7 @@ def read_wijkanalyse(token: str, city_id: int):
     registration = lifecycle.by_manage_token_or_404(token)
     city = db.get_or_404(CityParticipation, city_id)
     if (
-        not kennis.may_read_wijkanalyses(registration)
+        not may_read_wijkanalyses(registration)
         or city.registration.programme_id != registration.programme_id
         or city.wijkanalyse is None
     ):
@@ -115,7 +120,7 @@ def read_wijkanalyse(token: str, city_id: int):
 @bp.get("/kennis/deelnemer/<token>")
 def delegate_documents(token: str):
     """What a person named for a meeting may read: the wijkanalyses of the participating wijken."""
-    member = kennis.delegate_by_token(token)
+    member = delegate_by_token(token)
     if member is None:
         abort(404)
     programme = member.registration.programme
@@ -130,7 +135,7 @@ def delegate_documents(token: str):
 
 @bp.get("/kennis/deelnemer/<token>/wijkanalyses/<int:city_id>")
 def delegate_wijkanalyse(token: str, city_id: int):
-    member = kennis.delegate_by_token(token)
+    member = delegate_by_token(token)
     city = db.session.get(CityParticipation, city_id)
     if (
         member is None

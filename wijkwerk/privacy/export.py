@@ -1,5 +1,6 @@
 """The AVG's right of access (art. 15): everything wijkwerk holds about a person, as plain data.
-Erasure and retention are in :mod:`wijkwerk.privacy.services`."""
+Erasure is in :mod:`wijkwerk.privacy.services`, the retention period in
+:mod:`wijkwerk.privacy.retention`."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from wijkwerk.extensions import db
 from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.people.models import Person
 from wijkwerk.programmes import kinds
-from wijkwerk.registrations.models import (
-    Registration,
-    RegistrationMember,
-)
+from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
 
 

@@ -1,5 +1,6 @@
-"""The AVG (GDPR) duties: tell someone everything held about them, erase a person on request, and
-anonymise what is no longer needed once a programme has ended longer ago than the retention period.
+"""The AVG (GDPR) duties: erase a person on request, and the anonymising it shares with the
+retention period's purge (wijkwerk/privacy/retention.py). What is held about someone, for them to
+see, is in wijkwerk/privacy/export.py.
 
 What stays: registrations themselves (counts, states, dates), and invoices with every buyer detail
 for seven years, as the tax law requires (art. 52 AWR); an invoice copies its buyer details, so
@@ -19,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -33,11 +33,8 @@ from wijkwerk.people.models import Person
 from wijkwerk.privacy.export import find_person, registrations_of
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeSession
-from wijkwerk.registrations.models import (
-    BillingDetails,
-    Registration,
-    RegistrationMember,
-)
+from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.parts import BillingDetails, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -95,7 +92,7 @@ class Anonymised:
         self.people += 1
 
 
-def _anonymise_person(person: Person, now: dt.datetime, done: Anonymised) -> None:
+def anonymise_person(person: Person, now: dt.datetime, done: Anonymised) -> None:
     old_email = person.email
     person.name = ERASED
     person.email = anonymous_address("persoon", person.id)
@@ -158,7 +155,7 @@ def _anonymise_billing(
     done.rows.add(("billing_details", billing.id))
 
 
-def _anonymise_registration(registration: Registration, now: dt.datetime, done: Anonymised) -> None:
+def anonymise_registration(registration: Registration, now: dt.datetime, done: Anonymised) -> None:
     """The personal details of one registration: its members' answers, the approver's function,
     the billing contact, the organisers' note and its secret links, and the names and addresses
     of its people in its history. Its invoices stay."""
@@ -235,7 +232,7 @@ def _scrub_registration(
     registration: Registration, needles: list[re.Pattern], done: Anonymised
 ) -> None:
     """The name and address out of a registration's history, note and casus; its rows (and its
-    invoices', whose audit entries copy the buyer) are noted for :func:`_scrub_audit`."""
+    invoices', whose audit entries copy the buyer) are noted for :func:`scrub_audit`."""
     if not needles:
         return
     rows = [("registration", registration.id)]
@@ -257,7 +254,7 @@ def _scrub_registration(
     done.names_in(rows, needles)
 
 
-def _scrub_audit(texts: dict[tuple[str, str], list[re.Pattern]]) -> None:
+def scrub_audit(texts: dict[tuple[str, str], list[re.Pattern]]) -> None:
     """The audit log's copies of those rows without the names and addresses (the invoice itself
     keeps them; its audit entry is a copy, not the invoice)."""
     by_table: dict[str, list[str]] = {}
@@ -273,7 +270,7 @@ def _scrub_audit(texts: dict[tuple[str, str], list[re.Pattern]]) -> None:
                 entry.changes = changes
 
 
-def _mask_audit(rows: set[tuple[str, int]]) -> None:
+def mask_audit(rows: set[tuple[str, int]]) -> None:
     """The audit log keeps who changed what and when, but not the personal values themselves."""
     by_table: dict[str, list[str]] = {}
     for table, row_id in rows:
@@ -357,18 +354,15 @@ def erase_person(email: str) -> Anonymised:
                     address=billing.email == email,
                     ordered_by=billing.ordered_by == person.name,
                 )
-        _anonymise_person(person, now, done)
+        anonymise_person(person, now, done)
     for mark in substitutes:
         _anonymise_substitute(mark, done)
     for data in held:
         data.erase(email, done)
     db.session.flush()  # the audit hook records this erasure; then the old values are masked
-    _mask_audit(done.rows)
-    _scrub_audit(done.texts)
+    mask_audit(done.rows)
+    scrub_audit(done.texts)
     return done
-
-
-# --- retention ------------------------------------------------------------------------------------
 
 
 def programme_end(programme: Programme) -> dt.datetime | None:
@@ -377,43 +371,3 @@ def programme_end(programme: Programme) -> dt.datetime | None:
             ProgrammeSession.programme_id == programme.id
         )
     )
-
-
-def retention_cutoff(now: dt.datetime) -> dt.datetime:
-    return now - dt.timedelta(days=int(current_app.config["PERSONAL_DATA_RETENTION_DAYS"]))
-
-
-def purge(now: dt.datetime) -> Anonymised:
-    """Anonymise the personal data of every programme whose last session ended before the
-    retention period. A person is anonymised once none of their registrations is still needed;
-    until then only the per-registration details go. Idempotent: a second run changes nothing."""
-    cutoff = retention_cutoff(now)
-    ended = (
-        select(ProgrammeSession.programme_id)
-        .group_by(ProgrammeSession.programme_id)
-        .having(db.func.max(ProgrammeSession.ends_at) < cutoff)
-    )
-    done = Anonymised()
-    expired = list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.programme_id.in_(ended), Registration.anonymised_at.is_(None))
-            .order_by(Registration.id)
-        )
-    )
-    people: set[int] = set()
-    for registration in expired:
-        _anonymise_registration(registration, now, done)
-        people |= {m.person_id for m in registration.members}
-        people |= {registration.contact_person_id, registration.approver_person_id} - {None}
-    db.session.flush()
-    for person_id in sorted(people):
-        person = db.session.get(Person, person_id)
-        if person.anonymised_at is None and all(
-            r.anonymised_at is not None for r in registrations_of(person)
-        ):
-            _anonymise_person(person, now, done)
-    db.session.flush()
-    _mask_audit(done.rows)
-    _scrub_audit(done.texts)
-    return done

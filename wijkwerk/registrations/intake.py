@@ -26,12 +26,8 @@ from wijkwerk.programmes.models import Programme, ProgrammeKind, RegistrationWin
 from wijkwerk.registrations import pricing
 from wijkwerk.registrations.inputs import BillingInput, PersonInput
 from wijkwerk.registrations.lifecycle import Outcome
-from wijkwerk.registrations.models import (
-    BillingDetails,
-    PaymentMethod,
-    Registration,
-    RegistrationState,
-)
+from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations.parts import BillingDetails
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 

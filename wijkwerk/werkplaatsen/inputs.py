@@ -15,7 +15,7 @@ from wijkwerk.registrations.inputs import (
     read_billing,
     read_person,
 )
-from wijkwerk.registrations.models import Domain, MemberRole
+from wijkwerk.registrations.parts import Domain, MemberRole
 from wijkwerk.validation import Problem
 
 TRIO_ROLES = (MemberRole.WIJKAMBTENAAR, MemberRole.SECTORAMBTENAAR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wijkwerk.api.openapi.parts import enum_of, ref
 from wijkwerk.api.openapi.schemas_registration import PERSON
-from wijkwerk.registrations.models import Domain
+from wijkwerk.registrations.parts import Domain
 from wijkwerk.werkplaatsen.inputs import TRIO_ROLES
 
 TRIO_MEMBER = {

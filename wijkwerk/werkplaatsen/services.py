@@ -20,15 +20,8 @@ from wijkwerk.registrations import intake, notifications
 from wijkwerk.registrations.lifecycle import (
     Outcome,
 )
-from wijkwerk.registrations.models import (
-    Casus,
-    Domain,
-    MemberRole,
-    PaymentMethod,
-    Registration,
-    RegistrationMember,
-    RegistrationState,
-)
+from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations.parts import Casus, Domain, MemberRole, RegistrationMember
 from wijkwerk.validation import Problem
 from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio
 

@@ -14,12 +14,12 @@ from wijkwerk.api.body import json_object, text
 from wijkwerk.calendars.changes import read_moment
 from wijkwerk.extensions import db
 from wijkwerk.validation import Problem, RuleViolation
-from wijkwerk.wijklab import panel
+from wijkwerk.wijklab import panel, steps
 from wijkwerk.wijklab import services as wijklab
 from wijkwerk.wijklab.models import LabStage
 
 
-def read_step(body: dict) -> wijklab.StepInput:
+def read_step(body: dict) -> steps.StepInput:
     """``{stage, sharpened_question?, themes?, starts_at?, ends_at?, location?, day_programme?,
     report_url?, reason?}``."""
     try:
@@ -34,7 +34,7 @@ def read_step(body: dict) -> wijklab.StepInput:
     if themes is not None and not isinstance(themes, list):
         problems.append(Problem("invalid", "themes", _("Geef een lijst van thema's.")))
         themes = None
-    step = wijklab.StepInput(
+    step = steps.StepInput(
         stage=stage,
         sharpened_question=text(body, "sharpened_question", 5000),
         themes=tuple(panel.tags(themes)) if themes is not None else None,
@@ -61,7 +61,7 @@ def lab_detail(registration_id: int):
 @organiser_required(write=True)
 def lab_step(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
-    wijklab.advance(lab, read_step(json_object()), actor=g.api_account)
+    steps.advance(lab, read_step(json_object()), actor=g.api_account)
     db.session.commit()
     return jsonify(lab_json(lab))
 

@@ -18,7 +18,7 @@ from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
 from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
-from wijkwerk.wijklab import panel, services
+from wijkwerk.wijklab import panel, services, steps
 from wijkwerk.wijklab.forms import (
     ExpertForm,
     InviteForm,
@@ -77,7 +77,7 @@ def advance(registration_id: int):
     if not form.validate_on_submit():
         return _lab_page(lab, step_form=form, status=422)
     day = form.day.data
-    step = services.StepInput(
+    step = steps.StepInput(
         stage=LabStage(form.stage.data),
         sharpened_question=(form.sharpened_question.data or "").strip(),
         themes=tuple(panel.tags(form.themes.data)),
@@ -90,7 +90,7 @@ def advance(registration_id: int):
         reason=(form.reason.data or "").strip(),
     )
     try:
-        services.advance(lab, step, actor=current_user)
+        steps.advance(lab, step, actor=current_user)
     except lifecycle.StateConflict:
         db.session.rollback()
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")

@@ -11,7 +11,7 @@ from wijkwerk.municipalities.models import Municipality
 from wijkwerk.programmes.demo_activity import demo_email as _email
 from wijkwerk.programmes.demo_activity import demo_pdf as _pdf
 from wijkwerk.programmes.models import Programme
-from wijkwerk.wijklab import panel
+from wijkwerk.wijklab import panel, steps
 from wijkwerk.wijklab import services as wijklab
 from wijkwerk.wijklab.models import LabStage
 
@@ -96,9 +96,9 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
         )
         lab = wijklab.lab_of(outcome.registration)
         if stage in (LabStage.INTAKE, LabStage.PLANNED):
-            wijklab.advance(
+            steps.advance(
                 lab,
-                wijklab.StepInput(
+                steps.StepInput(
                     LabStage.INTAKE,
                     themes=("wijkaanpak", "bewonersparticipatie", "wonen"),
                 ),
@@ -114,9 +114,9 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
                 .astimezone(dt.UTC)
                 .replace(hour=7, minute=30, second=0, microsecond=0)
             )
-            wijklab.advance(
+            steps.advance(
                 lab,
-                wijklab.StepInput(
+                steps.StepInput(
                     LabStage.PLANNED,
                     sharpened_question="Hoe krijgt Oost Pact Door een stevige plek in het "
                     "Nationaal Programma Schiedam-Oost?",

@@ -1,6 +1,6 @@
 """Forms for a Wijklab: a municipality's request, and in the back-office its next step, its
 checklist, its panel and the expert pool. They carry the fields; the rules are in
-:mod:`wijkwerk.wijklab.services` and ``.panel``."""
+:mod:`wijkwerk.wijklab.services`, ``.steps`` and ``.panel``."""
 
 from __future__ import annotations
 

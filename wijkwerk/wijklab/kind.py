@@ -15,7 +15,7 @@ from wijkwerk.programmes.kinds import (
     municipality_name,
 )
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
-from wijkwerk.wijklab import demo, openapi, privacy, services
+from wijkwerk.wijklab import demo, openapi, privacy, services, steps
 from wijkwerk.wijklab.forms import LabRequestForm
 
 
@@ -40,7 +40,7 @@ def _attends(registration) -> list:
 
 
 def _withdraw(registration, *, actor_label: str = "registrant") -> None:
-    services.withdraw(services.lab_of(registration), actor_label=actor_label)
+    steps.withdraw(services.lab_of(registration), actor_label=actor_label)
 
 
 KIND = Kind(

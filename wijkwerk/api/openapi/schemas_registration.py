@@ -6,13 +6,8 @@ from __future__ import annotations
 from wijkwerk.api.openapi.parts import WARNINGS, enum_of, ref
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments.models import InvoiceKind, PaymentStatus, RefundStatus
-from wijkwerk.registrations.models import (
-    Domain,
-    MemberRole,
-    PaymentMethod,
-    ProfessionalRole,
-    RegistrationState,
-)
+from wijkwerk.registrations.models import PaymentMethod, RegistrationState
+from wijkwerk.registrations.parts import Domain, MemberRole, ProfessionalRole
 
 SCHEMAS: dict[str, dict] = {}
 # A person: a trio's approver, a member
