@@ -1,7 +1,8 @@
 """What follows a commit, done in one place for every request, CLI command and webhook.
 
 A transaction that queues mail (:func:`wijkwerk.outbox.services.queue`) or records a refund
-(:func:`wijkwerk.payments.services.refund`) says so with :func:`expect`. When it commits, that
+(:func:`wijkwerk.payments.services.refund`) says so with :func:`expect`; each of those modules
+registers how its work is done (:func:`does`), so this module imports neither. When it commits, that
 becomes *due*; when it rolls back, it is forgotten. Views and commands only ever call
 ``db.session.commit()``; what is due is done by :func:`settle` when the app context ends: at the
 end of every request (after the view and the error handlers have made the answer, so nothing done
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from flask import Flask, current_app
@@ -31,10 +32,19 @@ logger = logging.getLogger(__name__)
 
 MAIL = "mail"  # ids of queued outbox messages
 REFUNDS = "refunds"  # refunds recorded, to send to Stripe
+ORDER = (REFUNDS, MAIL)  # sending a refund queues mail about it: refunds go first
+# What is due, by name: ``work(ids, config)`` does it and says whether it ran into trouble (the
+# SMTP server hung), after which this process leaves that work to the background for a while.
+_WORK: dict[str, Callable[[list[int], dict], bool]] = {}
 
 _PENDING = "wijkwerk.after_commit.pending"  # noted in the open transaction
 _DUE = "wijkwerk.after_commit.due"  # committed, not yet done
 _ROUNDS = 3  # sending refunds queues mail about them: a second round sends that mail
+
+
+def does(what: str, work: Callable[[list[int], dict], bool]) -> None:
+    """Register how ``what`` is done after the commit (the outbox: mail; payments: refunds)."""
+    _WORK[what] = work
 
 
 def expect(session: Session, what: str, items: Iterable[int] = ()) -> None:
@@ -63,30 +73,23 @@ def _take_due() -> dict[str, set[int]]:
 
 def settle() -> None:
     """Do what committed transactions of this app context left due; never raises."""
-    from wijkwerk.outbox.services import deliver_pending
-    from wijkwerk.payments.services import send_pending_refunds
-
     config = current_app.config
-    # When this process last had SMTP trouble sending a request's mail, per app.
-    state = current_app.extensions.setdefault("wijkwerk_aftercommit", {"quiet_until": 0.0})
+    # Until when this process leaves each kind of work alone after trouble, per app.
+    quiet = current_app.extensions.setdefault("wijkwerk_aftercommit", {})
     for _round in range(_ROUNDS):
         due = _take_due()
         if not due:
             return
-        if REFUNDS in due:
-            _best_effort("sending refunds to Stripe", send_pending_refunds)
-        mail = sorted(due.get(MAIL, ()))
-        if not mail or config["MAIL_DELIVERY"] != "request":
-            continue
-        if time.monotonic() < state["quiet_until"]:
-            logger.info("after the commit: %d mail(s) left for tick (SMTP trouble)", len(mail))
-            continue
-        report = _best_effort(
-            "delivering mail",
-            partial(deliver_pending, only=mail, timeout=float(config["MAIL_REQUEST_TIMEOUT"])),
-        )
-        if report is not None and report.interrupted:
-            state["quiet_until"] = time.monotonic() + float(config["MAIL_TROUBLE_PAUSE"])
+        for what in ORDER:
+            items = sorted(due.get(what, ()))
+            if not items or what not in _WORK:
+                continue
+            if time.monotonic() < quiet.get(what, 0.0):
+                logger.info("after the commit: %d %s left for tick (trouble)", len(items), what)
+                continue
+            trouble = _best_effort(what, partial(_WORK[what], items, config))
+            if trouble:
+                quiet[what] = time.monotonic() + float(config["MAIL_TROUBLE_PAUSE"])
 
 
 def _best_effort(what: str, work):

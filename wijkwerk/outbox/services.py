@@ -316,3 +316,15 @@ def messages_of(registration_id: int) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id.desc())
         )
     )
+
+
+def _deliver_after_commit(ids: list[int], config: dict) -> bool:
+    """A request's own mail, sent at its end when ``MAIL_DELIVERY`` is ``request`` (else the
+    ``deliver`` worker sends it); true when the SMTP server gave trouble."""
+    if config["MAIL_DELIVERY"] != "request":
+        return False
+    report = deliver_pending(only=ids, timeout=float(config["MAIL_REQUEST_TIMEOUT"]))
+    return report.interrupted
+
+
+aftercommit.does(aftercommit.MAIL, _deliver_after_commit)

@@ -209,3 +209,11 @@ def charge_refunded(charge: dict) -> None:
     if payment is None:
         return
     _sync_refunded(payment, int(charge.get("amount_refunded") or 0))
+
+
+def _refund_after_commit(_ids: list[int], _config: dict) -> bool:
+    send_pending_refunds()  # every pending refund, these ones among them
+    return False
+
+
+aftercommit.does(aftercommit.REFUNDS, _refund_after_commit)
