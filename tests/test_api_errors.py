@@ -16,8 +16,12 @@ from tests.trio_helpers import trio
 from tests.wijklab_helpers import URL as LAB_URL
 from tests.wijklab_helpers import lab_request, wijklab
 from wijkwerk.accounts.services import create_api_token
-from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.models import IllegalTransition, Registration, RegistrationState
+from wijkwerk.registrations.models import (
+    IllegalTransition,
+    Registration,
+    RegistrationState,
+    StateConflict,
+)
 
 API = Path(__file__).resolve().parent.parent / "wijkwerk" / "api"
 KINDS = ("wijkwerk.werkplaatsen", "wijkwerk.driedaagse", "wijkwerk.wijklab", "wijkwerk.kennis")
@@ -94,7 +98,7 @@ def test_an_illegal_transition_is_a_state_conflict(db):
     trio_helpers.load_municipalities()
     programme = trio_helpers.werkplaats()
     registration = Registration(programme=programme, state=RegistrationState.CANCELLED)
-    with pytest.raises(lifecycle.StateConflict) as raised:
+    with pytest.raises(StateConflict) as raised:
         registration.transition(RegistrationState.CONFIRMED)
     assert isinstance(raised.value, IllegalTransition)
     assert raised.value.registration is registration

@@ -13,7 +13,7 @@ from tests.test_races import race
 from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.models import CoachSlot, Registration
+from wijkwerk.registrations.models import CoachSlot, Registration, StateConflict
 from wijkwerk.timeutil import local
 from wijkwerk.validation import RuleViolation
 
@@ -82,7 +82,7 @@ def test_only_confirmed_participants_book_and_cancelling_frees_the_time(client, 
         not in client.get(f"/aanmelding/{waiting.manage_token}").text
     )
     slot = db.session.scalars(select(CoachSlot)).first()
-    with pytest.raises(lifecycle.StateConflict):
+    with pytest.raises(StateConflict):
         individuals.book_coach_slot(waiting, slot.id)
     db.session.rollback()
 

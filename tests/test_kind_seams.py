@@ -46,7 +46,7 @@ def test_no_code_outside_a_kind_compares_kinds():
 
 
 def test_the_core_imports_no_kind_package():
-    """Kinds depend on the core, never the reverse (the import-linter contracts in .importlinter
+    """Kinds depend on the core, never the reverse (the import-linter contracts in pyproject.toml
     say the same for the whole graph; this names the offending line)."""
     kind_modules = tuple(f"wijkwerk.{p}" for p in KIND_PACKAGES.values())
     found = []

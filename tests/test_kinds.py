@@ -17,15 +17,22 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests import course_helpers, factories, trio_helpers, wijklab_helpers
-from tests.conftest import log_in
-from wijkwerk.accounts.models import Role
+from tests.conftest import csrf_token, log_in
+from wijkwerk.accounts.models import Account, Role
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.payments.models import Invoice
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.kinds import Joining
-from wijkwerk.programmes.models import Allocation, FeeUnit, Programme, ProgrammeKind
+from wijkwerk.programmes.models import (
+    Allocation,
+    FeeUnit,
+    Programme,
+    ProgrammeKind,
+    ProgrammeStatus,
+)
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.timeutil import frozen_at
+from wijkwerk.validation import RuleViolation
 
 ROOT = Path(__file__).resolve().parents[1]
 KIND_PACKAGES = {
@@ -198,3 +205,62 @@ def test_each_kinds_pages_mails_and_invoices_use_its_own_words(app, db, demo, sm
     assert "Aanmelden kan tot en met" not in city and "Aanmelden als" not in city
     assert "op uitnodiging" in city and "Uw stad of regio neemt deel" in city
     assert not re.search(r"\bverdel(en|ing)\b", city)
+
+
+def test_what_a_kind_does_not_allow_is_refused_and_a_history_starts_with_its_arrival(
+    app, client, db, demo
+):
+    programmes, made = demo
+    token = create_api_token(
+        db.session.scalar(select(Account).where(Account.email == "organiser@example.nl"))
+    )
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    # Only werkplaatsen exempt middelgrote gemeenten; only they may allocate at the closing date.
+    body = {
+        "slug": "wijklab-2028",
+        "kind": "wijklab",
+        "title": "Wijklab 2028",
+        "fee": {"amount_cents": 500_000, "vat_rate": "21", "per": "booking"},
+        "exemption": "middelgroot",
+        "allocation": "priority_at_close",
+    }
+    refused = client.post("/api/v1/programmes", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json["errors"]} == {"exemption", "allocation"}
+    # A cancelled Kennisprogramma admits no city, not even from an organiser.
+    city_programme = programmes[ProgrammeKind.KENNISPROGRAMMA]
+    city_programme.status = ProgrammeStatus.CANCELLED
+    db.session.commit()
+    city = {
+        "municipality": "GM0503",
+        "wijk": "Centrum",
+        "contact": {"name": "A", "email": "a@delft.nl"},
+    }
+    with pytest.raises(RuleViolation) as raised:
+        kinds.of(city_programme).register(city_programme, city, actor=None)
+    assert [p.code for p in raised.value.problems] == ["registration_closed"]
+    db.session.rollback()
+    # A course registration's history starts with its arrival, not "Betaling niet afgerond".
+    log_in(client, "organiser@example.nl", factories.PASSWORD)
+    page = _text(client.get(f"/beheer/aanmeldingen/{made[ProgrammeKind.DRIEDAAGSE].id}").text)
+    history = page[page.index("Geschiedenis") :]
+    assert "Aanmelding ontvangen" in history and "Betaling niet afgerond" not in history
+
+
+def test_a_wijklab_booking_without_its_lab_still_has_its_page_and_can_be_cancelled(
+    client, db, demo
+):
+    programmes, _ = demo
+    booking = factories.registration(
+        programmes[ProgrammeKind.WIJKLAB], state=RegistrationState.SUBMITTED, active_slot=1
+    )
+    db.session.commit()
+    page = client.get(f"/aanmelding/{booking.manage_token}")
+    assert page.status_code == 200 and "Aanvraag intrekken" in page.text
+    form = {"csrf_token": csrf_token(page.text)}
+    assert (
+        client.post(f"/aanmelding/{booking.manage_token}/annuleren", data=form).status_code == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Registration, booking.id).state is RegistrationState.CANCELLED

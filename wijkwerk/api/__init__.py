@@ -34,7 +34,7 @@ def rule_violation(violation: RuleViolation):
 @bp.errorhandler(StateConflict)
 def state_conflict(conflict: StateConflict):
     db.session.rollback()
-    message = _(
+    message = conflict.said or _(
         "Dit kan niet: de aanmelding heeft de status %(state)s.",
         state=conflict.registration.state.value,
     )

@@ -19,7 +19,7 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes import kinds, reading
 from wijkwerk.programmes.kinds import Joining
-from wijkwerk.programmes.models import ProgrammeSession, ProgrammeStatus
+from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import allocation, approval, cancelling, lifecycle
@@ -145,9 +145,6 @@ def cancel_programme(slug: str):
     found = get_programme(slug, published_only=False)
     if found is None:
         abort(404)
-    if found.status is ProgrammeStatus.CANCELLED:
-        message = _("Dit programma is al vervallen.")
-        return error_response(409, message, "state_conflict")
     body = json_object()
     done = cancelling.cancel_programme(
         found, reason=text(body, "reason", 1000) or "", actor=g.api_account

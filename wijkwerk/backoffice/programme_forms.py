@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from wijkwerk.backoffice.forms import NO, YES
 from wijkwerk.money import cents_from_string, euros_as_string, rate_as_string, rate_from_string
+from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme
 from wijkwerk.registrations.forms import FixedRows, ProblemFields
 from wijkwerk.timeutil import AMSTERDAM, at_local
@@ -88,12 +89,7 @@ class ProgrammeForm(CheckedForm):
     )
     kind = RadioField(
         _l("Soort programma"),
-        choices=[
-            SelectChoice("werkplaats", _l("Werkplaatsen voor trio's")),
-            SelectChoice("driedaagse", _l("Driedaagse voor individuele deelnemers")),
-            SelectChoice("wijklab", _l("Wijklab (een dag, geboekt door een gemeente)")),
-            SelectChoice("kennisprogramma", _l("Kennisprogramma voor steden")),
-        ],
+        choices=lambda: [SelectChoice(k.value.value, k.summary) for k in kinds.all_kinds()],
         validators=[InputRequired(_l("Kies een van de mogelijkheden."))],
     )
     title = StringField(

@@ -35,7 +35,8 @@ from wijkwerk.programmes.models import (
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import allocation, cancelling
 from wijkwerk.registrations.forms import show_problems
-from wijkwerk.timeutil import AMSTERDAM
+from wijkwerk.registrations.models import StateConflict
+from wijkwerk.timeutil import AMSTERDAM, now_utc
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
 
@@ -214,12 +215,16 @@ def cancel_programme(slug: str):
     if found is None:
         abort(404)
     form = CancelProgrammeForm()
-    if found.status is not ProgrammeStatus.CANCELLED and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             done = cancelling.cancel_programme(found, reason=form.reason.data, actor=current_user)
         except RuleViolation as violation:
             db.session.rollback()
             show_problems(form, violation.problems)
+        except StateConflict as conflict:  # someone else cancelled it a moment ago
+            db.session.rollback()
+            flash(conflict.said, "error")
+            return redirect(url_for("backoffice.programmes.programme", slug=slug))
         else:
             db.session.commit()
             flash(
@@ -236,6 +241,7 @@ def cancel_programme(slug: str):
         programme=found,
         form=form,
         preview=cancelling.preview(found),
+        started=cancelling.started(found, now_utc()),
     ), 422 if request.method == "POST" else 200
 
 

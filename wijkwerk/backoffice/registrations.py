@@ -15,7 +15,7 @@ from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.outbox.services import messages_of
 from wijkwerk.registrations import approval, lifecycle, notifications, pricing
 from wijkwerk.registrations.forms import show_problems
-from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.models import Registration, StateConflict
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
 
@@ -82,7 +82,7 @@ def decide(registration_id: int):
             ),
             "info",
         )
-    except lifecycle.StateConflict:
+    except StateConflict:
         db.session.rollback()
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
     except RuleViolation as violation:

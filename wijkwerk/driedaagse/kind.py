@@ -37,6 +37,7 @@ def _registrant_context(registration) -> dict:
 KIND = Kind(
     value=ProgrammeKind.DRIEDAAGSE,
     label=_l("Driedaagse"),
+    summary=_l("Driedaagse voor individuele deelnemers"),
     count=_count,
     joining=Joining.FORM,
     register=_register,
@@ -46,6 +47,7 @@ KIND = Kind(
     received=_l("Bedankt, uw aanmelding is ontvangen"),
     fee_unit=FeeUnit.PERSON,
     allocations=(Allocation.FIRST_COME,),  # a place is given (or the list joined) at once
+    exemptions=(),
     attends=every_session,
     invoice_who=lambda registration: registration.participant.person.name,
     withdraw=lifecycle.cancel,

@@ -18,14 +18,19 @@ from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments import gateway
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake, lifecycle
-from wijkwerk.registrations.lifecycle import Outcome, StateConflict
-from wijkwerk.registrations.models import CoachSlot, PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations.lifecycle import Outcome
+from wijkwerk.registrations.models import (
+    CoachSlot,
+    PaymentMethod,
+    Registration,
+    RegistrationState,
+    StateConflict,
+)
 from wijkwerk.registrations.parts import MemberRole, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
 S = RegistrationState
-INDIVIDUAL_KINDS = (ProgrammeKind.DRIEDAAGSE,)
 
 
 def individual_rules(programme: Programme, data: IndividualInput) -> list[Problem]:

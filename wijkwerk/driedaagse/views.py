@@ -10,6 +10,7 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import period
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import StateConflict
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.webforms import CheckedForm
 
@@ -37,7 +38,7 @@ def book_coach(token: str):
             )
         else:
             raise RuleViolation(Problem("required", "slot", _("Kies een tijd.")))
-    except (RuleViolation, lifecycle.StateConflict) as exc:
+    except (RuleViolation, StateConflict) as exc:
         db.session.rollback()
         problems = getattr(exc, "problems", None)
         flash(problems[0].message if problems else _("Dat kan niet in de huidige status."), "error")

@@ -34,8 +34,7 @@ from wijkwerk.programmes.models import (
 )
 from wijkwerk.registrations import intake, notifications
 from wijkwerk.registrations.inputs import PersonInput, Reader
-from wijkwerk.registrations.lifecycle import StateConflict
-from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.parts import MemberRole, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.urls import external_url

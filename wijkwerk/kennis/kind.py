@@ -54,6 +54,7 @@ def _invoice_who(registration) -> str:
 KIND = Kind(
     value=ProgrammeKind.KENNISPROGRAMMA,
     label=_l("Kennisprogramma"),
+    summary=_l("Kennisprogramma voor steden"),
     count=_count,
     joining=Joining.INVITATION,
     register=_register,
@@ -63,6 +64,7 @@ KIND = Kind(
     received=_l("Uw stad of regio neemt deel"),
     fee_unit=FeeUnit.CITY,
     allocations=(Allocation.FIRST_COME,),
+    exemptions=(),
     # A city takes part in every meeting; who comes differs per meeting.
     attends=every_session,
     invoice_who=_invoice_who,

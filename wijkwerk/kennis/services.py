@@ -108,8 +108,7 @@ class CityApplication(intake.Application):
             CityParticipation(registration=registration, wijk=self.wijk, region=self.region)
         )
 
-    def first_step(self, registration: Registration, now: dt.datetime, actor) -> None:
-        db.session.flush()
+    def then(self, registration: Registration, now: dt.datetime, actor) -> None:
         if not places.take_place(registration):
             raise RuleViolation(_full(registration.programme))
         lifecycle.admit(

@@ -22,6 +22,7 @@ from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.models import StateConflict
 from wijkwerk.validation import RuleViolation
 
 bp = Blueprint("kennis", __name__)
@@ -62,7 +63,7 @@ def save_delegates(registration, session, form, *, actor=None, actor_label="regi
     body, rows = form.as_request()
     try:
         warnings = name_delegates(registration, session, body, actor=actor, actor_label=actor_label)
-    except lifecycle.StateConflict:
+    except StateConflict:
         db.session.rollback()
         form.form_errors.append(_("Dat kan niet in de huidige status van deze aanmelding."))
         return 409

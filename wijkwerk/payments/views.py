@@ -23,7 +23,7 @@ from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("payments", __name__)
@@ -81,7 +81,7 @@ def pay_again(token: str):
         abort(400)
     try:
         lifecycle.pay_again(registration)
-    except lifecycle.StateConflict:
+    except StateConflict:
         db.session.rollback()
         return redirect(url_for("registrations.manage", token=token))
     db.session.commit()

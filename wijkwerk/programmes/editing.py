@@ -159,13 +159,23 @@ def check_session(values: dict[str, Any]) -> list[Problem]:
 # --- the changes ----------------------------------------------------------------------------------
 
 
-def problems_of_new(
-    slug: str, kind: ProgrammeKind | None, values: dict[str, Any], sessions: list[dict[str, Any]]
-) -> list[Problem]:
-    """Every rule a new programme breaks; session problems are at ``sessions[i].field``."""
-    problems = check_identity(slug, kind) + check_settings(values)
+def kind_problems(kind: ProgrammeKind | None, values: dict[str, Any]) -> list[Problem]:
+    """What the programme's kind does not allow (its exemptions and allocation policies in the
+    registry, wijkwerk/programmes/kinds.py)."""
+    problems: list[Problem] = []
+    if kind is None:
+        return problems
+    exemption = values.get("exemption")
+    if exemption is not None and exemption not in kinds.of(kind).exemptions:
+        problems.append(
+            Problem(
+                "invalid",
+                "exemption",
+                _("Bij dit soort programma is er geen vrijstelling voor middelgrote gemeenten."),
+            )
+        )
     allocation = values.get("allocation")
-    if kind is not None and allocation is not None and allocation not in kinds.of(kind).allocations:
+    if allocation is not None and allocation not in kinds.of(kind).allocations:
         problems.append(
             Problem(
                 "invalid",
@@ -173,6 +183,15 @@ def problems_of_new(
                 _("Bij dit soort programma worden de plaatsen in volgorde van aanmelding gegeven."),
             )
         )
+    return problems
+
+
+def problems_of_new(
+    slug: str, kind: ProgrammeKind | None, values: dict[str, Any], sessions: list[dict[str, Any]]
+) -> list[Problem]:
+    """Every rule a new programme breaks; session problems are at ``sessions[i].field``."""
+    problems = check_identity(slug, kind) + check_settings(values)
+    problems += kind_problems(kind, values)
     for index, session in enumerate(sessions):
         problems += [
             Problem(p.code, f"sessions[{index}].{p.field}", p.message)
@@ -215,7 +234,7 @@ def change_programme(
     """Change ``programme``'s settings (the audit log keeps before and after). New registrations
     pay the new fee; those made earlier keep theirs. Places added go to the waiting list, first in
     line first; returns the registrations moved up."""
-    problems = check_settings(values, programme)
+    problems = check_settings(values, programme) + kind_problems(programme.kind, values)
     if problems:
         raise RuleViolation(*problems)
     for key in SETTINGS:

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from wijkwerk.programmes.models import (
     Allocation,
+    Exemption,
     FeeUnit,
     Programme,
     ProgrammeKind,
@@ -112,6 +113,7 @@ class Kind:
 
     value: ProgrammeKind
     label: Any
+    summary: Any  # what it is in a few words, to choose it by ("Wijklab (een dag, geboekt door …)")
     count: Callable[[int], str]
     joining: Joining
     register: Callable[..., Outcome]
@@ -121,6 +123,8 @@ class Kind:
     received: Any  # the heading once someone registered
     fee_unit: FeeUnit
     allocations: tuple[Allocation, ...]
+    # The exemptions a programme of this kind may grant (werkplaatsen: middelgrote gemeenten).
+    exemptions: tuple[Exemption, ...]
     attends: Callable[[Registration], list[ProgrammeSession]]
     invoice_who: Callable[[Registration], str]
     withdraw: Callable[..., None]
@@ -141,6 +145,9 @@ class Kind:
     headlines: Mapping[str, Any] = field(default_factory=dict)
     duties: tuple[Duty, ...] = ()
     personal_data: PersonalData | None = None
+    # How a registration is cancelled with its whole programme, when the kind has more to undo
+    # (a Wijklab's lab and panel): ``(registration, *, reason, actor, now)``; else the lifecycle's.
+    cancel_with_programme: Callable[..., None] | None = None
     # Its part of the OpenAPI document (wijkwerk/api/openapi/): the schema of its registration
     # request (docs/api.md), with the schemas and paths of its own endpoints.
     api_request: str = ""
@@ -148,6 +155,12 @@ class Kind:
     api_paths: Mapping[str, dict] = field(default_factory=dict)
     # Fills a just-made demo programme with activity (``make run``); returns what it made.
     demo_activity: Callable[[Programme, dt.datetime], list[str]] | None = None
+
+    def event_label(self, from_state: str | None, to_state: str) -> str:
+        """What a step in a registration's history is called: its first is its arrival."""
+        if from_state is None:
+            return str(self.headlines.get("created") or HEADLINES["submitted"])
+        return self.headline(to_state)
 
     def headline(self, state: str) -> str:
         """What the state ``state`` (its value) is called for this kind."""

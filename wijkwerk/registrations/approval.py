@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 from wijkwerk.accounts.models import Account
 from wijkwerk.programmes.models import Allocation
 from wijkwerk.registrations import lifecycle, notifications, places
-from wijkwerk.registrations.lifecycle import StateConflict
-from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.timeutil import now_utc
 
 S = RegistrationState

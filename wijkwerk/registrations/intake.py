@@ -22,8 +22,8 @@ from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people import services as people
 from wijkwerk.people.models import Person
-from wijkwerk.programmes.models import Programme, ProgrammeKind, RegistrationWindow
-from wijkwerk.registrations import pricing
+from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeStatus, RegistrationWindow
+from wijkwerk.registrations import places, pricing
 from wijkwerk.registrations.inputs import BillingInput, PersonInput
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
@@ -147,8 +147,28 @@ class Application:
     ) -> None:
         """Where the registration goes from ``submitted``, written in the same flush."""
 
+    def then(self, registration: Registration, now: dt.datetime, actor: Account | None) -> None:
+        """What follows once the registration is written (a place taken for a city admitted)."""
+
     def notify(self, registration: Registration) -> None:
         """The mails that announce it (those of the first step are sent by the step)."""
+
+
+def _refuse_cancelled(programme: Programme) -> None:
+    if programme.status is ProgrammeStatus.CANCELLED:
+        raise RuleViolation(
+            Problem("registration_closed", None, _("De aanmelding voor dit programma is gesloten."))
+        )
+
+
+def _still_open(programme: Programme, now: dt.datetime, by_organiser: bool) -> None:
+    """Read the programme afresh under a lock that cancelling the whole programme waits for
+    (registrations/cancelling.py takes it for update), and check again that it takes this
+    registration (registrations/places.py ``share_programme``)."""
+    places.share_programme(programme.id)
+    _refuse_cancelled(programme)
+    if not by_organiser:
+        check_window(programme, now)
 
 
 def take_in(
@@ -169,12 +189,14 @@ def take_in(
     now = now or now_utc()
     if programme.kind is not kind:
         raise RuleViolation(Problem("invalid", None, wrong_kind))
-    if not by_organiser:
+    if by_organiser:  # not held to the window, but a cancelled programme admits nobody
+        _refuse_cancelled(programme)
+    else:
         check_window(programme, now)
     shaped = {p.field for p in problems}
     refusals, warnings = application.rules(programme)
-    if application.consent is False:
-        refusals.append(consent_refused())
+    if application.consent is False:  # said first: without it nothing else matters
+        refusals.insert(0, consent_refused())
     problems = problems + [p for p in refusals if p.field not in shaped]
 
     municipality = None
@@ -192,6 +214,8 @@ def take_in(
         else new_person(p, application.locale)
         for p in application.people()
     )
+    # After the people (on SQLite their INSERT already made this transaction the one writer):
+    _still_open(programme, now, by_organiser)
     contact = found[application.contact.email] if application.contact is not None else None
     if contact is not None and contact.id is not None and application.taken_by(programme, contact):
         raise RuleViolation(application.already_registered())
@@ -218,5 +242,6 @@ def take_in(
         db.session.flush()
     except IntegrityError as exc:  # a concurrent registration of the same won
         raise RuleViolation(application.already_registered()) from exc
+    application.then(registration, now, actor)
     application.notify(registration)
     return Outcome(registration, warnings)

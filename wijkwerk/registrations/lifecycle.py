@@ -32,7 +32,7 @@ from wijkwerk.registrations.models import (
     Registration,
     RegistrationEvent,
     RegistrationState,
-    StateConflict,  # defined with the model, whose transition raises it; services import it here
+    StateConflict,
 )
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation

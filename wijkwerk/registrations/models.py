@@ -113,9 +113,14 @@ class StateConflict(Exception):
     layer finds it (a service before it starts, the lifecycle at the move), so the API maps it
     once to a 409 and the web pages catch it once."""
 
-    def __init__(self, registration: Registration, message: str | None = None) -> None:
-        super().__init__(message or f"{registration.reference} is {registration.state.value}")
+    def __init__(
+        self, registration: Registration | None, message: str | None = None, *, said: str = ""
+    ) -> None:
+        super().__init__(
+            message or said or f"{registration.reference} is {registration.state.value}"
+        )
         self.registration = registration
+        self.said = said  # what to tell the user, when it is not the registration's state
 
 
 class IllegalTransition(StateConflict):

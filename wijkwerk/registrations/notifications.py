@@ -12,9 +12,13 @@ from wijkwerk.outbox.services import queue, queued_before
 from wijkwerk.outbox.services import resend as outbox_resend
 from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.people.models import Person
+from wijkwerk.programmes import kinds
+from wijkwerk.programmes.models import SessionStatus
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
 from wijkwerk.urls import external_url
+
+S = RegistrationState
 
 
 def manage_url(registration: Registration) -> str:
@@ -95,7 +99,16 @@ def _status_mail(argument: str) -> MailContent:
         raise LookupError(f"registration-status:{argument} is gone")
     registration = event.registration
     attachments = ()
-    sessions = sessions_of(registration) if event.to_state is RegistrationState.CONFIRMED else []
+    sessions = []
+    if event.to_state is RegistrationState.CONFIRMED:
+        sessions = sessions_of(registration)
+    elif event.to_state is RegistrationState.CANCELLED and event.from_state is S.CONFIRMED:
+        # what was in their calendar and no longer goes ahead (a cancelled programme)
+        sessions = [
+            s
+            for s in kinds.of(registration.programme).attends(registration)
+            if s.status is SessionStatus.CANCELLED
+        ]
     if sessions:  # the sessions as they are when the mail goes out
         title, locale = registration.programme.title, registration.locale
         attachments = (ics_attachment(title, sessions, locale=locale),)

@@ -93,14 +93,41 @@ class AllocationResult:
 
 
 def lock_programme(programme_id: int) -> Programme:
-    """The programme row, locked for the rest of the transaction (PostgreSQL; SQLite serialises
-    writers anyway) and read afresh: a copy loaded earlier in this session may be stale."""
+    """The programme row, locked for the rest of the transaction and read afresh: a copy loaded
+    earlier in this session may be stale. PostgreSQL locks the row; on SQLite the transaction
+    takes the database's write lock first, so what it reads next is current."""
+    _write_lock_on_sqlite(programme_id)
     return db.session.scalars(
         select(Programme)
         .where(Programme.id == programme_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+
+
+def share_programme(programme_id: int) -> Programme:
+    """The programme row read afresh under a lock that :func:`lock_programme` waits for (and
+    that waits for it), but that registrations share: FOR KEY SHARE on PostgreSQL, which the
+    UPDATE taking a place does not conflict with; on SQLite the write lock, one at a time."""
+    _write_lock_on_sqlite(programme_id)
+    return db.session.scalars(
+        select(Programme)
+        .where(Programme.id == programme_id)
+        .with_for_update(read=True, key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _write_lock_on_sqlite(programme_id: int) -> None:
+    """SQLite reads outside a write transaction see whatever was committed last; a write that
+    changes nothing makes this transaction the one writer before it reads."""
+    if writes_lock_database(db.session):
+        db.session.execute(
+            update(Programme)
+            .where(Programme.id == programme_id)
+            .values(updated_at=Programme.updated_at)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def complete_candidates(programme: Programme) -> list[Registration]:

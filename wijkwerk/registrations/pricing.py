@@ -1,7 +1,7 @@
 """Pricing in one room: what a registration costs, who is exempt and why, an organiser's override.
 
-Every kind's intake takes its fee from here (``price_for``); invoices and the Stripe description read
-the registration's fee as set here.
+Every kind's intake takes its price from here (:func:`terms_for`); invoices and the Stripe
+description read the registration's fee as set here.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Exemption, Programme
 from wijkwerk.registrations.models import Registration
 from wijkwerk.validation import Problem, RuleViolation
@@ -53,7 +54,8 @@ def set_exemption(registration: Registration, exempt: bool, reason: str, actor: 
 def terms_for(programme: Programme, municipality: Municipality | None) -> dict:
     """What a new registration costs: the programme's fee and VAT rate, and whether (and why) its
     municipality is exempt. Every kind's intake takes its price from here."""
-    reason = exemption_for(programme, municipality) if municipality is not None else None
+    allowed = programme.exemption in kinds.of(programme).exemptions
+    reason = exemption_for(programme, municipality) if allowed and municipality else None
     return {
         "fee_cents": programme.fee_cents,
         "vat_rate_bp": programme.vat_rate_bp,

@@ -11,7 +11,7 @@ from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle, notifications
-from wijkwerk.registrations.models import RegistrationState
+from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
@@ -104,7 +104,7 @@ def cancel(token: str):
         abort(400)
     try:
         kinds.of(registration.programme).withdraw(registration, actor_label="registrant")
-    except (lifecycle.StateConflict, RuleViolation):
+    except (StateConflict, RuleViolation):
         db.session.rollback()
         flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
     else:

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session, municipality_name
-from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
+from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.werkplaatsen import openapi, services
 from wijkwerk.werkplaatsen.forms import TrioForm
@@ -35,6 +35,7 @@ def _invoice_who(registration) -> str:
 KIND = Kind(
     value=ProgrammeKind.WERKPLAATS,
     label=_l("Werkplaatsen voor trio's"),
+    summary=_l("Werkplaatsen voor trio's"),
     count=_count,
     joining=Joining.FORM,
     register=_register,
@@ -44,6 +45,7 @@ KIND = Kind(
     received=_l("Bedankt, uw aanmelding is ontvangen"),
     fee_unit=FeeUnit.TRIO,
     allocations=(Allocation.FIRST_COME, Allocation.PRIORITY_AT_CLOSE),
+    exemptions=(Exemption.MIDDELGROOT,),
     attends=every_session,
     invoice_who=_invoice_who,
     withdraw=lifecycle.cancel,

@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from wijkwerk.extensions import db
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import approval as decisions
-from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.webforms import CheckedForm
 
@@ -64,7 +63,7 @@ def approval(token: str):
                 decisions.approve(registration, actor_label=label, reason=reason)
             else:
                 decisions.decline(registration, actor_label=label, reason=reason)
-        except lifecycle.StateConflict:
+        except StateConflict:
             db.session.rollback()
         else:
             db.session.commit()

@@ -14,8 +14,8 @@ from wijkwerk import backoffice
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import messages_of
-from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import show_problems
+from wijkwerk.registrations.models import StateConflict
 from wijkwerk.timeutil import AMSTERDAM, at_local
 from wijkwerk.validation import RuleViolation
 from wijkwerk.wijklab import panel, services, steps
@@ -91,7 +91,7 @@ def advance(registration_id: int):
     )
     try:
         steps.advance(lab, step, actor=current_user)
-    except lifecycle.StateConflict:
+    except StateConflict:
         db.session.rollback()
         flash(_("Dat kan niet in de huidige status van deze aanmelding."), "error")
     except RuleViolation as violation:

@@ -15,6 +15,7 @@ from wijkwerk.programmes.kinds import (
     municipality_name,
 )
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
+from wijkwerk.registrations import lifecycle
 from wijkwerk.wijklab import demo, openapi, privacy, services, steps
 from wijkwerk.wijklab.forms import LabRequestForm
 
@@ -34,18 +35,38 @@ def _register(programme, data, *, now=None, actor=None, allow_second=False):
 
 
 def _attends(registration) -> list:
-    """Its own day, once planned."""
-    lab = services.lab_of(registration)
-    return [lab.session] if lab is not None and lab.session is not None else []
+    """Its own day, once planned: the session its contact is named for (wijklab/steps.py)."""
+    own = {m.session_id for m in registration.members if m.session_id is not None}
+    return [s for s in registration.programme.sessions if s.id in own]
 
 
 def _withdraw(registration, *, actor_label: str = "registrant") -> None:
-    steps.withdraw(services.lab_of(registration), actor_label=actor_label)
+    lab = services.lab_of(registration)
+    if lab is None:  # a booking without its lab (made before labs were kept)
+        lifecycle.cancel(registration, actor_label=actor_label)
+    else:
+        steps.withdraw(lab, actor_label=actor_label)
+
+
+def _cancel_with_programme(registration, *, reason: str, actor, now) -> None:
+    lab = services.lab_of(registration)
+    if lab is None:
+        lifecycle.cancel(
+            registration,
+            actor=actor,
+            actor_label="organiser",
+            reason=reason,
+            full_refund=True,
+            now=now,
+        )
+    else:
+        steps.cancel_with_programme(lab, reason=reason, actor=actor, now=now)
 
 
 KIND = Kind(
     value=ProgrammeKind.WIJKLAB,
     label=_l("Wijklab"),
+    summary=_l("Wijklab (een dag, geboekt door een gemeente)"),
     count=_count,
     joining=Joining.REQUEST,
     register=_register,
@@ -55,15 +76,18 @@ KIND = Kind(
     received=_l("Bedankt, uw aanvraag is ontvangen"),
     fee_unit=FeeUnit.BOOKING,
     allocations=(Allocation.FIRST_COME,),
+    exemptions=(),
     attends=_attends,
     invoice_who=lambda registration: registration.billing.organisation,
     withdraw=_withdraw,
+    cancel_with_programme=_cancel_with_programme,
     withdraw_label=_l("Aanvraag intrekken"),
     what_now_template="wijklab/_what_now.html",
     registrant_template="wijklab/_for_municipality.html",
     registrant_context=lambda registration: {"lab": services.lab_of(registration)},
     own_dates=True,
     headlines={
+        "created": _l("Aanvraag ontvangen"),
         "submitted": _l("Aanvraag ontvangen"),
         "confirmed": _l("Wijklab bevestigd"),
         "cancelled": _l("Wijklab geannuleerd"),

@@ -52,6 +52,26 @@ def withdraw(lab: LabRequest, *, actor_label: str) -> None:
     )
 
 
+def cancel_with_programme(
+    lab: LabRequest, *, reason: str, actor: Account | None, now: dt.datetime
+) -> None:
+    """The Wijklab programme does not go ahead (wijkwerk/registrations/cancelling.py): the booking
+    is cancelled in full (the status mail tells the contact, with the reason), the lab is
+    withdrawn and its panel hears that it is off. Its day is cancelled with the programme's."""
+    lifecycle.cancel(
+        lab.registration,
+        actor=actor,
+        actor_label="organiser",
+        reason=reason,
+        full_refund=True,
+        now=now,
+    )
+    if lab.stage is not LabStage.WITHDRAWN:
+        lab.stage = LabStage.WITHDRAWN
+        lab.stage_changed_at = now
+        tell_panel(lab)
+
+
 def advance(
     lab: LabRequest,
     step: StepInput,
@@ -69,7 +89,7 @@ def advance(
     - withdrawn: the booking is cancelled by the programme's terms.
 
     Raises :class:`RuleViolation` (a step that cannot follow, or what it misses) and
-    :class:`lifecycle.StateConflict`.
+    :class:`StateConflict`.
     """
     now = now or now_utc()
     if step.stage not in NEXT_STAGES[lab.stage]:
