@@ -24,7 +24,7 @@ from wijkwerk.payments.models import Payment, PaymentStatus
 from wijkwerk.payments.services import send_pending_refunds
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
-from wijkwerk.registrations import allocation, lifecycle, notifications, places
+from wijkwerk.registrations import allocation, notifications, paying, places
 from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
 
 logger = logging.getLogger(__name__)
@@ -150,11 +150,11 @@ def _expired_checkouts(now: dt.datetime) -> int:
             continue  # Stripe unreachable: try again on the next run
         if session is not None and session.get("payment_status") == "paid":
             if services.mark_paid(payment, session, now):
-                lifecycle.payment_received(payment, now=now)
+                paying.payment_received(payment, now=now)
             _commit_or_skip(f"late payment {payment_id}")
             continue
         reason = _("De betaling is niet op tijd afgerond.")
-        if lifecycle.payment_expired(payment, reason) and _commit_or_skip(
+        if paying.payment_expired(payment, reason) and _commit_or_skip(
             f"expired checkout {payment_id}"
         ):
             expired += 1

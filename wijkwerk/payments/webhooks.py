@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from wijkwerk.extensions import db
 from wijkwerk.payments import services
 from wijkwerk.payments.models import PaymentStatus, StripeEvent
-from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations import paying
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import json_problems
 
@@ -90,7 +90,7 @@ def _paid(session) -> None:
         return
     now = now_utc()
     if services.mark_paid(payment, session, now):
-        lifecycle.payment_received(payment, now=now)
+        paying.payment_received(payment, now=now)
 
 
 def _async_succeeded(session, event_id: str) -> None:
@@ -100,15 +100,13 @@ def _async_succeeded(session, event_id: str) -> None:
 def _checkout_expired(session, event_id: str) -> None:
     payment = services.payment_for_checkout(session)
     if payment is not None:
-        lifecycle.payment_expired(payment, _("De betaling is niet op tijd afgerond."))
+        paying.payment_expired(payment, _("De betaling is niet op tijd afgerond."))
 
 
 def _async_failed(session, event_id: str) -> None:
     payment = services.payment_for_checkout(session)
     if payment is not None:
-        lifecycle.payment_expired(
-            payment, _("De betaling is mislukt."), status=PaymentStatus.FAILED
-        )
+        paying.payment_expired(payment, _("De betaling is mislukt."), status=PaymentStatus.FAILED)
 
 
 def _intent_failed(intent, event_id: str) -> None:
@@ -118,7 +116,7 @@ def _intent_failed(intent, event_id: str) -> None:
     error = intent.get("last_payment_error") or {}
     # Stripe's own wording is English and technical: it goes to the log, the registrant reads ours.
     logger.info("payment %s failed at Stripe: %s", payment.id, error.get("message"))
-    lifecycle.payment_failed(
+    paying.payment_failed(
         payment,
         _("De bank of kaartuitgever heeft de betaling niet uitgevoerd."),
         event_id,

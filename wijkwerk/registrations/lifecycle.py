@@ -22,7 +22,7 @@ from wijkwerk.formatting import money
 from wijkwerk.money import FULL_SHARE_BP, share_of
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
-from wijkwerk.payments.models import Payment, PaymentStatus
+from wijkwerk.payments.models import PaymentStatus
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeStatus
 from wijkwerk.registrations import notifications, places
@@ -55,7 +55,7 @@ def by_manage_token_or_404(token: str) -> Registration:
     return db.first_or_404(select(Registration).where(Registration.manage_token == token))
 
 
-def _transition(
+def transition(
     registration: Registration,
     target: RegistrationState,
     reason: str,
@@ -104,7 +104,7 @@ def admit(
                 time=format_datetime(payment.expires_at),
             )
         )
-        return _transition(
+        return transition(
             registration,
             S.AWAITING_PAYMENT,
             reason,
@@ -112,7 +112,7 @@ def admit(
             actor_label=actor_label,
             quiet=quiet,
         )
-    event = _transition(
+    event = transition(
         registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label, quiet=True
     )
     invoice = None
@@ -149,7 +149,7 @@ def place_or_waitlist(
             actor_label=actor_label,
             now=now,
         )
-    return _transition(
+    return transition(
         registration,
         S.WAITLISTED,
         _("Alle plaatsen zijn bezet; u staat op de wachtlijst."),
@@ -212,87 +212,6 @@ def pay_again(registration: Registration, *, now: dt.datetime | None = None) -> 
     return place_or_waitlist(registration, actor_label="registrant", now=now)
 
 
-# --- payments coming in or not --------------------------------------------------------------------
-
-
-def payment_received(payment: Payment, *, now: dt.datetime | None = None) -> None:
-    """Stripe says ``payment`` is paid (its status is already PAID). Confirms the registration and
-    issues a paid invoice; money that can no longer buy a place goes back in full."""
-    now = now or now_utc()
-    registration = payment.registration
-    if registration.state is S.AWAITING_PAYMENT and registration.holds_place:
-        _confirm_paid(registration, now)
-        return
-    if registration.state in (S.SUBMITTED, S.WAITLISTED) and places.take_place(registration):
-        _confirm_paid(registration, now)
-        return
-    # Cancelled meanwhile, paid twice, or the place went to someone else after the hold expired.
-    payments.refund(payment, payment.refundable_cents, _("Betaling ontvangen zonder plaats"))
-    if registration.state is S.SUBMITTED:
-        _transition(
-            registration,
-            S.WAITLISTED,
-            _(
-                "Uw betaling kwam binnen nadat de betaaltermijn was verlopen en alle plaatsen "
-                "bezet waren. U krijgt %(amount)s terug en staat op de wachtlijst.",
-                amount=money(payment.amount_cents),
-            ),
-        )
-    else:
-        registration.note_change(
-            reason=_(
-                "Betaling van %(amount)s ontvangen die niet (meer) nodig was; die wordt "
-                "teruggestort.",
-                amount=money(payment.amount_cents),
-            )
-        )
-
-
-def _confirm_paid(registration: Registration, now: dt.datetime) -> None:
-    registration.completed_at = registration.completed_at or now
-    _transition(registration, S.CONFIRMED, _("Betaling ontvangen; uw plaats is bevestigd."))
-    invoices.issue_invoice(registration, now=now, paid_at=now)
-
-
-def payment_expired(
-    payment: Payment, reason: str, *, status: PaymentStatus = PaymentStatus.EXPIRED
-) -> bool:
-    """The checkout of ``payment`` ended unpaid: free the place it held, give it to the next on the
-    waiting list and tell the registrant how to try again. False when already handled."""
-    claimed = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status == PaymentStatus.PENDING)
-        .values(status=status, failure_message=reason)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        return False
-    db.session.expire(payment, ["status", "failure_message"])
-    registration = payment.registration
-    if registration.state is not S.AWAITING_PAYMENT or registration.open_payment is not None:
-        return True
-    released = places.release_place(registration)
-    _transition(
-        registration,
-        S.SUBMITTED,
-        reason
-        + " "
-        + _("Uw plaats is vrijgegeven. U kunt opnieuw betalen zolang er plaatsen vrij zijn."),
-    )
-    if released:
-        promote_next(registration.programme)
-    return True
-
-
-def payment_failed(payment: Payment, message: str, attempt: str) -> None:
-    """A payment attempt failed; the checkout stays open until it expires, so the registrant can
-    try again with another bank or card. They are told once per failed ``attempt``."""
-    if payment.status is not PaymentStatus.PENDING:
-        return
-    payment.failure_message = message[:1000]
-    notifications.payment_failed(payment, attempt)
-
-
 # --- cancelling -----------------------------------------------------------------------------------
 
 
@@ -342,7 +261,7 @@ def cancel(
     notes += _settle_money(registration, share, now)
     released = places.release_place(registration)
     release_coach_slot(registration)
-    _transition(registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label)
+    transition(registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label)
     if released:
         return promote_next(registration.programme, now=now)
     return None
