@@ -62,35 +62,30 @@ def test_a_decision_the_state_does_not_allow_is_a_409_at_every_decision_endpoint
     assert db.session.get(Registration, made["id"]).state is RegistrationState.DECLINED
 
 
-def test_a_lab_cancelled_as_a_registration_cannot_be_planned_and_that_is_a_409(
+def test_a_lab_cancelled_as_a_registration_is_withdrawn_and_takes_no_more_steps(
     client, db, smtp, headers
 ):
-    """Cancelled through ``/cancel`` rather than withdrawn as a lab, the booking's step stays
-    where it was; planning it would confirm a cancelled registration, which the model refuses
-    (this was a 500)."""
+    """Cancelled through ``/cancel`` rather than withdrawn as a lab, the booking's lab is withdrawn
+    too (the kind's ``cancelled``), so no later step can confirm a cancelled registration (planning
+    it once was a 500, then a 409)."""
     wijklab()
     db.session.commit()
     made = client.post(LAB_URL, json=lab_request()).json
     base = f"/api/v1/registrations/{made['id']}"
     assert client.post(base + "/cancel", headers=headers).status_code == 200
-    intake = client.post(
-        base + "/wijklab/steps",
-        json={"stage": "intake", "sharpened_question": "Scherper"},
-        headers=headers,
-    )
-    assert intake.status_code == 200, intake.json
-    planned = client.post(
-        base + "/wijklab/steps",
-        json={
+    lab = client.get(base + "/wijklab", headers=headers).json
+    assert (lab["stage"], lab["state"], lab["session"]) == ("withdrawn", "cancelled", None)
+    for step in (
+        {"stage": "intake", "sharpened_question": "Scherper"},
+        {
             "stage": "planned",
             "starts_at": "2027-09-08T09:30:00+02:00",
             "ends_at": "2027-09-08T21:00:00+02:00",
         },
-        headers=headers,
-    )
-    assert_state_conflict(planned, "cancelled")
-    lab = client.get(base + "/wijklab", headers=headers).json
-    assert (lab["stage"], lab["state"], lab["session"]) == ("intake", "cancelled", None)
+    ):
+        refused = client.post(base + "/wijklab/steps", json=step, headers=headers)
+        assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "stage"
+    assert client.get(base + "/wijklab", headers=headers).json["stage"] == "withdrawn"
 
 
 def test_an_illegal_transition_is_a_state_conflict(db):

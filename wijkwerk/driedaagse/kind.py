@@ -51,6 +51,7 @@ KIND = Kind(
     attends=every_session,
     invoice_who=lambda registration: registration.participant.person.name,
     withdraw=lifecycle.cancel,
+    cancelled=services.release_coach_slot,
     withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="driedaagse/_what_now.html",
     registrant_template="driedaagse/_coach.html",

@@ -148,7 +148,7 @@ def book_coach_slot(
         raise RuleViolation(Problem("invalid", "slot", _("Kies een van de tijden.")))
     if slot.registration_id == registration.id:
         return slot
-    lifecycle.release_coach_slot(registration)
+    release_coach_slot(registration)
     db.session.flush()
     taken = db.session.execute(
         update(CoachSlot)
@@ -176,7 +176,7 @@ def book_coach_slot(
 def cancel_coach_slot(registration: Registration) -> None:
     if registration.coach_slot is None:
         return
-    lifecycle.release_coach_slot(registration)
+    release_coach_slot(registration)
     registration.note_change(actor_label="registrant", reason=_("Coachgesprek afgezegd."))
 
 
@@ -216,3 +216,14 @@ def publish_coach_slot(
     )
     db.session.add(slot)
     return slot
+
+
+def release_coach_slot(registration: Registration) -> None:
+    """Give up the coach time a participant held (on cancelling too: the kind's ``cancelled``)."""
+    db.session.execute(
+        update(CoachSlot)
+        .where(CoachSlot.registration_id == registration.id)
+        .values(registration_id=None, booked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(registration, ["coach_slot"])

@@ -145,9 +145,9 @@ class Kind:
     headlines: Mapping[str, Any] = field(default_factory=dict)
     duties: tuple[Duty, ...] = ()
     personal_data: PersonalData | None = None
-    # How a registration is cancelled with its whole programme, when the kind has more to undo
-    # (a Wijklab's lab and panel): ``(registration, *, reason, actor, now)``; else the lifecycle's.
-    cancel_with_programme: Callable[..., None] | None = None
+    # What the kind gives up when a registration is cancelled, however that happens (a coach
+    # time; a Wijklab's lab, its day and its panel): ``(registration)``.
+    cancelled: Callable[[Registration], None] | None = None
     # Its part of the OpenAPI document (wijkwerk/api/openapi/): the schema of its registration
     # request (docs/api.md), with the schemas and paths of its own endpoints.
     api_request: str = ""

@@ -107,7 +107,6 @@ def cancel_programme(
                 ),
             )
         )
-    kind = kinds.of(programme)
     to_come = _to_come(programme, now)
     done = _summary(to_come)
     programme.status = ProgrammeStatus.CANCELLED  # from here on nobody gets a freed place
@@ -117,16 +116,13 @@ def cancel_programme(
             session.sequence += 1  # calendars replace the event with a cancelled one
     note = _("Het programma gaat niet door: %(reason)s", reason=reason)
     for registration in to_come:
-        if kind.cancel_with_programme is not None:
-            kind.cancel_with_programme(registration, reason=note, actor=actor, now=now)
-        else:
-            lifecycle.cancel(
-                registration,
-                actor=actor,
-                actor_label="organiser",
-                reason=note,
-                full_refund=True,
-                now=now,
-            )
+        lifecycle.cancel(
+            registration,
+            actor=actor,
+            actor_label="organiser",
+            reason=note,
+            full_refund=True,
+            now=now,
+        )
     db.session.flush()
     return done

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
@@ -27,7 +27,6 @@ from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeStatus
 from wijkwerk.registrations import notifications, places
 from wijkwerk.registrations.models import (
-    CoachSlot,
     PaymentMethod,
     Registration,
     RegistrationEvent,
@@ -249,7 +248,8 @@ def cancel(
 ) -> Registration | None:
     """Cancel a registration. By the programme's terms (or in full, when an organiser says so) a
     credit invoice cancels what was invoiced and a Stripe payment is refunded; a held place and
-    coach slot are freed, and the next on the waiting list gets the place. Returns that promoted
+    whatever the kind holds for it (a coach time, a lab) is given up, and the next on the waiting
+    list gets the place. Returns that promoted
     registration, if any. Cancelling twice changes nothing."""
     if registration.state is S.CANCELLED:
         return None
@@ -260,8 +260,10 @@ def cancel(
     notes = [reason or _("Aanmelding geannuleerd.")]
     notes += _settle_money(registration, share, now)
     released = places.release_place(registration)
-    release_coach_slot(registration)
     transition(registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label)
+    undo = kinds.of(registration.programme).cancelled
+    if undo is not None:  # what the kind holds besides a place (a coach time, a lab and its day)
+        undo(registration)
     if released:
         return promote_next(registration.programme, now=now)
     return None
@@ -310,13 +312,3 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
             _("Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.", amount=money(kept))
         )
     return notes
-
-
-def release_coach_slot(registration: Registration) -> None:
-    db.session.execute(
-        update(CoachSlot)
-        .where(CoachSlot.registration_id == registration.id)
-        .values(registration_id=None, booked_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(registration, ["coach_slot"])

@@ -48,19 +48,10 @@ def _withdraw(registration, *, actor_label: str = "registrant") -> None:
         steps.withdraw(lab, actor_label=actor_label)
 
 
-def _cancel_with_programme(registration, *, reason: str, actor, now) -> None:
+def _cancelled(registration) -> None:
     lab = services.lab_of(registration)
-    if lab is None:
-        lifecycle.cancel(
-            registration,
-            actor=actor,
-            actor_label="organiser",
-            reason=reason,
-            full_refund=True,
-            now=now,
-        )
-    else:
-        steps.cancel_with_programme(lab, reason=reason, actor=actor, now=now)
+    if lab is not None:
+        steps.cancelled(lab)
 
 
 KIND = Kind(
@@ -80,7 +71,7 @@ KIND = Kind(
     attends=_attends,
     invoice_who=lambda registration: registration.billing.organisation,
     withdraw=_withdraw,
-    cancel_with_programme=_cancel_with_programme,
+    cancelled=_cancelled,
     withdraw_label=_l("Aanvraag intrekken"),
     what_now_template="wijklab/_what_now.html",
     registrant_template="wijklab/_for_municipality.html",

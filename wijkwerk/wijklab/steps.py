@@ -52,23 +52,19 @@ def withdraw(lab: LabRequest, *, actor_label: str) -> None:
     )
 
 
-def cancel_with_programme(
-    lab: LabRequest, *, reason: str, actor: Account | None, now: dt.datetime
-) -> None:
-    """The Wijklab programme does not go ahead (wijkwerk/registrations/cancelling.py): the booking
-    is cancelled in full (the status mail tells the contact, with the reason), the lab is
-    withdrawn and its panel hears that it is off. Its day is cancelled with the programme's."""
-    lifecycle.cancel(
-        lab.registration,
-        actor=actor,
-        actor_label="organiser",
-        reason=reason,
-        full_refund=True,
-        now=now,
-    )
+def cancelled(lab: LabRequest) -> None:
+    """Its booking was cancelled, however that happened (the municipality withdrew, an organiser
+    cancelled it or the whole programme): the lab is withdrawn, its day is off, its panel told."""
+    if lab.session is not None and lab.session.status is SessionStatus.SCHEDULED:
+        changes.change_session(
+            lab.session,
+            changes.SessionChange(
+                status=SessionStatus.CANCELLED, reason=_("Het Wijklab gaat niet door.")
+            ),
+        )
     if lab.stage is not LabStage.WITHDRAWN:
         lab.stage = LabStage.WITHDRAWN
-        lab.stage_changed_at = now
+        lab.stage_changed_at = now_utc()
         tell_panel(lab)
 
 
@@ -117,16 +113,10 @@ def advance(
         lab.report_url = step.report_url or ""
         registration.active_slot = None  # done: the municipality may ask for another lab
         registration.note_change(actor=actor, reason=_("Verslag gepubliceerd."))
-    elif step.stage is LabStage.WITHDRAWN:
+    elif step.stage is LabStage.WITHDRAWN:  # the lab, its day and its panel: steps.cancelled
         lifecycle.cancel(
             registration, actor=actor, actor_label=actor_label, reason=step.reason, quiet=True
         )
-        if lab.session is not None:
-            changes.change_session(
-                lab.session,
-                changes.SessionChange(status=SessionStatus.CANCELLED, reason=step.reason),
-                actor=actor,
-            )
     else:
         registration.note_change(
             actor=actor, reason=step.reason or _stage_label_for_history(step.stage)
