@@ -141,6 +141,16 @@ def test_the_back_office_says_what_will_happen_and_asks_for_a_reason(client, db,
     # The old one-click status change no longer cancels without the consequences.
     page = client.get(f"/beheer/programmas/{slug}")
     assert 'name="status" value="cancelled"' not in page.text and "Publiceren" not in page.text
+    # Nor does a status change bring it back (the rule is in programmes/editing.py).
+    again = client.post(
+        f"/beheer/programmas/{slug}/status",
+        data={"csrf_token": csrf_token(page.text), "status": "published"},
+    )
+    assert (
+        "Een vervallen programma gaat niet meer door" in client.get(again.headers["Location"]).text
+    )
+    db.session.expire_all()
+    assert db.session.scalar(select(Programme.status)) is ProgrammeStatus.CANCELLED
 
 
 def test_two_organisers_cancelling_at_once_tell_everyone_once(app, db, smtp, full_course):

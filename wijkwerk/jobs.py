@@ -39,8 +39,7 @@ class TickReport:
     session_reminders: int = 0
     payment_reminders: int = 0
     aftercare: int = 0
-    duties: dict[str, int] = field(default_factory=dict)  # what each kind's duties did
-    duty_texts: list[str] = field(default_factory=list)  # and how the summary says it
+    duties: dict[str, int] = field(default_factory=dict)  # what each kind's duties did, by name
     mail_sent: int = 0
     mail_failed: int = 0
 
@@ -51,7 +50,11 @@ class TickReport:
             f"{self.session_reminders} herinnering(en) voor bijeenkomsten, "
             f"{self.payment_reminders} betaalherinnering(en), "
             f"{self.aftercare} mail(s) na afloop, "
-            + "".join(f"{text}, " for text in self.duty_texts)
+            + "".join(
+                f"{duty.summary.format(count=self.duties.get(duty.name, 0))}, "
+                for kind in kinds.all_kinds()
+                for duty in kind.duties
+            )
             + f"{self.checkouts_expired} verlopen betaling(en), "
             f"{self.refunds_sent} terugbetaling(en), "
             f"{self.mail_sent} mail(s) verstuurd, {self.mail_failed} mislukt"
@@ -68,8 +71,7 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     report.aftercare = reminders.aftercare(now)
     for kind in kinds.all_kinds():
         for duty in kind.duties:
-            report.duties[duty.name] = count = duty.run(now)
-            report.duty_texts.append(duty.summary.format(count=count))
+            report.duties[duty.name] = duty.run(now)
     report.refunds_sent = send_pending_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed

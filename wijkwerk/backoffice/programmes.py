@@ -180,8 +180,8 @@ def allocate(slug: str):
 
 @bp.post("/programmas/<slug>/status")
 def programme_status(slug: str):
-    """Publish a programme (registration opens within its window), take it back to draft, or
-    cancel it."""
+    """Publish a programme or take it back to draft (wijkwerk/programmes/editing.py); cancelling
+    goes to its confirmation page."""
     found = get_programme(slug, published_only=False)
     if found is None or not CheckedForm().validate_on_submit():
         abort(404 if found is None else 400)
@@ -191,10 +191,12 @@ def programme_status(slug: str):
         abort(400)
     if status is ProgrammeStatus.CANCELLED:  # with its consequences, after a confirmation
         return redirect(url_for("backoffice.programmes.cancel_programme", slug=slug), 303)
-    if found.status is ProgrammeStatus.CANCELLED:
-        flash(_("Een vervallen programma gaat niet meer door; maak zo nodig een nieuw."), "error")
+    try:
+        editing.set_status(found, status)
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(violation.problems[0].message, "error")
         return redirect(url_for("backoffice.programmes.programme", slug=slug))
-    found.status = status
     db.session.commit()
     flash(
         _(

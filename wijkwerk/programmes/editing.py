@@ -250,6 +250,25 @@ def change_programme(
     return promoted
 
 
+def set_status(programme: Programme, status: ProgrammeStatus) -> None:
+    """Publish a programme (registration opens within its window) or take it back to draft.
+    Cancelling is not a status change but a service with consequences
+    (registrations/cancelling.py); a cancelled programme does not come back."""
+    if status is ProgrammeStatus.CANCELLED:
+        raise RuleViolation(
+            Problem("invalid", "status", _("Laat een programma vervallen via zijn eigen pagina."))
+        )
+    if programme.status is ProgrammeStatus.CANCELLED:
+        raise RuleViolation(
+            Problem(
+                "invalid",
+                "status",
+                _("Een vervallen programma gaat niet meer door; maak zo nodig een nieuw."),
+            )
+        )
+    programme.status = status
+
+
 def add_session(programme: Programme, values: dict[str, Any]) -> ProgrammeSession:
     """A new session; confirmed participants who attend it get a mail with its .ics."""
     problems = check_session(values)

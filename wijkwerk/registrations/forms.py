@@ -20,6 +20,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.municipalities.services import search_municipalities
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -155,6 +156,18 @@ def municipality_choices(municipalities: list[Municipality]) -> list[SelectChoic
         )
         for m in municipalities
     ]
+
+
+def with_municipalities(form_class):
+    """The kind registry's ``form`` for a form whose ``municipality`` lists every municipality:
+    a new form of ``form_class`` with those choices."""
+
+    def make():
+        form = form_class()
+        form.municipality.choices = municipality_choices(search_municipalities())
+        return form
+
+    return make
 
 
 class ContactForm(Form):

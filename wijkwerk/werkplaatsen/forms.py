@@ -14,13 +14,11 @@ from wtforms import (
     TextAreaField,
 )
 
-from wijkwerk.municipalities.models import Municipality
 from wijkwerk.registrations.forms import (
     MultiCheckboxField,
     OptionalBillingForm,
     PersonForm,
     ProblemFields,
-    municipality_choices,
 )
 from wijkwerk.webforms import CheckedForm
 
@@ -70,9 +68,6 @@ class TrioForm(ProblemFields, CheckedForm):
             "Ik geef toestemming om deze gegevens van ons trio en onze bestuurder te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft. Ik heb hen daarover ingelicht."
         )
     )
-
-    def set_municipalities(self, municipalities: list[Municipality]) -> None:
-        self.municipality.choices = municipality_choices(municipalities)
 
     def as_request(self, locale: str) -> dict:
         """The form's content in the API's request shape."""

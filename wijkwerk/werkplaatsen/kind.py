@@ -6,22 +6,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session, municipality_name
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.forms import with_municipalities
 from wijkwerk.werkplaatsen import openapi, services
 from wijkwerk.werkplaatsen.forms import TrioForm
 
 
 def _count(n: int) -> str:
     return ngettext("%(num)d trio", "%(num)d trio's", n)
-
-
-def _form() -> TrioForm:
-    form = TrioForm()
-    form.set_municipalities(search_municipalities())
-    return form
 
 
 def _register(programme, data, *, now=None, actor=None, allow_second=False):
@@ -39,7 +33,7 @@ KIND = Kind(
     count=_count,
     joining=Joining.FORM,
     register=_register,
-    form=_form,
+    form=with_municipalities(TrioForm),
     form_template="werkplaatsen/form.html",
     call_to_action=_l("Aanmelden als trio"),
     received=_l("Bedankt, uw aanmelding is ontvangen"),

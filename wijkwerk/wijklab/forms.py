@@ -19,13 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from wijkwerk.municipalities.models import Municipality
 from wijkwerk.registrations.forms import (
     BillingForm,
     ContactForm,
     MultiCheckboxField,
     ProblemFields,
-    municipality_choices,
 )
 from wijkwerk.webforms import CheckedForm
 
@@ -125,9 +123,6 @@ class LabRequestForm(ProblemFields, CheckedForm):
             "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanvraag, zoals de privacyverklaring beschrijft."
         )
     )
-
-    def set_municipalities(self, municipalities: list[Municipality]) -> None:
-        self.municipality.choices = municipality_choices(municipalities)
 
     def as_request(self, locale: str) -> dict:
         return {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.programmes.kinds import (
     Column,
     Joining,
@@ -16,18 +15,13 @@ from wijkwerk.programmes.kinds import (
 )
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.forms import with_municipalities
 from wijkwerk.wijklab import demo, openapi, privacy, services, steps
 from wijkwerk.wijklab.forms import LabRequestForm
 
 
 def _count(n: int) -> str:
     return ngettext("%(num)d Wijklab", "%(num)d Wijklabs", n)
-
-
-def _form() -> LabRequestForm:
-    form = LabRequestForm()
-    form.set_municipalities(search_municipalities())
-    return form
 
 
 def _register(programme, data, *, now=None, actor=None, allow_second=False):
@@ -61,7 +55,7 @@ KIND = Kind(
     count=_count,
     joining=Joining.REQUEST,
     register=_register,
-    form=_form,
+    form=with_municipalities(LabRequestForm),
     form_template="wijklab/request_form.html",
     call_to_action=_l("Wijklab aanvragen"),
     received=_l("Bedankt, uw aanvraag is ontvangen"),
