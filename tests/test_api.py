@@ -11,7 +11,7 @@ from openapi_core.validation.response.exceptions import InvalidData
 
 from tests.conftest import check_against_openapi
 from wijkwerk.api.openapi import openapi_document
-from wijkwerk.programmes.demo import load_demo
+from wijkwerk.demo.programmes import load_demo
 
 
 def test_programme_in_the_shape_of_the_contract(client, db):

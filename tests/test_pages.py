@@ -9,7 +9,7 @@ import pytest
 
 from tests import factories
 from tests.conftest import csrf_token
-from wijkwerk.programmes.demo import load_demo
+from wijkwerk.demo.programmes import load_demo
 from wijkwerk.programmes.models import ProgrammeStatus
 
 

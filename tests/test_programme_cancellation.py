@@ -141,7 +141,7 @@ def test_the_back_office_says_what_will_happen_and_asks_for_a_reason(client, db,
     # The old one-click status change no longer cancels without the consequences.
     page = client.get(f"/beheer/programmas/{slug}")
     assert 'name="status" value="cancelled"' not in page.text and "Publiceren" not in page.text
-    # Nor does a status change bring it back (the rule is in programmes/editing.py).
+    # Nor does a status change bring it back (the rule is in planning/editing.py).
     again = client.post(
         f"/beheer/programmas/{slug}/status",
         data={"csrf_token": csrf_token(page.text), "status": "published"},

@@ -13,6 +13,8 @@ from flask.cli import AppGroup
 
 from wijkwerk.accounts.models import Role
 from wijkwerk.accounts.services import AccountError, create_account, create_api_token, find_account
+from wijkwerk.demo.activity import load_activity
+from wijkwerk.demo.programmes import load_demo
 from wijkwerk.extensions import db
 from wijkwerk.jobs import run_due_jobs
 from wijkwerk.municipalities.services import (
@@ -25,8 +27,6 @@ from wijkwerk.municipalities.services import (
 from wijkwerk.outbox.services import deliver_pending, run_worker
 from wijkwerk.outbox.smtp import abort_connections
 from wijkwerk.privacy import retention
-from wijkwerk.programmes.demo import load_demo
-from wijkwerk.programmes.demo_activity import load_activity
 from wijkwerk.timeutil import AMSTERDAM, frozen_at, now_utc
 from wijkwerk.validation import moment_message
 

@@ -20,16 +20,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from wijkwerk.calendars.changes import participants
-from wijkwerk.calendars.services import session_mail
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue, queued_before
 from wijkwerk.payments.invoices import credited_cents
 from wijkwerk.payments.models import Invoice, InvoiceKind, Payment, PaymentStatus
 from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.programmes.models import Programme, ProgrammeSession, ProgrammeStatus, SessionStatus
-from wijkwerk.registrations import notifications
+from wijkwerk.registrations import links, notifications
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import RegistrationMember
+from wijkwerk.registrations.sessions import session_mail
 
 logger = logging.getLogger(__name__)
 
@@ -163,8 +163,8 @@ def checkout_reminders(now: dt.datetime) -> int:
             payment=payment,
             registration=registration,
             person=person,
-            payment_url=notifications.payment_url(registration),
-            manage_url=notifications.manage_url(registration),
+            payment_url=links.payment_url(registration),
+            manage_url=links.manage_url(registration),
         )
     return count
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from wijkwerk.calendars.services import feed_url
 from wijkwerk.money import rate_as_string
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments.models import Invoice, Payment
 from wijkwerk.programmes.models import Programme, ProgrammeSession
-from wijkwerk.registrations import notifications
+from wijkwerk.registrations.links import feed_url, manage_url, payment_url
 from wijkwerk.registrations.models import Registration
 from wijkwerk.registrations.parts import BillingDetails, MemberRole, RegistrationMember
 
@@ -95,9 +94,9 @@ def registration(r: Registration, warnings=()) -> dict:
         "state": r.state.value,
         "fee": fee(r),
         "warnings": [{"code": w.code, "message": w.message} for w in warnings],
-        "payment_url": notifications.payment_url(r),
+        "payment_url": payment_url(r),
         "calendar_url": feed_url(r),
-        "manage_url": notifications.manage_url(r),
+        "manage_url": manage_url(r),
     }
 
 

@@ -17,7 +17,8 @@ from wijkwerk.calendars import changes
 from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.programmes import kinds, reading
+from wijkwerk.planning import reading
+from wijkwerk.programmes import kinds
 from wijkwerk.programmes.kinds import Joining
 from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes

@@ -1,5 +1,5 @@
 """A programme's settings form (with the fields for euros, VAT rates and days) and its contact
-persons form, and how they translate to and from :mod:`wijkwerk.programmes.editing`."""
+persons form, and how they translate to and from :mod:`wijkwerk.planning.editing`."""
 
 import datetime as dt
 from typing import Any
@@ -236,7 +236,7 @@ def programme_form(programme: Programme | None = None) -> ProgrammeForm:
 
 
 def programme_values(form: ProgrammeForm) -> dict[str, Any]:
-    """A validated form's settings, as :mod:`wijkwerk.programmes.editing` takes them."""
+    """A validated form's settings, as :mod:`wijkwerk.planning.editing` takes them."""
     return {
         "title": form.title.data.strip(),
         "summary": (form.summary.data or "").strip(),

@@ -25,7 +25,7 @@ from wijkwerk.backoffice.programme_forms import (
 from wijkwerk.backoffice.queries import RegistrationCounts, RegistrationFilter, registrations_of
 from wijkwerk.calendars import changes
 from wijkwerk.extensions import db
-from wijkwerk.programmes import editing
+from wijkwerk.planning import editing
 from wijkwerk.programmes.models import (
     ProgrammeKind,
     ProgrammeSession,
@@ -180,7 +180,7 @@ def allocate(slug: str):
 
 @bp.post("/programmas/<slug>/status")
 def programme_status(slug: str):
-    """Publish a programme or take it back to draft (wijkwerk/programmes/editing.py); cancelling
+    """Publish a programme or take it back to draft (wijkwerk/planning/editing.py); cancelling
     goes to its confirmation page."""
     found = get_programme(slug, published_only=False)
     if found is None or not CheckedForm().validate_on_submit():

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from wijkwerk.accounts.models import Account
-from wijkwerk.calendars.services import session_mail, sessions_of
 from wijkwerk.extensions import db
 from wijkwerk.formatting import period
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import RegistrationMember
+from wijkwerk.registrations.sessions import session_mail, sessions_of
 from wijkwerk.validation import Problem, RuleViolation, moment_message, text_message
 
 

@@ -8,14 +8,14 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from wijkwerk.calendars.ics import CONTENT_TYPE, calendar
-from wijkwerk.calendars.services import sessions_of
 from wijkwerk.extensions import db
+from wijkwerk.programmes.ics import CONTENT_TYPE, calendar
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.public_cache import public_page
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations.lifecycle import by_manage_token_or_404
 from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.sessions import sessions_of
 from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("calendars", __name__)

@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
 from wijkwerk.attendance.models import Attendance
-from wijkwerk.calendars.services import session_mail
 from wijkwerk.extensions import db
 from wijkwerk.kennis.meetings import may_read_wijkanalyses
 from wijkwerk.kennis.models import KennisMeeting
@@ -32,10 +31,11 @@ from wijkwerk.programmes.models import (
     ProgrammeStatus,
     SessionStatus,
 )
-from wijkwerk.registrations import intake, notifications
+from wijkwerk.registrations import intake, links
 from wijkwerk.registrations.inputs import PersonInput, Reader
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.parts import MemberRole, RegistrationMember
+from wijkwerk.registrations.sessions import session_mail
 from wijkwerk.timeutil import now_utc
 from wijkwerk.urls import external_url
 from wijkwerk.validation import Problem, RuleViolation
@@ -312,7 +312,7 @@ def flag_missing_delegates(now: dt.datetime) -> int:
                 session=session,
                 named=named,
                 shortlist=None,
-                manage_url=notifications.manage_url(city.registration),
+                manage_url=links.manage_url(city.registration),
             )
         if short:
             for account in _organisers():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from wijkwerk.demo.activity import demo_email as _email
+from wijkwerk.demo.activity import demo_pdf as _pdf
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
 from wijkwerk.kennis.delegates import name_delegates
 from wijkwerk.kennis.meetings import attach_wijkanalyse, set_meeting
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.programmes.demo_activity import demo_email as _email
-from wijkwerk.programmes.demo_activity import demo_pdf as _pdf
 from wijkwerk.programmes.models import Programme
 
 CITIES = [

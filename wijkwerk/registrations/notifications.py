@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
-from wijkwerk.calendars.services import feed_url, ics_attachment, sessions_of, webcal_url
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue, queued_before
 from wijkwerk.outbox.services import resend as outbox_resend
@@ -14,22 +13,13 @@ from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.people.models import Person
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import SessionStatus
+from wijkwerk.registrations.links import feed_url, manage_url, payment_url, webcal_url
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
+from wijkwerk.registrations.sessions import ics_attachment, sessions_of
 from wijkwerk.registrations.tokens import make_approval_token
 from wijkwerk.urls import external_url
 
 S = RegistrationState
-
-
-def manage_url(registration: Registration) -> str:
-    return external_url("registrations.manage", token=registration.manage_token)
-
-
-def payment_url(registration: Registration) -> str | None:
-    """Where the registrant pays, while a payment is open (a stable link to the checkout)."""
-    if registration.state is not RegistrationState.AWAITING_PAYMENT:
-        return None
-    return external_url("payments.pay", token=registration.manage_token)
 
 
 def approval_url(registration: Registration) -> str:

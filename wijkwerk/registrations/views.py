@@ -5,12 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from wijkwerk.attendance import certificates
-from wijkwerk.calendars.services import feed_url, webcal_url
 from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import lifecycle, notifications
+from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import RuleViolation
@@ -85,7 +85,7 @@ def manage(token: str):
         new=request.args.get("nieuw") == "1",
         calendar_url=feed_url(registration),
         webcal_url=webcal_url(registration),
-        payment_url=notifications.payment_url(registration),
+        payment_url=payment_url(registration),
         can_pay_again=registration.state is RegistrationState.SUBMITTED
         and lifecycle.pays_by_stripe(registration),
         refund_share=lifecycle.refund_share_bp(registration, now_utc()),

@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from wijkwerk.demo.activity import demo_email as _email
+from wijkwerk.demo.activity import demo_pdf as _pdf
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.programmes.demo_activity import demo_email as _email
-from wijkwerk.programmes.demo_activity import demo_pdf as _pdf
 from wijkwerk.programmes.models import Programme
 from wijkwerk.wijklab import panel, steps
 from wijkwerk.wijklab import services as wijklab

@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from wijkwerk.accounts.models import Account
-from wijkwerk.calendars.services import ics_attachment
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.registrations.inputs import PHONE, Reader
+from wijkwerk.registrations.sessions import ics_attachment
 from wijkwerk.timeutil import now_utc
 from wijkwerk.urls import external_url
 from wijkwerk.validation import Problem, RuleViolation

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 
 from wijkwerk.accounts.models import Account
 from wijkwerk.calendars import changes
-from wijkwerk.calendars.services import ics_attachment
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
-from wijkwerk.registrations import lifecycle, notifications, places
+from wijkwerk.registrations import lifecycle, links, places
 from wijkwerk.registrations.parts import MemberRole, RegistrationMember
+from wijkwerk.registrations.sessions import ics_attachment
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 from wijkwerk.wijklab import panel
@@ -251,7 +251,7 @@ def tell_step(lab: LabRequest, reason: str) -> None:
         person=person,
         lab=lab,
         reason=reason,
-        manage_url=notifications.manage_url(registration),
+        manage_url=links.manage_url(registration),
         attachments=attachments,
     )
 

@@ -1,5 +1,5 @@
 """``POST /api/v1/programmes``: the request body (docs/api.md) read into the plain values that
-wijkwerk/programmes/editing.py takes, and its problems mapped back to the body's field paths."""
+wijkwerk/planning/editing.py takes, and its problems mapped back to the body's field paths."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from wijkwerk.calendars import changes
 from wijkwerk.money import rate_from_string
-from wijkwerk.programmes.editing import new_programme, problems_of_new
+from wijkwerk.planning.editing import new_programme, problems_of_new
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme, ProgrammeKind
 from wijkwerk.registrations.inputs import Reader
 from wijkwerk.validation import Problem, RuleViolation

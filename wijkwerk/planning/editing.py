@@ -2,7 +2,7 @@
 ``POST /api/v1/programmes``. The rules live here once; each door reads its own input into plain
 values (attribute names of :class:`Programme` and :class:`ProgrammeSession`) and maps the field of
 each :class:`Problem` back to its own field names: the API's body in
-wijkwerk/programmes/reading.py, the back-office forms in wijkwerk/backoffice/programme_forms.py."""
+wijkwerk/planning/reading.py, the back-office forms in wijkwerk/backoffice/programme_forms.py."""
 
 from __future__ import annotations
 

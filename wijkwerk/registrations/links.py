@@ -1,0 +1,33 @@
+"""The links a registrant follows, in mails, on their page and in the API: their page, where they
+pay, and their personal calendar feed."""
+
+from __future__ import annotations
+
+from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.urls import external_url
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url("registrations.manage", token=registration.manage_token)
+
+
+def payment_url(registration: Registration) -> str | None:
+    """Where the registrant pays, while a payment is open (a stable link to the checkout)."""
+    if registration.state is not RegistrationState.AWAITING_PAYMENT:
+        return None
+    return external_url("payments.pay", token=registration.manage_token)
+
+
+def feed_url(registration: Registration) -> str | None:
+    if registration.feed_token is None:
+        return None
+    return external_url("calendars.personal_feed", token=registration.feed_token)
+
+
+def webcal_url(registration: Registration) -> str | None:
+    """The feed as a subscription link (``webcal://``): calendar apps subscribe instead of
+    importing once."""
+    url = feed_url(registration)
+    if url is None:
+        return None
+    return "webcal://" + url.split("://", 1)[1]
