@@ -187,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.accounts.views import bp as accounts_bp
     from wijkwerk.api import bp as api_bp
     from wijkwerk.api import views as api_views  # noqa: F401  (the core's endpoints join api_bp)
+    from wijkwerk.attendance.views import bp as attendance_bp
     from wijkwerk.backoffice import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
     from wijkwerk.core.views import bp as core_bp
@@ -209,6 +210,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(werkplaatsen_bp)
     app.register_blueprint(driedaagse_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(attendance_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(accounts_bp)
     # /beheer, its areas nested, and each kind's back-office pages: a kind's beheer module nests

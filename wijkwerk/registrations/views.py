@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from wijkwerk.attendance import certificates
 from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
@@ -89,7 +88,6 @@ def manage(token: str):
         can_pay_again=registration.state is RegistrationState.SUBMITTED
         and lifecycle.pays_by_stripe(registration),
         refund_share=lifecycle.refund_share_bp(registration, now_utc()),
-        certificates=[m for m in registration.members if certificates.eligible(m)],
         **kind.registrant_context(registration),
         form=CheckedForm(),
     )
@@ -111,21 +109,3 @@ def cancel(token: str):
         db.session.commit()
         flash(_("Uw aanmelding is geannuleerd."), "success")
     return redirect(url_for("registrations.manage", token=token))
-
-
-@bp.get("/aanmelding/<token>/deelnamebewijs/<int:member_id>.pdf")
-def certificate(token: str, member_id: int):
-    """A participant's certificate, for whoever attended every session."""
-    registration = lifecycle.by_manage_token_or_404(token)
-    member = next((m for m in registration.members if m.id == member_id), None)
-    if member is None or not certificates.eligible(member):
-        abort(404)
-    filename = f"deelnamebewijs-{registration.reference}-{member.id}.pdf"
-    return Response(
-        certificates.certificate_pdf(member),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",  # it names the participant
-        },
-    )
