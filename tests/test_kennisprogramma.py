@@ -431,8 +431,8 @@ def test_a_city_that_named_people_only_for_a_later_meeting_takes_part_from_the_f
     """Which sessions a registration attends is decided once (the kind registry's ``attends``):
     the calendar and the start of the cancellation terms agree, also for a city that named its
     people only for the second meeting."""
-    from wijkwerk.registrations.sessions import sessions_of
     from wijkwerk.registrations import lifecycle
+    from wijkwerk.registrations.sessions import sessions_of
 
     registration = admitted(client, db)
     first, second = programme.sessions

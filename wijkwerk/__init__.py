@@ -190,13 +190,13 @@ def _register_blueprints(app: Flask) -> None:
     from wijkwerk.attendance.views import bp as attendance_bp
     from wijkwerk.backoffice import bp as backoffice_bp
     from wijkwerk.calendars.views import bp as calendars_bp
+    from wijkwerk.checkout.views import bp as checkout_bp
     from wijkwerk.core.views import bp as core_bp
     from wijkwerk.driedaagse import beheer as _driedaagse_beheer  # noqa: F401
     from wijkwerk.driedaagse.views import bp as driedaagse_bp
     from wijkwerk.kennis import api as kennis_api  # noqa: F401  (a kind's endpoints join api_bp)
     from wijkwerk.kennis import beheer as _kennis_beheer  # noqa: F401
     from wijkwerk.kennis.views import bp as kennis_bp
-    from wijkwerk.payments.views import bp as payments_bp
     from wijkwerk.programmes.views import bp as programmes_bp
     from wijkwerk.registrations.views import bp as registrations_bp
     from wijkwerk.werkplaatsen.views import bp as werkplaatsen_bp
@@ -211,7 +211,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(driedaagse_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(attendance_bp)
-    app.register_blueprint(payments_bp)
+    app.register_blueprint(checkout_bp)
     app.register_blueprint(accounts_bp)
     # /beheer, its areas nested, and each kind's back-office pages: a kind's beheer module nests
     # them into backoffice_bp when first imported (above: before this, and once per process).

@@ -1,8 +1,9 @@
 """What follows a commit, done in one place for every request, CLI command and webhook.
 
 A transaction that queues mail (:func:`wijkwerk.outbox.services.queue`) or records a refund
-(:func:`wijkwerk.payments.services.refund`) says so with :func:`expect`; each of those modules
-registers how its work is done (:func:`does`), so this module imports neither. When it commits, that
+(:func:`wijkwerk.payments.services.refund`) says so with :func:`expect`; how that work is done is
+registered with :func:`does` (by the outbox, and by wijkwerk/registrations/lifecycle.py, which
+sends refunds and tells the registrant), so this module imports neither. When it commits, that
 becomes *due*; when it rolls back, it is forgotten. Views and commands only ever call
 ``db.session.commit()``; what is due is done by :func:`settle` when the app context ends: at the
 end of every request (after the view and the error handlers have made the answer, so nothing done
@@ -43,7 +44,7 @@ _ROUNDS = 3  # sending refunds queues mail about them: a second round sends that
 
 
 def does(what: str, work: Callable[[list[int], dict], bool]) -> None:
-    """Register how ``what`` is done after the commit (the outbox: mail; payments: refunds)."""
+    """Register how ``what`` is done after the commit (the outbox: mail; the lifecycle: refunds)."""
     _WORK[what] = work
 
 

@@ -20,12 +20,11 @@ from wijkwerk import ratelimit, reminders
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import deliver_pending
 from wijkwerk.payments import gateway, services
-from wijkwerk.payments.models import Payment, PaymentStatus
-from wijkwerk.payments.services import send_pending_refunds
+from wijkwerk.payments.models import Payment, PaymentMethod, PaymentStatus
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
-from wijkwerk.registrations import allocation, notifications, paying, places
-from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations import allocation, lifecycle, notifications, paying, places
+from wijkwerk.registrations.models import Registration, RegistrationState
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def run_due_jobs(now: dt.datetime) -> TickReport:
     for kind in kinds.all_kinds():
         for duty in kind.duties:
             report.duties[duty.name] = duty.run(now)
-    report.refunds_sent = send_pending_refunds()
+    report.refunds_sent = lifecycle.send_refunds()
     delivery = deliver_pending()
     report.mail_sent, report.mail_failed = delivery.sent, delivery.failed
     ratelimit.delete_expired(now)  # counters of keys not seen again since their window ended

@@ -12,6 +12,7 @@ from wijkwerk.payments.models import (
     InvoiceCounter,
     InvoiceKind,
     Payment,
+    PaymentMethod,
     PaymentStatus,
     Refund,
     RefundStatus,
@@ -33,7 +34,6 @@ from wijkwerk.programmes.models import (
 from wijkwerk.ratelimit import RateLimitCounter
 from wijkwerk.registrations.models import (
     CoachSlot,
-    PaymentMethod,
     Registration,
     RegistrationEvent,
     RegistrationState,

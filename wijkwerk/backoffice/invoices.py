@@ -10,7 +10,7 @@ from wijkwerk.backoffice.queries import INVOICE_FILTERS, invoices_list, is_outst
 from wijkwerk.extensions import db
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
-from wijkwerk.payments.views import pdf_response
+from wijkwerk.payments.pdf import pdf_response
 from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("invoices", __name__)

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from wijkwerk.municipalities.models import OrganisationType
+from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.registrations.inputs import (
     MAX_TEXT,
     PHONE,
@@ -16,7 +17,6 @@ from wijkwerk.registrations.inputs import (
     Reader,
     read_billing,
 )
-from wijkwerk.registrations.models import PaymentMethod
 from wijkwerk.registrations.parts import ProfessionalRole
 from wijkwerk.validation import Problem
 

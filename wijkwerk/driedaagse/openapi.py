@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wijkwerk.api.openapi.parts import enum_of, ref
 from wijkwerk.municipalities.models import OrganisationType
-from wijkwerk.registrations.models import PaymentMethod
+from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.registrations.parts import ProfessionalRole
 
 SCHEMAS: dict[str, dict] = {}

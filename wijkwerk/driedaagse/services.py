@@ -16,16 +16,11 @@ from wijkwerk.driedaagse.inputs import IndividualInput, read_individual
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments import gateway
+from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake, lifecycle
 from wijkwerk.registrations.lifecycle import Outcome
-from wijkwerk.registrations.models import (
-    CoachSlot,
-    PaymentMethod,
-    Registration,
-    RegistrationState,
-    StateConflict,
-)
+from wijkwerk.registrations.models import CoachSlot, Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.parts import MemberRole, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation

@@ -8,13 +8,16 @@ a timeout never makes a second checkout or a second refund.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import stripe
 from flask import current_app
 
 from wijkwerk.payments.models import Payment, Refund
-from wijkwerk.registrations.models import Registration
 from wijkwerk.urls import external_url
+
+if TYPE_CHECKING:  # types only: the registrations build on the payments
+    from wijkwerk.registrations.models import Registration
 
 # Stripe's limits on a Checkout Session's lifetime.
 MIN_CHECKOUT_LIFETIME = dt.timedelta(minutes=30)
@@ -90,7 +93,7 @@ def create_checkout(payment: Payment, registration: Registration) -> dict:
         },
         "expires_at": int(payment.expires_at.timestamp()),
         "locale": registration.locale if registration.locale in ("nl", "en") else "nl",
-        "success_url": external_url("payments.returned", token=token)
+        "success_url": external_url("checkout.returned", token=token)
         + "?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": external_url("registrations.manage", token=token),
     }

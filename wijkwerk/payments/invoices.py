@@ -9,6 +9,7 @@ number back, so numbers have neither gaps nor duplicates.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import force_locale
@@ -23,8 +24,10 @@ from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
 from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.programmes import kinds
-from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import AMSTERDAM, now_utc
+
+if TYPE_CHECKING:  # types only: the registrations build on the payments
+    from wijkwerk.registrations.models import Registration
 
 BUYER_FIELDS = (
     "buyer_name",

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wijkwerk.db import UTCDateTime, str_enum
 from wijkwerk.extensions import db
-from wijkwerk.registrations.models import PaymentMethod, Registration
 from wijkwerk.timeutil import now_utc
+
+if TYPE_CHECKING:  # types only: the registration imports this module
+    from wijkwerk.registrations.models import Registration
+
+
+class PaymentMethod(StrEnum):
+    STRIPE = "stripe"
+    INVOICE = "invoice"
 
 
 class PaymentStatus(StrEnum):

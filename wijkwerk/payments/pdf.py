@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask import Response
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
@@ -230,3 +231,14 @@ def _payment_lines(invoice: Invoice) -> list[str]:
             )
         )
     return lines
+
+
+def pdf_response(found: Invoice) -> Response:
+    return Response(
+        invoice_pdf(found),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,5 +1,6 @@
 """Payment records and refunds, and the work with Stripe that follows a commit (a recorded refund
-is sent by :func:`send_pending_refunds`, which :mod:`wijkwerk.aftercommit` calls).
+is sent by :func:`send_pending_refunds`, after the commit: see
+:func:`wijkwerk.registrations.lifecycle.send_refunds`).
 
 The registration side (what a payment means for a place) is in
 :mod:`wijkwerk.registrations.lifecycle`; this module keeps the money records and talks to Stripe
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,10 +21,11 @@ from sqlalchemy import select, update
 from wijkwerk import aftercommit
 from wijkwerk.extensions import db
 from wijkwerk.payments import gateway
-from wijkwerk.payments.models import Payment, PaymentStatus, Refund, RefundStatus
-from wijkwerk.registrations import notifications
-from wijkwerk.registrations.models import PaymentMethod, Registration
+from wijkwerk.payments.models import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from wijkwerk.timeutil import now_utc
+
+if TYPE_CHECKING:  # types only: the registrations build on the payments
+    from wijkwerk.registrations.models import Registration
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +143,11 @@ def refund(payment: Payment, amount_cents: int, reason: str) -> Refund | None:
     return entry
 
 
-def send_pending_refunds() -> int:
+def send_pending_refunds(tell: Callable[[Refund], None]) -> int:
     """Send recorded refunds to Stripe (one call each, idempotent by the refund's id); failures
-    stay pending for the next ``tick``. Returns how many succeeded."""
+    stay pending for the next ``tick``. ``tell(refund)`` queues the registrant's mail in the
+    transaction that records a refund as sent (:func:`wijkwerk.registrations.lifecycle.send_refunds`
+    gives it). Returns how many succeeded."""
     pending = db.session.scalars(
         select(Refund.id).where(
             Refund.status == RefundStatus.PENDING, Refund.attempts < MAX_REFUND_ATTEMPTS
@@ -167,7 +173,7 @@ def send_pending_refunds() -> int:
             db.session.commit()
             continue
         if _record_refund(entry, made):
-            notifications.refund_sent(entry)
+            tell(entry)
             done += 1
         db.session.commit()
     return done
@@ -209,11 +215,3 @@ def charge_refunded(charge: dict) -> None:
     if payment is None:
         return
     _sync_refunded(payment, int(charge.get("amount_refunded") or 0))
-
-
-def _refund_after_commit(_ids: list[int], _config: dict) -> bool:
-    send_pending_refunds()  # every pending refund, these ones among them
-    return False
-
-
-aftercommit.does(aftercommit.REFUNDS, _refund_after_commit)

@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.people import services as people
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeStatus, RegistrationWindow
 from wijkwerk.registrations import places, pricing
 from wijkwerk.registrations.inputs import BillingInput, PersonInput
 from wijkwerk.registrations.lifecycle import Outcome
-from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import BillingDetails
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation

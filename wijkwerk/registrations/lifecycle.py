@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from wijkwerk import aftercommit
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.formatting import datetime as format_datetime
@@ -22,12 +23,11 @@ from wijkwerk.formatting import money
 from wijkwerk.money import FULL_SHARE_BP, share_of
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
-from wijkwerk.payments.models import PaymentStatus
+from wijkwerk.payments.models import PaymentMethod, PaymentStatus
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeStatus
 from wijkwerk.registrations import notifications, places
 from wijkwerk.registrations.models import (
-    PaymentMethod,
     Registration,
     RegistrationEvent,
     RegistrationState,
@@ -312,3 +312,19 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
             _("Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.", amount=money(kept))
         )
     return notes
+
+
+def send_refunds() -> int:
+    """Send every recorded refund to Stripe, and tell each registrant whose refund went out (in
+    the same transaction, so once). After every commit that recorded one (:mod:`wijkwerk.aftercommit`)
+    and by ``tick``. Returns how many went out."""
+    return payments.send_pending_refunds(tell=notifications.refund_sent)
+
+
+def _refunds_after_commit(_ids: list[int], _config: dict) -> bool:
+    send_refunds()  # every pending refund, these ones among them
+    return False
+
+
+# Refunds are recorded here and in wijkwerk/registrations/paying.py (which imports this module).
+aftercommit.does(aftercommit.REFUNDS, _refunds_after_commit)

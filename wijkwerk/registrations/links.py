@@ -15,7 +15,7 @@ def payment_url(registration: Registration) -> str | None:
     """Where the registrant pays, while a payment is open (a stable link to the checkout)."""
     if registration.state is not RegistrationState.AWAITING_PAYMENT:
         return None
-    return external_url("payments.pay", token=registration.manage_token)
+    return external_url("checkout.pay", token=registration.manage_token)
 
 
 def feed_url(registration: Registration) -> str | None:

@@ -30,6 +30,7 @@ from wijkwerk.db import UTCDateTime, str_enum
 from wijkwerk.extensions import db
 from wijkwerk.money import Price
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.payments.models import Invoice, Payment, PaymentMethod
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme
 from wijkwerk.timeutil import now_utc
@@ -132,11 +133,6 @@ class IllegalTransition(StateConflict):
         self.target = target
 
 
-class PaymentMethod(StrEnum):
-    STRIPE = "stripe"
-    INVOICE = "invoice"
-
-
 class Registration(db.Model):
     """One registration: a trio, an individual, a Wijklab booking or a city in a Kennisprogramma.
 
@@ -219,10 +215,10 @@ class Registration(db.Model):
         order_by="RegistrationEvent.id",
         cascade="all, delete-orphan",
     )
-    payments: Mapped[list[Payment]] = relationship(  # noqa: F821  (wijkwerk.payments.models)
+    payments: Mapped[list[Payment]] = relationship(
         back_populates="registration", order_by="Payment.id"
     )
-    invoices: Mapped[list[Invoice]] = relationship(  # noqa: F821
+    invoices: Mapped[list[Invoice]] = relationship(
         back_populates="registration", order_by="Invoice.id"
     )
     coach_slot: Mapped[CoachSlot | None] = relationship(
@@ -247,7 +243,7 @@ class Registration(db.Model):
         return self.members[0] if self.members else None
 
     @property
-    def open_payment(self) -> Payment | None:  # noqa: F821
+    def open_payment(self) -> Payment | None:
         """The Stripe payment this registration is waiting for, if any."""
         for payment in reversed(self.payments):
             if payment.status.value == "pending":

@@ -41,7 +41,7 @@ def register(slug: str):
                 flash(warning.message, "warning")
             registration = outcome.registration
             if registration.state is RegistrationState.AWAITING_PAYMENT:
-                return redirect(url_for("payments.pay", token=registration.manage_token), 303)
+                return redirect(url_for("checkout.pay", token=registration.manage_token), 303)
             return redirect(
                 url_for("registrations.manage", token=registration.manage_token, nieuw=1)
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.programmes.models import (
     Programme,
     ProgrammeKind,
@@ -20,7 +21,7 @@ from wijkwerk.registrations import intake, notifications
 from wijkwerk.registrations.lifecycle import (
     Outcome,
 )
-from wijkwerk.registrations.models import PaymentMethod, Registration, RegistrationState
+from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import Casus, Domain, MemberRole, RegistrationMember
 from wijkwerk.validation import Problem
 from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio

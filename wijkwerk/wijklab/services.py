@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from wijkwerk.extensions import db
+from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake
 from wijkwerk.registrations.inputs import (
@@ -27,7 +28,7 @@ from wijkwerk.registrations.inputs import (
     read_billing,
 )
 from wijkwerk.registrations.lifecycle import Outcome
-from wijkwerk.registrations.models import PaymentMethod, Registration
+from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem
 from wijkwerk.wijklab.models import LabGoal, LabRequest, LabTask, TaskOwner

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from wijkwerk.api.openapi.parts import WARNINGS, enum_of, ref
 from wijkwerk.municipalities.models import OrganisationType
-from wijkwerk.payments.models import InvoiceKind, PaymentStatus, RefundStatus
-from wijkwerk.registrations.models import PaymentMethod, RegistrationState
+from wijkwerk.payments.models import InvoiceKind, PaymentMethod, PaymentStatus, RefundStatus
+from wijkwerk.registrations.models import RegistrationState
 from wijkwerk.registrations.parts import Domain, MemberRole, ProfessionalRole
 
 SCHEMAS: dict[str, dict] = {}

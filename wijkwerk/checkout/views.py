@@ -6,7 +6,6 @@ import logging
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     jsonify,
@@ -17,16 +16,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from wijkwerk.checkout import webhooks
 from wijkwerk.extensions import csrf, db
-from wijkwerk.payments import gateway, services, webhooks
+from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Invoice
-from wijkwerk.payments.pdf import invoice_pdf
+from wijkwerk.payments.pdf import pdf_response
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.webforms import CheckedForm
 
-bp = Blueprint("payments", __name__)
+bp = Blueprint("checkout", __name__)
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def pay_again(token: str):
         return redirect(url_for("registrations.manage", token=token))
     db.session.commit()
     if registration.state is RegistrationState.AWAITING_PAYMENT:
-        return redirect(url_for("payments.pay", token=token), 303)
+        return redirect(url_for("checkout.pay", token=token), 303)
     flash(_("Alle plaatsen zijn bezet; u staat op de wachtlijst."), "warning")
     return redirect(url_for("registrations.manage", token=token))
 
@@ -98,7 +98,7 @@ def returned(token: str):
     registration = lifecycle.by_manage_token_or_404(token)
     processing = registration.state is RegistrationState.AWAITING_PAYMENT
     return render_template(
-        "payments/returned.html", registration=registration, processing=processing
+        "checkout/returned.html", registration=registration, processing=processing
     ), 200
 
 
@@ -118,14 +118,3 @@ def invoice(token: str, number: str):
 @bp.get("/aanmelding/<token>/facturen/<number>.pdf")
 def invoice_download(token: str, number: str):
     return pdf_response(_invoice_of(lifecycle.by_manage_token_or_404(token), number))
-
-
-def pdf_response(found: Invoice) -> Response:
-    return Response(
-        invoice_pdf(found),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
