@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,15 +22,13 @@ from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Payment, PaymentMethod, PaymentStatus
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeStatus
-from wijkwerk.registrations import allocation, lifecycle, notifications, paying, places
-from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations import allocation, lifecycle, paying, places
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class TickReport:
-    approval_reminders: int = 0
     allocations: list[str] = field(default_factory=list)
     checkouts_expired: int = 0
     refunds_sent: int = 0
@@ -44,7 +41,6 @@ class TickReport:
 
     def summary(self) -> str:
         return (
-            f"{self.approval_reminders} herinnering(en) voor akkoord, "
             f"{len(self.allocations)} verdeling(en) ({', '.join(self.allocations) or '-'}), "
             f"{self.session_reminders} herinnering(en) voor bijeenkomsten, "
             f"{self.payment_reminders} betaalherinnering(en), "
@@ -62,7 +58,6 @@ class TickReport:
 
 def run_due_jobs(now: dt.datetime) -> TickReport:
     report = TickReport()
-    report.approval_reminders = _approval_reminders(now)
     report.allocations = _allocations_at_deadline(now)
     report.checkouts_expired = _expired_checkouts(now)
     report.session_reminders = reminders.session_reminders(now)
@@ -90,23 +85,6 @@ def _commit_or_skip(what: str, work: Callable[[], object] | None = None) -> bool
         logger.info("%s: already done by a concurrent run", what)
         return False
     return True
-
-
-def _approval_reminders(now: dt.datetime) -> int:
-    """One reminder to each approver who has not answered within APPROVAL_REMINDER_DAYS."""
-    days = int(current_app.config["APPROVAL_REMINDER_DAYS"])
-    waiting = db.session.scalars(
-        select(Registration).where(
-            Registration.state == RegistrationState.AWAITING_APPROVAL,
-            Registration.created_at <= now - dt.timedelta(days=days),
-        )
-    ).all()
-    count = 0
-    for registration in waiting:
-        queued = notifications.approval_requested(registration, reminder=1) is not None
-        if queued and _commit_or_skip(f"approval reminder {registration.reference}"):
-            count += 1
-    return count
 
 
 def _allocations_at_deadline(now: dt.datetime) -> list[str]:

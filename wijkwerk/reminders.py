@@ -40,7 +40,7 @@ CHECKOUT_REMINDER_MIN_HOLD = dt.timedelta(hours=4)
 AFTERCARE_WINDOW = dt.timedelta(days=14)
 
 
-def _queue_once(key: str, recipient: str, template: str, **context: object) -> bool:
+def queue_once(key: str, recipient: str, template: str, **context: object) -> bool:
     """Queue one message and commit it on its own; false when it existed or a concurrent run
     queued it first."""
     try:
@@ -94,7 +94,7 @@ def session_reminders(now: dt.datetime) -> int:
                 queued_before(f"reminder:{session.id}:{person.id}:{d}d") for d in later
             ):
                 continue
-            count += _queue_once(
+            count += queue_once(
                 key,
                 person.email,
                 "session_reminder",
@@ -122,7 +122,7 @@ def invoice_reminders(now: dt.datetime) -> int:
         key = f"invoice-reminder:{invoice.id}:{number}"
         if queued_before(key):
             continue
-        count += _queue_once(
+        count += queue_once(
             key,
             invoice.buyer_email,
             "invoice_reminder",
@@ -153,7 +153,7 @@ def checkout_reminders(now: dt.datetime) -> int:
         person = registration.contact_person
         if person is None or registration.state is not RegistrationState.AWAITING_PAYMENT:
             continue
-        count += _queue_once(
+        count += queue_once(
             f"checkout-reminder:{payment.id}",
             person.email,
             "checkout_reminder",
@@ -195,7 +195,7 @@ def aftercare(now: dt.datetime) -> int:
         ).all()
         for registration in registrations:
             for person in notifications.people_of(registration):
-                count += _queue_once(
+                count += queue_once(
                     f"aftercare:{programme.id}:{person.id}",
                     person.email,
                     "aftercare",

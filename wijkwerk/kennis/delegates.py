@@ -277,7 +277,7 @@ def delegate_url(member: RegistrationMember) -> str:
 def flag_missing_delegates(now: dt.datetime) -> int:
     """Once a meeting's naming deadline has passed (and it has not begun), every city with fewer
     than two people named is told, and organisers get the list; each once per meeting."""
-    from wijkwerk.reminders import _queue_once
+    from wijkwerk.reminders import queue_once
 
     sessions = db.session.scalars(
         select(ProgrammeSession)
@@ -300,7 +300,7 @@ def flag_missing_delegates(now: dt.datetime) -> int:
         ]
         for city, named in short:
             contact = city.registration.contact_person
-            count += _queue_once(
+            count += queue_once(
                 f"delegates-short:{session.id}:{city.registration_id}",
                 contact.email,
                 "delegates_short",
@@ -316,7 +316,7 @@ def flag_missing_delegates(now: dt.datetime) -> int:
             )
         if short:
             for account in _organisers():
-                count += _queue_once(
+                count += queue_once(
                     f"delegates-short-organiser:{session.id}:{account.id}",
                     account.email,
                     "delegates_short",

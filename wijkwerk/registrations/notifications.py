@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
 from wijkwerk.extensions import db
-from wijkwerk.outbox.services import queue, queued_before
+from wijkwerk.outbox.services import queue
 from wijkwerk.outbox.services import resend as outbox_resend
 from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.people.models import Person
@@ -16,15 +16,8 @@ from wijkwerk.programmes.models import SessionStatus
 from wijkwerk.registrations.links import feed_url, manage_url, payment_url, webcal_url
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.sessions import ics_attachment, sessions_of
-from wijkwerk.registrations.tokens import make_approval_token
-from wijkwerk.urls import external_url
 
 S = RegistrationState
-
-
-def approval_url(registration: Registration) -> str:
-    token = make_approval_token(registration.id, registration.approver.email)
-    return external_url("werkplaatsen.approval", token=token)
 
 
 def people_of(registration: Registration):
@@ -109,27 +102,6 @@ def _status_mail(argument: str) -> MailContent:
         "webcal_url": webcal_url(registration),
     }
     return MailContent(context, attachments)
-
-
-def approval_requested(registration: Registration, *, reminder: int = 0):
-    """Ask the approver (again, when ``reminder`` > 0) to approve or decline. Returns the queued
-    message's id, or None when this request or reminder was queued before."""
-    approver = registration.approver
-    key = f"approval:{registration.id}:" + (f"reminder:{reminder}" if reminder else "request")
-    if reminder and queued_before(key):
-        return None  # asked by every tick while no one answers: skip the rendering
-    return queue(
-        key,
-        approver.email,
-        "approval_request",
-        locale=registration.locale,
-        registration_id=registration.id,
-        person_id=approver.id,
-        registration=registration,
-        approver=approver,
-        approval_url=approval_url(registration),
-        reminder=reminder,
-    )
 
 
 def below_minimum(registration_count: int, programme, key: str) -> None:

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session, municipality_name
+from wijkwerk.programmes.kinds import Column, Duty, Joining, Kind, every_session, municipality_name
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import with_municipalities
-from wijkwerk.werkplaatsen import openapi, services
+from wijkwerk.werkplaatsen import approver, openapi, services
 from wijkwerk.werkplaatsen.forms import TrioForm
 
 
@@ -45,6 +45,7 @@ KIND = Kind(
     withdraw=lifecycle.cancel,
     withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="werkplaatsen/_what_now.html",
+    duties=(Duty("approval_reminders", "{count} herinnering(en) voor akkoord", approver.remind),),
     headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
     api_request="TrioRegistrationRequest",
     api_schemas=openapi.SCHEMAS,

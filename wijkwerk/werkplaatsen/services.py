@@ -24,6 +24,7 @@ from wijkwerk.registrations.lifecycle import (
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import Casus, Domain, MemberRole, RegistrationMember
 from wijkwerk.validation import Problem
+from wijkwerk.werkplaatsen import approver
 from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio
 
 S = RegistrationState
@@ -183,5 +184,5 @@ class TrioApplication(intake.Application):
         )
 
     def notify(self, registration: Registration) -> None:
-        notifications.approval_requested(registration)
+        approver.ask(registration)
         notifications.status_changed(registration, registration.events[-1])
