@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench install install-test assets translations db lint extract-messages clean
+.PHONY: run test bench screenshots install install-test assets translations db lint extract-messages clean
 
 run: install assets translations db
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -21,6 +21,12 @@ test: install-test assets translations
 bench: install-test assets translations
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/load.py
+
+# Whole-page PNGs of every public, registrant and approver page and of the mails they cause, at
+# 1366 and 390 px, into screenshots/ (scripts/screenshots.py): look at them before a release.
+screenshots: install-test assets translations
+	bash scripts/test-browser.sh
+	$(BIN)/python scripts/screenshots.py
 
 # --- installation -------------------------------------------------------------------------------
 $(BIN)/python:

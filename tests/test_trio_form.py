@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from sqlalchemy import func, select
 
@@ -120,13 +121,100 @@ def test_group_rules_are_explained_at_the_trio(client, db, series):
     assert error_of(response.text, "members") == "Minstens één lid van het trio is wijkambtenaar."
 
 
-def test_an_expired_form_keeps_the_input_and_says_so(client, db, series):
+def _expired_token(client, app) -> str:
+    """A CSRF token for this client's session, signed nine hours ago."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class NineHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 9 * 3600  # WTF_CSRF_TIME_LIMIT is 8 hours
+
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    return URLSafeTimedSerializer(
+        app.config["SECRET_KEY"], salt="wtf-csrf-token", signer=NineHoursAgo
+    ).dumps(raw)
+
+
+def test_an_expired_form_keeps_the_input_and_says_so(app, client, db, series):
     page = client.get(FORM)
-    data = form_data(page.text, csrf_token="verlopen")
+    data = form_data(page.text, csrf_token=_expired_token(client, app))
     response = client.post(FORM, data=data)
     assert response.status_code == 422
-    assert "Het formulier is verlopen." in text_of(response)
+    assert "Het formulier stond te lang open en is verlopen." in text_of(response)
     assert 'value="Pleinen tegen wateroverlast"' in response.text
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_a_form_that_fails_its_check_for_another_reason_is_not_called_expired(client, db, series):
+    page = client.get(FORM)
+    response = client.post(FORM, data=form_data(page.text, csrf_token="nagemaakt"))
+    assert response.status_code == 422
+    assert "Het formulier kon niet worden gecontroleerd." in text_of(response)
+    assert "verlopen" not in text_of(response)
+    assert 'value="Pleinen tegen wateroverlast"' in response.text
+    client.delete_cookie("session")  # a browser that sends no cookies
+    response = client.post(FORM, data=form_data(page.text))
+    assert response.status_code == 422
+    assert "Sta cookies toe voor deze site" in text_of(response)
+    assert "verlopen" not in text_of(response)
+
+
+def test_the_summary_lists_every_problem_as_a_link_to_its_field(client, db, series):
+    page = client.get(FORM)
+    data = form_data(
+        page.text,
+        **{
+            "casus-title": "",
+            "members-1-email": "geen-adres",
+            "approver-name": "",
+        },
+    )
+    response = client.post(FORM, data=data)
+    assert response.status_code == 422
+    summary = re.search(r'<div[^>]*id="fouten"[^>]*>(.*?)</ul>', response.text, re.S)
+    assert summary, "no error summary"
+    opening = re.search(r'<div[^>]*id="fouten"[^>]*>', response.text).group(0)
+    assert 'tabindex="-1"' in opening and "autofocus" in opening  # it takes the focus
+    links = re.findall(r'<a class="utrecht-link" href="#([^"]+)">([^<]+)</a>', summary.group(1))
+    assert links == [
+        ("casus-title", "Casus – Titel van de casus: Vul dit veld in."),
+        ("members-1-email", "Lid 2 – E-mailadres: Dit is geen geldig e-mailadres."),
+        ("approver-name", "Bestuurder of manager – Naam: Vul dit veld in."),
+    ]
+    assert "Verbeter deze 3 punten" in text_of(response)
+    for target, _text in links:
+        assert f'id="{target}"' in response.text  # each link lands on its field
+
+
+def test_an_empty_member_is_one_message_and_the_trio_rules_come_at_once(client, db, series):
+    page = client.get(FORM)
+    empty_third = {
+        f"members-2-{name}": "" for name in ("name", "email", "function", "role", "domain")
+    }
+    data = form_data(
+        page.text,
+        **empty_third,
+        **{"members-0-role": "sectorambtenaar", "members-1-domain": "sociaal"},
+    )
+    response = client.post(FORM, data=data)
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "Een trio bestaat uit precies drie personen." in error_of(response.text, "members")
+    assert "Vul dit veld in." not in text  # not five times for the empty row
+    # The rules about the trio as a whole, in this first round already:
+    assert "Minstens één lid van het trio is wijkambtenaar." in error_of(response.text, "members")
+    assert "kies minstens twee verschillende" in error_of(response.text, "members")
+
+
+def test_an_unknown_choice_is_refused_in_dutch(client, db, series):
+    page = client.get(FORM)
+    data = form_data(page.text, **{"members-0-domain": "sport", "casus-domains": ["sport"]})
+    response = client.post(FORM, data=data)
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "Onbekend beleidsdomein." in text
+    assert "valid choice" not in text.lower() and "not a valid" not in text.lower()
 
 
 def test_without_consent_nothing_is_registered_and_everything_is_kept(client, db, series):

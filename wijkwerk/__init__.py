@@ -44,13 +44,14 @@ def create_app(
     _install_kinds(app)
     _register_blueprints(app)
 
-    from wijkwerk import aftercommit, errors, formatting, inbound, security
+    from wijkwerk import aftercommit, errors, formatting, inbound, security, webforms
     from wijkwerk.cli import wijkwerk_cli
 
     inbound.register(app)
     aftercommit.register(app)
     errors.register(app)
     formatting.register(app)
+    webforms.register(app)
     security.register(app)
     app.cli.add_command(wijkwerk_cli)
     return app

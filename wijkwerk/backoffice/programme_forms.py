@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -26,7 +25,7 @@ from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme
 from wijkwerk.registrations.forms import FixedRows, ProblemFields
 from wijkwerk.timeutil import AMSTERDAM, at_local
-from wijkwerk.webforms import CheckedForm
+from wijkwerk.webforms import CheckedForm, SubForm
 
 
 class MoneyField(StringField):
@@ -261,7 +260,7 @@ def programme_values(form: ProgrammeForm) -> dict[str, Any]:
     }
 
 
-class ContactRow(Form):
+class ContactRow(SubForm):
     topic = SelectField(
         _l("Waarover"),
         choices=[
@@ -283,7 +282,7 @@ class ContactRow(Form):
 class ContactsForm(ProblemFields, CheckedForm):
     """Up to four contact persons of a programme; empty rows are left out."""
 
-    contacts = FixedRows(FormField(ContactRow), min_entries=4, max_entries=4)
+    contacts = FixedRows(FormField(ContactRow), _l("Contactpersoon"), min_entries=4, max_entries=4)
 
     def as_rows(self) -> tuple[list[dict], list[int]]:
         rows = [(i, entry.form) for i, entry in enumerate(self.contacts) if entry.form.filled]

@@ -66,8 +66,8 @@ class ParticipantForm(ContactForm):
 class IndividualForm(ProblemFields, CheckedForm):
     """An individual's registration for a course; the service checks every rule."""
 
-    person = FormField(ParticipantForm)
-    billing = FormField(BillingForm)
+    person = FormField(ParticipantForm, _l("Over u"))
+    billing = FormField(BillingForm, _l("Factuurgegevens"))
     payment_method = RadioField(_l("Betaalwijze"), validate_choice=False)
     dietary_needs = TextAreaField(_l("Dieetwensen"), validators=[Optional()], render_kw={"rows": 2})
     accessibility_needs = TextAreaField(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, Form, FormField, SelectField, StringField, TimeField
+from wtforms import DateField, FormField, SelectField, StringField, TimeField
 from wtforms.validators import Optional
 
 from wijkwerk.registrations.forms import FixedRows, MultiCheckboxField, PersonForm, ProblemFields
-from wijkwerk.webforms import CheckedForm
+from wijkwerk.webforms import CheckedForm, SubForm
 
 
-class DelegateForm(Form):
+class DelegateForm(SubForm):
     name = StringField(_l("Naam"))
     email = StringField(_l("E-mailadres"), render_kw={"type": "email"})
     organisation = StringField(_l("Organisatie"))
@@ -23,7 +23,7 @@ class DelegateForm(Form):
 
 
 class DelegatesForm(ProblemFields, CheckedForm):
-    delegates = FixedRows(FormField(DelegateForm), min_entries=3, max_entries=3)
+    delegates = FixedRows(FormField(DelegateForm), _l("Deelnemer"), min_entries=3, max_entries=3)
 
     def as_request(self) -> tuple[dict, list[int]]:
         """The filled rows in the API's shape, and which row each came from."""
@@ -40,7 +40,7 @@ class CityForm(ProblemFields, CheckedForm):
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
     region = StringField(_l("Regio (als een regio deelneemt)"), validators=[Optional()])
     wijk = StringField(_l("Deelnemende wijk"))
-    contact = FormField(PersonForm)
+    contact = FormField(PersonForm, _l("Contactpersoon"))
 
     def as_request(self, locale: str = "nl") -> dict:
         return {

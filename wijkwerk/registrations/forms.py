@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     Field,
     FieldList,
-    Form,
     FormField,
     SelectChoice,
     SelectMultipleField,
@@ -21,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities
+from wijkwerk.webforms import SubForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,15 +30,18 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PersonForm(Form):
-    name = StringField(_l("Naam"), render_kw={"autocomplete": "off"})
-    email = StringField(_l("E-mailadres"), render_kw={"type": "email", "autocomplete": "off"})
+class PersonForm(SubForm):
+    """Someone other than the person filling in the form (a trio member, the approver): no
+    autofill token, as those describe the one who fills in (docs/registrants.md)."""
+
+    name = StringField(_l("Naam"))
+    email = StringField(_l("E-mailadres"), render_kw={"type": "email"})
     function = StringField(_l("Functie"))
 
 
-class BillingForm(Form):
+class BillingForm(SubForm):
     organisation = StringField(_l("Naam organisatie (zoals op de factuur)"))
-    address = StringField(_l("Adres of postbus"), render_kw={"autocomplete": "street-address"})
+    address = StringField(_l("Adres of postbus"), render_kw={"autocomplete": "address-line1"})
     postcode = StringField(_l("Postcode"), render_kw={"autocomplete": "postal-code"})
     city = StringField(_l("Plaats"), render_kw={"autocomplete": "address-level2"})
     email = StringField(_l("E-mailadres voor facturen"), render_kw={"type": "email"})
@@ -170,7 +173,7 @@ def with_municipalities(form_class):
     return make
 
 
-class ContactForm(Form):
+class ContactForm(SubForm):
     """Someone to reach: an individual registering, a municipality's contact for a Wijklab."""
 
     name = StringField(_l("Naam"), render_kw={"autocomplete": "name"})

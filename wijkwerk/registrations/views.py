@@ -13,7 +13,7 @@ from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import RuleViolation
-from wijkwerk.webforms import CheckedForm
+from wijkwerk.webforms import CheckedForm, csrf_message
 
 bp = Blueprint("registrations", __name__)
 
@@ -45,10 +45,8 @@ def register(slug: str):
             return redirect(
                 url_for("registrations.manage", token=registration.manage_token, nieuw=1)
             )
-    elif request.method == "POST" and form.csrf_token.errors:
-        general_errors.append(
-            _("Het formulier is verlopen. Controleer uw gegevens en verstuur het opnieuw.")
-        )
+    elif request.method == "POST" and (refused := csrf_message(form)):
+        general_errors.append(refused)
     status = 422 if request.method == "POST" else 200
     return render_template(
         kind.form_template,

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     SelectChoice,
     SelectField,
@@ -20,7 +19,7 @@ from wijkwerk.registrations.forms import (
     PersonForm,
     ProblemFields,
 )
-from wijkwerk.webforms import CheckedForm
+from wijkwerk.webforms import CheckedForm, SubForm
 
 
 def domain_choices():
@@ -44,25 +43,27 @@ class MemberForm(PersonForm):
         ],
     )
     domain = SelectField(
-        _l("Beleidsdomein"), choices=[SelectChoice("", _l("Kies een domein")), *domain_choices()]
+        _l("Beleidsdomein"),
+        validate_choice=False,  # the service checks it, in the same words as for the API
+        choices=[SelectChoice("", _l("Kies een domein")), *domain_choices()],
     )
 
 
-class CasusForm(Form):
+class CasusForm(SubForm):
     title = StringField(_l("Titel van de casus"))
     wijk = StringField(_l("Wijk"))
     description = TextAreaField(_l("Beschrijving"), render_kw={"rows": 6})
     domains = MultiCheckboxField(
-        _l("Beleidsdomeinen die de casus verbindt"), choices=domain_choices()
+        _l("Beleidsdomeinen die de casus verbindt"), validate_choice=False, choices=domain_choices()
     )
 
 
 class TrioForm(ProblemFields, CheckedForm):
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
-    casus = FormField(CasusForm)
-    members = FieldList(FormField(MemberForm), min_entries=3, max_entries=3)
-    approver = FormField(PersonForm)
-    billing = FormField(OptionalBillingForm)
+    casus = FormField(CasusForm, _l("Casus"))
+    members = FieldList(FormField(MemberForm), _l("Lid"), min_entries=3, max_entries=3)
+    approver = FormField(PersonForm, _l("Bestuurder of manager"))
+    billing = FormField(OptionalBillingForm, _l("Factuurgegevens"))
     consent = BooleanField(
         _l(
             "Ik geef toestemming om deze gegevens van ons trio en onze bestuurder te gebruiken voor deze aanmelding, zoals de privacyverklaring beschrijft. Ik heb hen daarover ingelicht."

@@ -44,6 +44,11 @@ class TrioInput:
     locale: str
     billing: BillingInput | None = None
     consent: bool | None = None  # None: not asked (an API client that collected it itself)
+    rows: tuple[int, ...] = ()  # where each member stands in the request (rows left empty skipped)
+
+    def row(self, index: int) -> int:
+        """The request's index of ``members[index]``."""
+        return self.rows[index] if self.rows else index
 
 
 def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
@@ -81,6 +86,7 @@ def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
 
     raw_members = data.get("members")
     members: list[MemberInput] = []
+    rows: list[int] = []
     if raw_members is None:
         reader.problem("required", "members", _("Geef de drie leden van het trio op."))
     elif not isinstance(raw_members, list):
@@ -88,6 +94,9 @@ def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
     else:
         for index, raw in enumerate(raw_members):
             field = f"members[{index}]"
+            if _left_empty(raw):  # one message for the trio (not_a_trio), not one per field
+                continue
+            rows.append(index)
             person = read_person(reader, raw, field)
             raw = raw if isinstance(raw, dict) else {}
             role = reader.choice(raw, "role", f"{field}.role", MemberRole)
@@ -105,5 +114,14 @@ def read_trio(data: Any) -> tuple[TrioInput, list[Problem]]:
     if data.get("billing") is not None:  # optional: exempt municipalities pay nothing
         billing = read_billing(reader, data["billing"], "billing", ordered_by=approver.name)
     consent = reader.flag(data, "consent", "consent")
-    trio = TrioInput(municipality, casus, tuple(members), approver, locale, billing, consent)
+    trio = TrioInput(
+        municipality, casus, tuple(members), approver, locale, billing, consent, tuple(rows)
+    )
     return trio, reader.problems
+
+
+def _left_empty(raw: Any) -> bool:
+    """A member row with nothing in it (a form's third row left blank)."""
+    return isinstance(raw, dict) and not any(
+        value.strip() if isinstance(value, str) else value is not None for value in raw.values()
+    )

@@ -44,22 +44,22 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
             problems.append(
                 Problem(
                     "duplicate_member",
-                    f"members[{index}].email",
+                    f"members[{trio.row(index)}].email",
                     _("Dit e-mailadres is al opgegeven voor een ander lid van het trio."),
                 )
             )
         seen.add(member.email)
+    # The rules about the trio as a whole come at once, also while members are incomplete: the
+    # roles and domains given so far already break them, or the ones still to come must mend it.
     roles = {m.role for m in trio.members if m.role}
     domains = {m.domain for m in trio.members if m.domain}
-    complete_roles = bool(trio.members) and all(m.role for m in trio.members)
-    if complete_roles and MemberRole.WIJKAMBTENAAR not in roles:
+    if MemberRole.WIJKAMBTENAAR not in roles:
         problems.append(
             Problem(
                 "no_wijkambtenaar", "members", _("Minstens één lid van het trio is wijkambtenaar.")
             )
         )
-    complete_domains = bool(trio.members) and all(m.domain for m in trio.members)
-    if complete_domains and len(domains) < 2:
+    if len(domains) < 2:
         problems.append(
             Problem(
                 "single_domain",

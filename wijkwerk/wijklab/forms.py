@@ -99,7 +99,7 @@ class LabRequestForm(ProblemFields, CheckedForm):
     """A municipality's request for a Wijklab; the service checks every rule."""
 
     municipality = SelectField(_l("Gemeente"), validate_choice=False)
-    contact = FormField(ContactForm)
+    contact = FormField(ContactForm, _l("Contactpersoon"))
     wijk = StringField(_l("Wijk"))
     question = TextAreaField(_l("Het vraagstuk"), render_kw={"rows": 6})
     goal = RadioField(
@@ -117,7 +117,7 @@ class LabRequestForm(ProblemFields, CheckedForm):
     stakeholders = TextAreaField(
         _l("Wie zijn de belanghebbenden?"), validators=[Optional()], render_kw={"rows": 3}
     )
-    billing = FormField(BillingForm)
+    billing = FormField(BillingForm, _l("Factuurgegevens"))
     consent = BooleanField(
         _l(
             "Ik geef toestemming om mijn gegevens te gebruiken voor deze aanvraag, zoals de privacyverklaring beschrijft."

@@ -1,0 +1,212 @@
+"""Screenshots of every public, registrant and approver page, and of every mail they cause, at a
+desktop and a phone width, into screenshots/ (not committed): look before a release.
+
+    make screenshots                     (or: .venv/bin/python scripts/screenshots.py [folder])
+
+It serves the demo site (a fresh SQLite database with the municipalities and the demo programmes)
+on a free port, drives Debian's headless Chromium through each kind's path as a registrant would
+(a form sent empty, then filled in; the confirmation; the registrant's page; the approver's page;
+the cancellation's confirmation) and catches the mails with a local SMTP server. Each PNG shows the
+whole page; its name says the width and what it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+
+from config.testing import TestingConfig  # noqa: E402
+from tests.browser import Browser, LiveServer, start_chromium  # noqa: E402
+from tests.course_helpers import VALID_INDIVIDUAL  # noqa: E402
+from tests.smtp import SMTPServer  # noqa: E402
+from tests.trio_helpers import VALID_TRIO  # noqa: E402
+from wijkwerk import create_app  # noqa: E402
+from wijkwerk.extensions import db  # noqa: E402
+
+WIDTHS = (1366, 390)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def trio_values() -> dict:
+    body = VALID_TRIO
+    values = {"municipality": "GM0344"}  # Utrecht: a municipality that pays
+    values |= {f"casus-{k}": body["casus"][k] for k in ("title", "wijk", "description")}
+    values["casus-domains"] = body["casus"]["domains"]
+    for n, member in enumerate(body["members"]):
+        values |= {f"members-{n}-{k}": v for k, v in member.items()}
+    values |= {f"approver-{k}": v for k, v in body["approver"].items()}
+    values["consent"] = True
+    return values
+
+
+def individual_values() -> dict:
+    body = VALID_INDIVIDUAL
+    values = {f"person-{k}": v for k, v in body["person"].items()}
+    values |= {f"billing-{k}": v for k, v in body["billing"].items()}
+    return values | {"payment_method": "invoice", "consent": True}
+
+
+class Camera:
+    """Whole-page screenshots at each width, numbered in the order taken."""
+
+    def __init__(self, browser: Browser, folder: Path) -> None:
+        self.browser, self.folder, self.count = browser, folder, 0
+
+    def shoot(self, name: str) -> None:
+        self.count += 1
+        driver = self.browser.driver
+        for width in WIDTHS:
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
+            )
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            shot = driver.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {
+                    "captureBeyondViewport": True,
+                    "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+                },
+            )
+            path = self.folder / f"{self.count:02d}-{name}-{width}.png"
+            path.write_bytes(base64.b64decode(shot["data"]))
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def main(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    smtp = SMTPServer()
+    smtp.start()
+    workdir = Path(tempfile.mkdtemp(prefix="wijkwerk-screens-"))
+    app = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'screens.sqlite3'}",
+        MAIL_PORT=smtp.port,
+    )
+    server = LiveServer(app)
+    app.config["BASE_URL"] = server.url
+    with app.app_context():
+        db.create_all()
+    runner = app.test_cli_runner()
+    for command in (["wijkwerk", "load-municipalities"], ["wijkwerk", "demo"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    server.start()
+    driver = start_chromium()
+    browser = Browser(driver, server.url)
+    camera = Camera(browser, folder)
+    try:
+        walk(app, browser, camera, smtp)
+        mails(browser, camera, smtp, workdir)
+    finally:
+        driver.quit()
+        server.stop()
+        smtp.stop()
+    print(f"{len(list(folder.glob('*.png')))} screenshots in {folder}")
+
+
+def slug_of(app, kind: str) -> str:
+    from wijkwerk.programmes.models import Programme, ProgrammeKind
+
+    with app.app_context():
+        return db.session.scalars(
+            select(Programme.slug).where(Programme.kind == ProgrammeKind(kind))
+        ).first()
+
+
+def walk(app, browser: Browser, camera: Camera, smtp: SMTPServer) -> None:
+    browser.get("/")
+    camera.shoot("home")
+    for kind in ("werkplaats", "driedaagse", "wijklab", "kennisprogramma"):
+        browser.get(f"/programmes/{slug_of(app, kind)}")
+        camera.shoot(f"programma-{kind}")
+    browser.get("/privacy")
+    camera.shoot("privacy")
+
+    # A trio: the form sent empty, then filled in; the confirmation; the approver; the page.
+    trio_form = f"/programmes/{slug_of(app, 'werkplaats')}/aanmelden"
+    browser.get(trio_form)
+    camera.shoot("trio-formulier")
+    browser.submit("Aanmelding versturen")
+    camera.shoot("trio-formulier-fouten")
+    browser.get(trio_form)
+    browser.fill(trio_values())
+    browser.submit("Aanmelding versturen")
+    camera.shoot("trio-bevestiging")
+    trio_page = browser.path
+    approval = next(
+        url
+        for _to, message in smtp.messages
+        for url in re.findall(r"https?://\S+/akkoord/\S+", message.get_body(("plain",)).get_content())
+    )
+    browser.get(approval)
+    camera.shoot("bestuurder")
+    browser.submit("Akkoord geven")
+    camera.shoot("bestuurder-akkoord")
+    browser.get(trio_page)
+    camera.shoot("trio-aanmelding")
+
+    # An individual paying by invoice.
+    course_form = f"/programmes/{slug_of(app, 'driedaagse')}/aanmelden"
+    browser.get(course_form)
+    browser.submit("Aanmelding versturen")
+    camera.shoot("driedaagse-formulier-fouten")
+    browser.get(course_form)
+    browser.fill(individual_values())
+    browser.submit("Aanmelding versturen")
+    camera.shoot("driedaagse-bevestiging")
+    invoice = re.search(r'href="(/aanmelding/[^"]+/facturen/[^".]+)"', browser.driver.page_source)
+    if invoice:
+        browser.get(invoice.group(1))
+        camera.shoot("factuur")
+
+    # A municipality asking for a Wijklab.
+    lab_form = f"/programmes/{slug_of(app, 'wijklab')}/aanmelden"
+    browser.get(lab_form)
+    camera.shoot("wijklab-formulier")
+    browser.submit(browser.driver.find_element("css selector", "form button[type=submit]").text)
+    camera.shoot("wijklab-formulier-fouten")
+
+    # A Kennisprogramma city (invited, from the demo).
+    from wijkwerk.programmes.models import Programme, ProgrammeKind
+    from wijkwerk.registrations.models import Registration
+
+    with app.app_context():
+        token = db.session.scalars(
+            select(Registration.manage_token)
+            .join(Programme)
+            .where(Programme.kind == ProgrammeKind.KENNISPROGRAMMA)
+        ).first()
+    if token:
+        browser.get(f"/aanmelding/{token}")
+        camera.shoot("kennis-stad")
+    browser.get("/login")
+    camera.shoot("inloggen")
+
+
+def mails(browser: Browser, camera: Camera, smtp: SMTPServer, workdir: Path) -> None:
+    """Every mail caught, as its HTML part shows in a mail program."""
+    for index, (_to, message) in enumerate(smtp.messages, start=1):
+        html = message.get_body(("html",))
+        if html is None:
+            continue
+        path = workdir / f"mail-{index}.html"
+        path.write_text(html.get_content(), encoding="utf-8")
+        browser.driver.get(path.as_uri())
+        subject = re.sub(r"[^a-z0-9]+", "-", message["Subject"].lower()).strip("-")[:40]
+        camera.shoot(f"mail-{subject}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots")
