@@ -166,10 +166,16 @@ def walk(app, browser: Browser, camera: Camera, smtp: SMTPServer) -> None:
     browser.fill(individual_values())
     browser.submit("Aanmelding versturen")
     camera.shoot("driedaagse-bevestiging")
+    course_page = browser.path
     invoice = re.search(r'href="(/aanmelding/[^"]+/facturen/[^".]+)"', browser.driver.page_source)
     if invoice:
         browser.get(invoice.group(1))
         camera.shoot("factuur")
+    browser.get(course_page)
+    browser.follow("Aanmelding annuleren")
+    camera.shoot("driedaagse-annuleren")
+    browser.submit("Ja, aanmelding annuleren")
+    camera.shoot("driedaagse-geannuleerd")
 
     # A municipality asking for a Wijklab.
     lab_form = f"/programmes/{slug_of(app, 'wijklab')}/aanmelden"

@@ -194,13 +194,27 @@ def test_cancelling_before_the_free_date_credits_the_whole_invoice(client, db, s
         response = client.post(f"/api/v1/registrations/{registration_id}/cancel")
     assert response.status_code == 401  # organisers only; the registrant uses the manage page
     registration = db.session.get(Registration, registration_id)
-    page = client.get(f"/aanmelding/{registration.manage_token}")
-    assert "u krijgt een creditfactuur" in page.text
     with frozen_at(MARCH_2027):
-        client.post(
+        # First a page that says what follows; opening it changes nothing.
+        page = client.get(f"/aanmelding/{registration.manage_token}/annuleren")
+        assert page.status_code == 200
+        text = plain_text(page.text)
+        assert "U krijgt een creditfactuur van € 2.178,00 voor factuur 2027-0001." in text
+        assert "U annuleert binnen de termijn waarin dat kosteloos kan" in text
+        assert "Fatima el Amrani krijgt hiervan een e-mail" in text
+        assert "verschuldigd" not in text
+        db.session.expire_all()
+        assert db.session.get(Registration, registration_id).state.value == "confirmed"
+        assert db.session.scalar(select(func.count(Invoice.id))) == 1
+        answer = client.post(
             f"/aanmelding/{registration.manage_token}/annuleren",
-            data={"csrf_token": csrf_token(page.text)},
+            data={"csrf_token": csrf_token(page.text), "reason": "Ziek geworden."},
         )
+    assert answer.status_code == 302
+    db.session.expire_all()
+    registration = db.session.get(Registration, registration_id)
+    assert registration.state.value == "cancelled"
+    assert "Ziek geworden." in registration.events[-1].reason
     credit = db.session.scalar(select(Invoice).where(Invoice.kind == InvoiceKind.CREDIT))
     assert (credit.number, credit.amount_cents, credit.vat_cents, credit.total_cents) == (
         "2027-0002",
@@ -223,8 +237,11 @@ def test_a_late_cancellation_credits_half_by_the_terms(client, db, smtp, program
     token = registration.manage_token
     late = local(2099, 10, 20, 12)  # after 11 October: less than six weeks before 22 November
     with frozen_at(late):
-        page = client.get(f"/aanmelding/{token}")
-        assert "50% van de prijs verschuldigd" in plain_text(page.text)
+        page = client.get(f"/aanmelding/{token}/annuleren")
+        text = plain_text(page.text)
+        assert "U krijgt een creditfactuur van € 1.089,00 voor factuur 2027-0001." in text
+        assert "Volgens de annuleringsvoorwaarden blijft € 1.089,00 verschuldigd." in text
+        assert "Kosteloos annuleren kon tot en met" in text
         client.post(f"/aanmelding/{token}/annuleren", data={"csrf_token": csrf_token(page.text)})
     credit = db.session.scalar(select(Invoice).where(Invoice.kind == InvoiceKind.CREDIT))
     assert (credit.amount_cents, credit.vat_cents, credit.total_cents) == (

@@ -431,7 +431,7 @@ def test_a_city_that_named_people_only_for_a_later_meeting_takes_part_from_the_f
     """Which sessions a registration attends is decided once (the kind registry's ``attends``):
     the calendar and the start of the cancellation terms agree, also for a city that named its
     people only for the second meeting."""
-    from wijkwerk.registrations import lifecycle
+    from wijkwerk.registrations import terms
     from wijkwerk.registrations.sessions import sessions_of
 
     registration = admitted(client, db)
@@ -442,4 +442,4 @@ def test_a_city_that_named_people_only_for_a_later_meeting_takes_part_from_the_f
     registration = db.session.get(Registration, registration.id)
     assert [m.session_id for m in registration.members if m.session_id] == [second.id] * 2
     assert [s.id for s in sessions_of(registration)] == [first.id, second.id]
-    assert lifecycle.starts_at(registration) == first.starts_at
+    assert terms.starts_at(registration) == first.starts_at

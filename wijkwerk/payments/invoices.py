@@ -156,14 +156,30 @@ def credited_cents(invoice: Invoice) -> int:
     return -int(total)
 
 
+def credit_amount(invoice: Invoice, share_bp: int) -> int:
+    """What a credit invoice for ``share_bp`` of ``invoice`` cancels, excl. VAT: never more than
+    is left uncredited."""
+    return max(
+        min(
+            share_of(invoice.amount_cents, share_bp),
+            invoice.amount_cents - credited_cents(invoice),
+        ),
+        0,
+    )
+
+
+def credit_total(invoice: Invoice, share_bp: int) -> int:
+    """:func:`credit_amount` incl. VAT, as the credit invoice will show it (positive)."""
+    amount = credit_amount(invoice, share_bp)
+    return amount + vat_cents(amount, invoice.vat_rate_bp) if amount else 0
+
+
 def issue_credit(
     invoice: Invoice, share_bp: int, *, reason: str, now: dt.datetime | None = None
 ) -> Invoice | None:
     """A credit invoice for ``share_bp`` of ``invoice`` (10000 = all of it), never more than is
     left uncredited. Returns None when there is nothing to credit."""
-    amount = min(
-        share_of(invoice.amount_cents, share_bp), invoice.amount_cents - credited_cents(invoice)
-    )
+    amount = credit_amount(invoice, share_bp)
     if amount <= 0:
         return None
     now = now or now_utc()

@@ -107,7 +107,8 @@ class Kind:
     - ``attends(registration)``: the sessions a registration takes part in (calendars, reminders,
       its start for the cancellation terms), cancelled ones included.
     - ``invoice_who(registration)``: who the invoice line names ("trio van gemeente Zeist").
-    - ``withdraw(registration, actor_label)``: the registrant cancels.
+    - ``withdraw(registration, actor_label, reason="")``: the registrant cancels, after the page
+      that says what follows (``withdraw_note``: what the kind adds to it).
     - ``registrant_context``: what the kind's fragment of the registrant's page needs.
     """
 
@@ -131,6 +132,7 @@ class Kind:
     withdraw_label: Any  # the registrant's button ("Aanmelding annuleren", "Aanvraag intrekken")
     what_now_template: str
     registrant_template: str | None = None
+    withdraw_note: Any | None = None  # what else follows, on the page that asks to confirm
     registrant_context: Callable[[Registration], dict] = lambda registration: {}
     # The back-office: the columns of a programme's list of registrations (after the reference),
     # the kind's fragment of the programme page (its own pages) and of a registration's page.

@@ -13,14 +13,15 @@ from wtforms import (
     SelectChoice,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.utils import unset_value
-from wtforms.validators import Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.municipalities.services import search_municipalities
-from wijkwerk.webforms import SubForm
+from wijkwerk.webforms import CheckedForm, SubForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -187,4 +188,14 @@ class ContactForm(SubForm):
         _l("Functie"),
         validators=[Optional()],
         render_kw={"autocomplete": "organization-title"},
+    )
+
+
+class CancelForm(CheckedForm):
+    """The page that asks a registrant to confirm a cancellation: an optional reason."""
+
+    reason = TextAreaField(
+        _l("Reden"),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 3, "maxlength": 1000},
     )

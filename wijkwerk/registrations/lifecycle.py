@@ -20,7 +20,6 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.formatting import datetime as format_datetime
 from wijkwerk.formatting import money
-from wijkwerk.money import FULL_SHARE_BP, share_of
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
 from wijkwerk.payments.models import PaymentMethod, PaymentStatus
@@ -33,6 +32,7 @@ from wijkwerk.registrations.models import (
     RegistrationState,
     StateConflict,
 )
+from wijkwerk.registrations.terms import CancellationTerms, cancellation_terms
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -214,28 +214,6 @@ def pay_again(registration: Registration, *, now: dt.datetime | None = None) -> 
 # --- cancelling -----------------------------------------------------------------------------------
 
 
-def starts_at(registration: Registration) -> dt.datetime | None:
-    """When what ``registration`` booked begins: the first session it attends that goes ahead,
-    by its kind (wijkwerk/programmes/kinds.py)."""
-    return kinds.of(registration.programme).starts_at(registration)
-
-
-def refund_share_bp(registration: Registration, now: dt.datetime) -> int:
-    """How much of the fee goes back on cancellation at ``now``, in basis points, by the
-    programme's terms: all of it until ``cancel_free_days`` before the start, then all but the
-    late charge; nothing once it has begun."""
-    programme = registration.programme
-    start = starts_at(registration)
-    if start is None:
-        return FULL_SHARE_BP
-    if now >= start:
-        return 0
-    free_days = dt.timedelta(days=programme.cancel_free_days or 0)
-    if now <= start - free_days:
-        return FULL_SHARE_BP
-    return FULL_SHARE_BP - programme.cancel_late_charge_bp
-
-
 def cancel(
     registration: Registration,
     *,
@@ -256,9 +234,10 @@ def cancel(
     if not registration.can_transition(S.CANCELLED):
         raise StateConflict(registration)
     now = now or now_utc()
-    share = FULL_SHARE_BP if full_refund else refund_share_bp(registration, now)
     notes = [reason or _("Aanmelding geannuleerd.")]
-    notes += _settle_money(registration, share, now)
+    notes += _settle_money(
+        registration, cancellation_terms(registration, now, full_refund=full_refund), now
+    )
     released = places.release_place(registration)
     transition(registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label)
     undo = kinds.of(registration.programme).cancelled
@@ -269,36 +248,32 @@ def cancel(
     return None
 
 
-def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -> list[str]:
+def _settle_money(
+    registration: Registration, terms: CancellationTerms, now: dt.datetime
+) -> list[str]:
+    """Do what ``terms`` (registrations/terms.py) worked out: credit the invoice, refund the
+    payments, stop a checkout still open. Returns what the registrant is told."""
     notes = []
     for payment in registration.payments:
         if payment.status is PaymentStatus.PENDING:
             payment.status = PaymentStatus.EXPIRED
             payment.failure_message = _("Aanmelding geannuleerd vóór de betaling.")
-    invoice = invoices.active_invoice(registration)
-    credit = None
-    if invoice is not None and share_bp > 0:
+    if terms.credit_cents:
         credit = invoices.issue_credit(
-            invoice,
-            share_bp,
+            terms.invoice,
+            terms.share_bp,
             reason=_("annulering van aanmelding %(ref)s", ref=registration.reference),
             now=now,
         )
-        if credit is not None:
-            notes.append(
-                _(
-                    "Creditfactuur %(number)s: %(amount)s.",
-                    number=credit.number,
-                    amount=money(-credit.total_cents),
-                )
+        notes.append(
+            _(
+                "Creditfactuur %(number)s: %(amount)s.",
+                number=credit.number,
+                amount=money(-credit.total_cents),
             )
-    paid = [p for p in registration.payments if p.refundable_cents > 0]
-    for payment in paid:
-        if credit is not None:
-            wanted = -credit.total_cents
-        else:
-            wanted = share_of(payment.amount_cents, share_bp)
-        made = payments.refund(payment, wanted, _("Annulering"))
+        )
+    for payment, amount in terms.refunds:
+        made = payments.refund(payment, amount, _("Annulering"))
         if made is not None:
             notes.append(
                 _(
@@ -306,10 +281,12 @@ def _settle_money(registration: Registration, share_bp: int, now: dt.datetime) -
                     amount=money(made.amount_cents),
                 )
             )
-    if invoice is not None and share_bp < FULL_SHARE_BP:
-        kept = invoice.total_cents + (credit.total_cents if credit is not None else 0)
+    if terms.due_cents:
         notes.append(
-            _("Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.", amount=money(kept))
+            _(
+                "Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.",
+                amount=money(terms.due_cents),
+            )
         )
     return notes
 

@@ -8,7 +8,8 @@ from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import lifecycle
+from wijkwerk.registrations import lifecycle, notifications, terms
+from wijkwerk.registrations.forms import CancelForm
 from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.timeutil import now_utc
@@ -85,25 +86,42 @@ def manage(token: str):
         payment_url=payment_url(registration),
         can_pay_again=registration.state is RegistrationState.SUBMITTED
         and lifecycle.pays_by_stripe(registration),
-        refund_share=lifecycle.refund_share_bp(registration, now_utc()),
         **kind.registrant_context(registration),
         form=CheckedForm(),
     )
 
 
-@bp.post("/aanmelding/<token>/annuleren")
+@bp.route("/aanmelding/<token>/annuleren", methods=["GET", "POST"])
 @limited("actions")
 def cancel(token: str):
+    """First a page that says what cancelling does (the money by the programme's terms, who is
+    told), with an optional reason; only its button cancels."""
     registration = lifecycle.by_manage_token_or_404(token)
-    form = CheckedForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        kinds.of(registration.programme).withdraw(registration, actor_label="registrant")
-    except (StateConflict, RuleViolation):
-        db.session.rollback()
+    kind = kinds.of(registration.programme)
+    if not registration.can_cancel:
         flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
-    else:
-        db.session.commit()
-        flash(_("Uw aanmelding is geannuleerd."), "success")
-    return redirect(url_for("registrations.manage", token=token))
+        return redirect(url_for("registrations.manage", token=token))
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            kind.withdraw(
+                registration, actor_label="registrant", reason=(form.reason.data or "").strip()
+            )
+        except (StateConflict, RuleViolation):
+            db.session.rollback()
+            flash(_("Deze aanmelding kan niet meer worden geannuleerd."), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Uw aanmelding is geannuleerd. U krijgt hiervan een bevestiging per e-mail."),
+                "success",
+            )
+        return redirect(url_for("registrations.manage", token=token))
+    return render_template(
+        "registrations/cancel.html",
+        registration=registration,
+        kind=kind,
+        form=form,
+        terms=terms.cancellation_terms(registration, now_utc()),
+        told=list(notifications.people_of(registration)),
+    ), 422 if form.errors else 200

@@ -34,12 +34,12 @@ def _attends(registration) -> list:
     return [s for s in registration.programme.sessions if s.id in own]
 
 
-def _withdraw(registration, *, actor_label: str = "registrant") -> None:
+def _withdraw(registration, *, actor_label: str = "registrant", reason: str = "") -> None:
     lab = services.lab_of(registration)
     if lab is None:  # a booking without its lab (made before labs were kept)
-        lifecycle.cancel(registration, actor_label=actor_label)
+        lifecycle.cancel(registration, actor_label=actor_label, reason=reason)
     else:
-        steps.withdraw(lab, actor_label=actor_label)
+        steps.withdraw(lab, actor_label=actor_label, reason=reason)
 
 
 def _cancelled(registration) -> None:
@@ -67,6 +67,10 @@ KIND = Kind(
     withdraw=_withdraw,
     cancelled=_cancelled,
     withdraw_label=_l("Aanvraag intrekken"),
+    withdraw_note=_l(
+        "Het Wijklab gaat dan niet door: een geplande dag vervalt en de experts die u waren "
+        "toegewezen, horen het van ons."
+    ),
     what_now_template="wijklab/_what_now.html",
     registrant_template="wijklab/_for_municipality.html",
     registrant_context=lambda registration: {"lab": services.lab_of(registration)},

@@ -43,11 +43,13 @@ class StepInput:
     reason: str = ""
 
 
-def withdraw(lab: LabRequest, *, actor_label: str) -> None:
-    """The municipality withdraws its request (until the lab is held), by the programme's terms."""
+def withdraw(lab: LabRequest, *, actor_label: str, reason: str = "") -> None:
+    """The municipality withdraws its request (until the lab is held), by the programme's terms;
+    ``reason`` is theirs, when they gave one."""
+    said = _("Ingetrokken door de gemeente.")
     advance(
         lab,
-        StepInput(LabStage.WITHDRAWN, reason=_("Ingetrokken door de gemeente.")),
+        StepInput(LabStage.WITHDRAWN, reason=f"{said} {reason}" if reason else said),
         actor_label=actor_label,
     )
 
