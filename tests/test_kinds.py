@@ -258,7 +258,9 @@ def test_a_wijklab_booking_without_its_lab_still_has_its_page_and_can_be_cancell
     db.session.commit()
     page = client.get(f"/aanmelding/{booking.manage_token}")
     assert page.status_code == 200 and "Aanvraag intrekken" in page.text
-    form = {"csrf_token": csrf_token(page.text)}
+    confirm = client.get(f"/aanmelding/{booking.manage_token}/annuleren")
+    assert "Het Wijklab gaat dan niet door" in confirm.text
+    form = {"csrf_token": csrf_token(confirm.text)}
     assert (
         client.post(f"/aanmelding/{booking.manage_token}/annuleren", data=form).status_code == 302
     )

@@ -76,7 +76,10 @@ def test_a_complete_form_leads_to_the_confirmation_page(client, db, smtp, series
     assert "Geen: vrijgesteld. Middelgrote gemeente (75.166 inwoners)" in page_text
     assert "Dirk Smit heeft een e-mail ontvangen met een link om akkoord te geven." in page_text
     assert "Aanmelding annuleren" in page_text
-    assert ".ics" in confirmation.text
+    # No agenda feed to offer while nothing is in it: the page says when it comes.
+    assert ".ics" not in confirmation.text
+    assert "Zodra uw plaats vaststaat, kunt u zich hier abonneren" in page_text
+    assert "De geplande bijeenkomsten" in page_text and "Werkplaats 1" in page_text
     assert len(smtp.to("dirk@almelo.nl")) == 1
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests import factories, trio_helpers
 from tests.conftest import csrf_token
+from tests.test_pages import text_of
 from tests.trio_helpers import approval_link, plain, trio
 from wijkwerk.accounts.models import Role
 from wijkwerk.programmes.models import Allocation, Programme
@@ -95,13 +96,52 @@ def test_approval_by_link_confirms_the_trio_and_tells_every_member(client, db, s
     assert registration.holds_place and registration.programme.places_taken == 1
     # the page now says it is decided and offers no buttons; approving again changes nothing
     page = client.get(approval_link(smtp))
-    assert "Over deze aanmelding is al besloten." in page.text
+    assert "U heeft op " in page.text and " akkoord gegeven." in page.text
     assert 'value="approve"' not in page.text
     before = len(smtp.messages)
     token = csrf_token(client.get("/login").text)  # a valid token of this visitor's session
     client.post(approval_link(smtp), data={"decision": "approve", "csrf_token": token})
     assert len(smtp.messages) == before
     assert db.session.get(Programme, series.id).places_taken == 1
+
+
+def test_the_approver_sees_what_they_approve_and_a_no_is_asked_again(client, db, smtp, series):
+    body = register(client)
+    [request] = smtp.to("dirk@schiedam.nl")
+    text = plain(request)
+    # The mail says what is asked: the sessions with date, time and place, the hours, the cost.
+    assert "Wat u goedkeurt: 1 bijeenkomst, samen ongeveer 4 uur per persoon." in text
+    assert "De gemeente betaalt € 200,00 excl. btw (€ 242,00 incl. btw)" in text
+    session = db.session.get(Programme, series.id).sessions[0]
+    assert f"- {session.title}: dinsdag 13 oktober 2099, 13:00–17:00" in text
+    link = approval_link(smtp)
+    page = client.get(link)
+    page_text = text_of(page)
+    assert "Wat u goedkeurt" in page_text and session.title in page_text
+    assert "De gemeente betaalt € 200,00 excl. btw" in page_text
+    # "Geen akkoord geven…" leads to a page that says what a no means; opening it decides nothing.
+    decline_page = client.get(link + "/geen-akkoord")
+    assert decline_page.status_code == 200
+    assert "Het trio neemt niet deel" in text_of(decline_page)
+    assert state_of(db, body["id"]) == "awaiting_approval"
+    answer = client.post(
+        link,
+        data={
+            "decision": "decline",
+            "note": "Eerst de begroting rond.",
+            "csrf_token": csrf_token(decline_page.text),
+        },
+    )
+    assert answer.status_code == 302
+    assert state_of(db, body["id"]) == "declined"
+    # The result, clearly; the approver gets a copy; the members read who decided and why.
+    result = text_of(client.get(link))
+    assert "U heeft op " in result and "geen akkoord gegeven." in result
+    [copy] = [m for m in smtp.to("dirk@schiedam.nl") if "Bevestiging" in m["Subject"]]
+    assert copy["Subject"] == "Bevestiging: u gaf geen akkoord voor het trio van Schiedam"
+    members_mail = plain(smtp.to("anna@schiedam.nl")[-1])
+    assert "Dirk Smit heeft geen akkoord gegeven" in members_mail
+    assert "Toelichting van Dirk Smit: “Eerst de begroting rond.”" in members_mail
 
 
 def test_decline_by_link_tells_the_members(client, db, smtp, series):
@@ -231,7 +271,10 @@ def test_organiser_records_a_decision_taken_by_phone(client, db, smtp, series, r
     assert response.status_code == 200
     assert response.json["state"] == "confirmed"
     assert response.json["history"][-1]["by"] == "org@example.nl"
-    assert response.json["history"][-1]["reason"] == "telefonisch akkoord wethouder"
+    assert response.json["history"][-1]["reason"] == (
+        "Dirk Smit heeft akkoord gegeven; u heeft een plaats. "
+        "Toelichting van de organisatie: “telefonisch akkoord wethouder”"
+    )
     declined = client.post(
         f"/api/v1/registrations/{body['id']}/decline", headers={"Authorization": f"Bearer {token}"}
     )

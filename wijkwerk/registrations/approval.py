@@ -33,21 +33,45 @@ def approve(
         raise StateConflict(registration)
     registration.completed_at = now or now_utc()
     programme = registration.programme
+    name = registration.approver.name if registration.approver else _("De bestuurder")
     waits_for_allocation = (
         programme.allocation is Allocation.PRIORITY_AT_CLOSE and programme.allocated_at is None
     )
     if waits_for_allocation:
         target = S.SUBMITTED
-        note = reason or _("Akkoord gegeven; de plaatsen worden verdeeld na de sluitingsdatum.")
+        outcome = _(
+            "%(name)s heeft akkoord gegeven; de plaatsen worden verdeeld na de sluitingsdatum.",
+            name=name,
+        )
     elif places.take_place(registration):
-        note = reason or _("Akkoord gegeven; u heeft een plaats.")
+        outcome = _("%(name)s heeft akkoord gegeven; u heeft een plaats.", name=name)
+        note = _attributed(registration, outcome, actor, reason)
         lifecycle.admit(registration, note, actor=actor, actor_label=actor_label)
         return
     else:
         target = S.WAITLISTED
-        note = reason or _("Akkoord gegeven; alle plaatsen zijn bezet, u staat op de wachtlijst.")
-    event = registration.transition(target, actor=actor, actor_label=actor_label, reason=note)
+        outcome = _(
+            "%(name)s heeft akkoord gegeven; alle plaatsen zijn bezet, u staat op de wachtlijst.",
+            name=name,
+        )
+    event = registration.transition(
+        target,
+        actor=actor,
+        actor_label=actor_label,
+        reason=_attributed(registration, outcome, actor, reason),
+    )
     notifications.status_changed(registration, event)
+
+
+def _attributed(
+    registration: Registration, outcome: str, actor: Account | None, comment: str
+) -> str:
+    """What the trio reads about the decision: who decided, and their comment as theirs (an
+    organiser who records a decision taken by phone adds the comment as the organisation's)."""
+    if not comment:
+        return outcome
+    who = _("de organisatie") if actor is not None else registration.approver.name
+    return outcome + " " + _("Toelichting van %(who)s: “%(comment)s”", who=who, comment=comment)
 
 
 def decline(
@@ -62,10 +86,12 @@ def decline(
         return
     if registration.state is not S.AWAITING_APPROVAL:
         raise StateConflict(registration)
+    name = registration.approver.name if registration.approver else _("De bestuurder")
+    outcome = _("%(name)s heeft geen akkoord gegeven; de aanmelding gaat niet door.", name=name)
     event = registration.transition(
         S.DECLINED,
         actor=actor,
         actor_label=actor_label,
-        reason=reason or _("De bestuurder of manager heeft geen akkoord gegeven."),
+        reason=_attributed(registration, outcome, actor, reason),
     )
     notifications.status_changed(registration, event)

@@ -95,9 +95,16 @@ def _status_mail(argument: str) -> MailContent:
     if sessions:  # the sessions as they are when the mail goes out
         title, locale = registration.programme.title, registration.locale
         attachments = (ics_attachment(title, sessions, locale=locale),)
+    if event.to_state is RegistrationState.CONFIRMED:
+        listed = sessions  # theirs, also in the attachment
+    elif event.to_state.is_active:
+        listed = registration.programme.public_sessions  # what is planned, for their agenda
+    else:
+        listed = []
     context = {
         **_about(registration, person),
         "event": event,
+        "sessions": listed,
         "calendar_url": feed_url(registration),
         "webcal_url": webcal_url(registration),
     }

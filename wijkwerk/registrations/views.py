@@ -12,6 +12,7 @@ from wijkwerk.registrations import lifecycle, notifications, terms
 from wijkwerk.registrations.forms import CancelForm
 from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
+from wijkwerk.registrations.sessions import sessions_of
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm, csrf_message
@@ -81,6 +82,8 @@ def manage(token: str):
         registration=registration,
         kind=kind,
         new=request.args.get("nieuw") == "1",
+        sessions=sessions_of(registration)
+        or (registration.programme.public_sessions if registration.state.is_active else []),
         calendar_url=feed_url(registration),
         webcal_url=webcal_url(registration),
         payment_url=payment_url(registration),

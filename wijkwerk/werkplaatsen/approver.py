@@ -5,13 +5,14 @@ the core's (wijkwerk/registrations/approval.py); the approver's page is in views
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
 
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue, queued_before
-from wijkwerk.programmes.models import Programme, ProgrammeKind
+from wijkwerk.programmes.models import Programme, ProgrammeKind, SessionStatus
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.tokens import make_approval_token
 from wijkwerk.reminders import queue_once
@@ -38,7 +39,60 @@ def _request(registration: Registration, reminder: int) -> tuple[str, str, str, 
             "approver": approver,
             "approval_url": approval_url(registration),
             "reminder": reminder,
+            "hours": hours_per_member(registration.programme),
         },
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The approver's decision as their page tells it."""
+
+    approved: bool
+    at: dt.datetime
+    by_approver: bool  # false: an organiser recorded it (a decision taken by phone)
+    withdrawn: bool  # the trio cancelled before anyone decided
+
+
+def decision_of(registration: Registration) -> Decision | None:
+    """How the wait for approval ended, from the registration's history; None while it waits."""
+    for event in reversed(registration.events):
+        if event.from_state is RegistrationState.AWAITING_APPROVAL:
+            declined = event.to_state is RegistrationState.DECLINED
+            withdrawn = event.to_state is RegistrationState.CANCELLED
+            return Decision(
+                approved=not declined and not withdrawn,
+                at=event.at,
+                by_approver=event.actor_label.startswith("approver "),
+                withdrawn=withdrawn,
+            )
+    return None
+
+
+def hours_per_member(programme: Programme) -> int:
+    """What taking part asks of each member: the sessions' hours together, rounded."""
+    seconds = sum(
+        (s.ends_at - s.starts_at).total_seconds()
+        for s in programme.sessions
+        if s.status is SessionStatus.SCHEDULED
+    )
+    return round(seconds / 3600)
+
+
+def decided(registration: Registration) -> None:
+    """A copy for the approver of the decision they just took on their page."""
+    approver = registration.approver
+    queue(
+        f"approval-decided:{registration.id}",
+        approver.email,
+        "approval_decided",
+        locale=registration.locale,
+        registration_id=registration.id,
+        person_id=approver.id,
+        registration=registration,
+        approver=approver,
+        decision=decision_of(registration),
+        event=registration.events[-1] if registration.events else None,
     )
 
 

@@ -11,6 +11,7 @@ from wijkwerk.registrations import approval as decisions
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.tokens import TokenError, read_approval_token
 from wijkwerk.webforms import CheckedForm
+from wijkwerk.werkplaatsen import approver
 
 bp = Blueprint("werkplaatsen", __name__)
 
@@ -50,8 +51,9 @@ def _decision_addresses(token: str) -> list[str]:
 @bp.route("/akkoord/<token>", methods=["GET", "POST"])
 @limited("actions", addresses=_decision_addresses)
 def approval(token: str):
-    """The approver's page: read the trio and casus, then approve or decline with a POST (a GET
-    from a mail scanner decides nothing)."""
+    """The approver's page: what they are asked to approve (dates, time, place, cost, the trio and
+    its casus), then yes with a POST (a GET from a mail scanner decides nothing) or no through
+    :func:`decline`'s page. Once decided, the page says what was decided, by whom and when."""
     registration = _by_approval_token(token)
     form = CheckedForm()
     decision = request.form.get("decision")
@@ -66,11 +68,26 @@ def approval(token: str):
         except StateConflict:
             db.session.rollback()
         else:
+            approver.decided(registration)
             db.session.commit()
         return redirect(url_for("werkplaatsen.approval", token=token))
     return render_template(
         "werkplaatsen/approval.html",
         registration=registration,
         form=form,
+        token=token,
         undecided=registration.state is RegistrationState.AWAITING_APPROVAL,
+        decision=approver.decision_of(registration),
+        hours=approver.hours_per_member(registration.programme),
+    )
+
+
+@bp.get("/akkoord/<token>/geen-akkoord")
+def decline(token: str):
+    """Before a no: what it means (the trio does not take part, who is told), with room for why."""
+    registration = _by_approval_token(token)
+    if registration.state is not RegistrationState.AWAITING_APPROVAL:
+        return redirect(url_for("werkplaatsen.approval", token=token))
+    return render_template(
+        "werkplaatsen/decline.html", registration=registration, form=CheckedForm(), token=token
     )
