@@ -243,3 +243,77 @@ def test_a_control_character_in_a_member_row_is_a_message_at_that_field(client, 
     assert "Het formulier is verlopen" not in answer.text
     assert 'value="Anna de Vries"' in answer.text  # the rest of what was typed stays
     assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+# --- the money a municipality pays: billing details now, or later on its page ----------------------
+
+
+BILLING = {
+    "billing-organisation": "Gemeente Schiedam",
+    "billing-address": "Stadserf 1",
+    "billing-postcode": "3112 DA",
+    "billing-city": "Schiedam",
+    "billing-email": "facturen@schiedam.nl",
+}
+
+
+def test_a_paying_trio_without_billing_details_is_asked_for_them_before_the_invoice(
+    client, db, smtp, series
+):
+    from tests.trio_helpers import approval_link, links, plain
+    from wijkwerk.payments.models import Invoice
+
+    page = client.get(FORM)
+    assert "(niet verplicht)" not in page.text.split("5. Kosten")[1].split("Privacy")[0]
+    data = form_data(page.text, municipality="GM0606", **{"approver-email": "dirk@schiedam.nl"})
+    response = client.post(FORM, data=data)
+    assert response.status_code == 302
+    manage = response.location.split("?")[0]
+    text = text_of(client.get(manage))
+    assert "Factuurgegevens ontbreken nog" in text and "€ 242,00 incl. btw" in text
+    receipt = smtp.to("anna@almelo.nl")[-1]
+    [billing_link] = [u for u in links(receipt) if u.endswith("/factuurgegevens")]
+    assert "Factuurgegevens ontbreken nog" in plain(receipt)
+
+    # The approver says yes: the place is confirmed, but no invoice can go out yet.
+    link = approval_link(smtp, "dirk@schiedam.nl")
+    approval = client.get(link)
+    client.post(link, data={"decision": "approve", "csrf_token": csrf_token(approval.text)})
+    assert db.session.scalar(select(func.count(Invoice.id))) == 0
+
+    # On the page: without the PO number it is refused at that field, with what was typed kept.
+    path = billing_link.removeprefix("http://wijkwerk.test")
+    form = client.get(path)
+    answer = client.post(path, data={"csrf_token": csrf_token(form.text), **BILLING})
+    assert answer.status_code == 422
+    assert "inkoopordernummer" in error_of(answer.text, "billing-po_number")
+    assert 'value="Stadserf 1"' in answer.text
+    done = client.post(
+        path,
+        data={"csrf_token": csrf_token(form.text), **BILLING, "billing-po_number": "IO-2027-18"},
+    )
+    assert done.status_code == 302
+    [invoice] = db.session.scalars(select(Invoice)).all()
+    assert invoice.buyer_reference == "IO-2027-18" and invoice.buyer_email == "facturen@schiedam.nl"
+    assert smtp.to("facturen@schiedam.nl")  # the invoice is mailed
+    assert "Factuurgegevens ontbreken" not in text_of(client.get(manage))
+    assert client.get(path).status_code == 302  # nothing more to give
+
+
+def test_billing_details_without_a_po_number_are_refused_for_a_paying_municipality(
+    client, db, series
+):
+    page = client.get(FORM)
+    data = form_data(page.text, municipality="GM0606", **BILLING)
+    response = client.post(FORM, data=data)
+    assert response.status_code == 422
+    assert "inkoopordernummer" in error_of(response.text, "billing-po_number")
+
+
+def test_an_exempt_municipality_keeps_no_billing_details(client, db, series):
+    page = client.get(FORM)
+    response = client.post(FORM, data=form_data(page.text, **BILLING))  # Almelo: middelgroot
+    assert response.status_code == 302
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.exempt and registration.billing is None
+    assert "Factuurgegevens ontbreken" not in text_of(client.get(response.location))

@@ -59,12 +59,14 @@ class BillingForm(SubForm):
 
 
 class OptionalBillingForm(BillingForm):
-    """Billing details a trio gives only when its municipality pays."""
+    """Billing details a trio gives only when its municipality pays, now or later on its page
+    (registrations/billing.py): required on a condition the section explains, so no field says
+    "niet verplicht" and none is marked required."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self:
-            field.flags.optional = True
+            field.flags.conditional = True
 
 
 class FixedRows(FieldList):
@@ -199,3 +201,13 @@ class CancelForm(CheckedForm):
         validators=[Optional(), Length(max=1000)],
         render_kw={"rows": 3, "maxlength": 1000},
     )
+
+
+class BillingPageForm(ProblemFields, CheckedForm):
+    """The invoice details a registration gives after registering (registrations/billing.py)."""
+
+    billing = FormField(BillingForm, _l("Factuurgegevens"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.billing.form.po_number.flags.optional = False  # here it is what is missing

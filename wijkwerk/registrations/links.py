@@ -18,6 +18,13 @@ def payment_url(registration: Registration) -> str | None:
     return external_url("checkout.pay", token=registration.manage_token)
 
 
+def billing_url(registration: Registration) -> str | None:
+    """Where a registration that pays gives its invoice details, while they are missing."""
+    if not registration.needs_billing:
+        return None
+    return external_url("registrations.billing_details", token=registration.manage_token)
+
+
 def feed_url(registration: Registration) -> str | None:
     if registration.feed_token is None:
         return None

@@ -243,6 +243,18 @@ class Registration(db.Model):
         return self.members[0] if self.members else None
 
     @property
+    def needs_billing(self) -> bool:
+        """It pays by invoice, has not said where the invoice goes, and is still under way
+        (a trio may give its billing details later: wijkwerk/registrations/billing.py)."""
+        return (
+            self.payment_method is PaymentMethod.INVOICE
+            and bool(self.fee_cents)
+            and not self.exempt
+            and self.billing is None
+            and self.state.is_active
+        )
+
+    @property
     def open_payment(self) -> Payment | None:
         """The Stripe payment this registration is waiting for, if any."""
         for payment in reversed(self.payments):

@@ -13,7 +13,13 @@ from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.people.models import Person
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import SessionStatus
-from wijkwerk.registrations.links import feed_url, manage_url, payment_url, webcal_url
+from wijkwerk.registrations.links import (
+    billing_url,
+    feed_url,
+    manage_url,
+    payment_url,
+    webcal_url,
+)
 from wijkwerk.registrations.models import Registration, RegistrationEvent, RegistrationState
 from wijkwerk.registrations.sessions import ics_attachment, sessions_of
 
@@ -38,6 +44,7 @@ def _about(registration: Registration, person) -> dict:
         "person": person,
         "manage_url": manage_url(registration),
         "payment_url": payment_url(registration),
+        "billing_url": billing_url(registration),
     }
 
 

@@ -8,8 +8,8 @@ from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import lifecycle, notifications, terms
-from wijkwerk.registrations.forms import CancelForm
+from wijkwerk.registrations import billing, lifecycle, notifications, terms
+from wijkwerk.registrations.forms import BillingPageForm, CancelForm
 from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.registrations.sessions import sessions_of
@@ -128,3 +128,26 @@ def cancel(token: str):
         terms=terms.cancellation_terms(registration, now_utc()),
         told=list(notifications.people_of(registration)),
     ), 422 if form.errors else 200
+
+
+@bp.route("/aanmelding/<token>/factuurgegevens", methods=["GET", "POST"])
+@limited("actions")
+def billing_details(token: str):
+    """Where a registration that pays says where the invoice goes, before it is sent."""
+    registration = lifecycle.by_manage_token_or_404(token)
+    if not registration.needs_billing:
+        return redirect(url_for("registrations.manage", token=token))
+    form = BillingPageForm()
+    if form.validate_on_submit():
+        try:
+            billing.give_billing(registration, form.billing.form.as_request())
+        except RuleViolation as violation:
+            db.session.rollback()
+            form.show_problems(violation.problems)
+        else:
+            db.session.commit()
+            flash(_("Dank u, de factuurgegevens zijn opgeslagen."), "success")
+            return redirect(url_for("registrations.manage", token=token))
+    return render_template(
+        "registrations/billing.html", registration=registration, form=form
+    ), 422 if request.method == "POST" else 200

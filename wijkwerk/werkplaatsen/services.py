@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.programmes.models import (
     Programme,
     ProgrammeKind,
 )
-from wijkwerk.registrations import intake, notifications
+from wijkwerk.registrations import intake, notifications, pricing
 from wijkwerk.registrations.lifecycle import (
     Outcome,
 )
@@ -139,7 +140,17 @@ class TrioApplication(intake.Application):
     second: bool = False
 
     def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
-        return trio_rules(self.trio)
+        problems, warnings = trio_rules(self.trio)
+        if self.billing is not None and not self.billing.po_number and self._pays(programme):
+            problems.append(intake.po_number_required())
+        return problems, warnings
+
+    def _pays(self, programme: Programme) -> bool:
+        """Whether the trio's municipality pays (an unknown one is its own problem)."""
+        municipality = (
+            db.session.get(Municipality, self.municipality) if self.municipality else None
+        )
+        return municipality is None or not pricing.terms_for(programme, municipality)["exempt"]
 
     def people(self) -> list:
         return [self.trio.approver, *self.trio.members]
@@ -159,6 +170,8 @@ class TrioApplication(intake.Application):
 
     def build(self, registration: Registration, people: dict) -> None:
         trio = self.trio
+        if registration.exempt:
+            registration.billing = None  # it pays nothing: no invoice details to keep
         registration.approver = people[trio.approver.email]
         registration.approver_function = trio.approver.function
         registration.casus = Casus(
