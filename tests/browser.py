@@ -236,6 +236,20 @@ class Browser:
                 element.clear()
                 element.send_keys(value)
 
+    # --- layout -------------------------------------------------------------------------------------
+
+    def width_at(self, width: int) -> int:
+        """How wide the page shown now lays out on a phone ``width`` pixels wide (its scroll
+        width: more than ``width`` means sideways scrolling)."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 780, "deviceScaleFactor": 1, "mobile": True},
+        )
+        try:
+            return self.driver.execute_script("return document.documentElement.scrollWidth")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
     # --- accessibility ----------------------------------------------------------------------------
 
     def axe(self) -> list[dict]:

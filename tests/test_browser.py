@@ -4,11 +4,13 @@ checking every page on the way."""
 from __future__ import annotations
 
 import pytest
+from flask import request_finished
 from sqlalchemy import select
 
 from tests import factories
 from tests.browser import describe
 from tests.course_helpers import VALID_INDIVIDUAL, course
+from tests.htmlcheck import errors_in, java_or_skip
 from tests.trio_helpers import (
     VALID_TRIO,
     approval_link,
@@ -163,8 +165,11 @@ def _demo_site(runner, client, db, smtp) -> dict:
 
 
 def test_every_public_page_and_the_main_back_office_pages_pass_axe(
-    browser, runner, client, db, smtp
+    app, browser, runner, client, db, smtp, tmp_path
 ):
+    """Every page once: 0 serious or critical axe violations, 0 errors of the Nu Html Checker
+    (over the HTML the server sent, in one run), and every public, registrant and approver page
+    fits a 360 px phone without sideways scrolling."""
     from wijkwerk.kennis.delegates import delegate_token
     from wijkwerk.payments.models import Invoice
     from wijkwerk.programmes.models import ProgrammeSession
@@ -185,10 +190,26 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
     session = db.session.scalars(select(ProgrammeSession)).first()
     invoice = db.session.scalars(select(Invoice)).first()
     checked: dict[str, list[dict]] = {}
+    sent: dict[str, bytes] = {}  # the HTML of every page the server answered, by method and path
+    too_wide: dict[str, int] = {}
+
+    def keep_html(sender, response, **extra) -> None:
+        from flask import request
+
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            sent[f"{request.method} {request.full_path.rstrip('?')}"] = response.get_data()
+
+    request_finished.connect(keep_html, app)
 
     def check(path: str) -> None:
         browser.get(path)
         checked[path] = browser.axe()
+        if not path.startswith("/beheer"):
+            phone(path)
+
+    def phone(name: str) -> None:
+        if (wide := browser.width_at(360)) > 360:
+            too_wide[name] = wide
 
     # Public pages, each programme and each kind of form, empty and sent back with errors.
     for path in ("/", "/toegankelijkheid", "/privacy", "/login"):
@@ -201,11 +222,18 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
         ):
             browser.submit("Aanmelding versturen")
             checked[f"/programmes/{programme.slug}/aanmelden (fouten)"] = browser.axe()
+            phone(f"/programmes/{programme.slug}/aanmelden (fouten)")
     browser.get("/login")
     browser.submit("Inloggen")
     checked["/login (fouten)"] = browser.axe()
     for registration in registrations:
         check(f"/aanmelding/{registration.manage_token}")
+        if registration.can_cancel:
+            check(f"/aanmelding/{registration.manage_token}/annuleren")
+        if registration.needs_billing:
+            check(f"/aanmelding/{registration.manage_token}/factuurgegevens")
+    trio_token = make_approval_token(trio_registration.id, "dirk@schiedam.nl")
+    check(f"/akkoord/{trio_token}/geen-akkoord")
     check(f"/akkoord/{make_approval_token(trio_registration.id, 'dirk@schiedam.nl')}")
     if invitation is not None:
         check(f"/panel/{panel.invitation_token(invitation)}")
@@ -253,10 +281,16 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
     browser.submit("Opslaan")
     checked["/beheer/programmas/nieuw (fouten)"] = browser.axe()
 
+    request_finished.disconnect(keep_html, app)
     failing = {path: found for path, found in checked.items() if found}
     report = "\n".join(f"{path}:\n{describe(found)}" for path, found in failing.items())
     assert not failing, f"serious or critical axe violations on {len(failing)} pages:\n{report}"
     assert len(checked) >= 40
+    assert not too_wide, f"wider than a 360 px phone (scroll width): {too_wide}"
+    java_or_skip()
+    assert len(sent) >= 40
+    errors = errors_in(sent, tmp_path / "html")
+    assert not errors, f"{len(errors)} Nu Html Checker errors:\n" + "\n".join(errors)
 
 
 def assert_kept(browser, values: dict) -> None:
