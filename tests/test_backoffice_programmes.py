@@ -201,7 +201,7 @@ def test_more_places_go_to_the_waiting_list_in_order_and_fewer_than_taken_is_ref
         url, data={**edit_form(client, programme), "capacity": "5", "fee": "2.000"}
     )
     assert response.status_code == 302
-    assert "2 aanmelding(en) van de wachtlijst kregen een plaats." in text_of(
+    assert "2 aanmeldingen van de wachtlijst kregen een plaats." in text_of(
         client.get(response.headers["Location"])
     )
     db.session.expire_all()

@@ -175,7 +175,7 @@ def test_a_full_course_waitlists_and_a_cancellation_gives_the_place_to_the_next(
 
     first = db.session.scalar(select(Registration).order_by(Registration.id))
     token = first.manage_token
-    page = client.get(f"/aanmelding/{token}")
+    page = client.get(f"/aanmelding/{token}/annuleren")
     response = client.post(
         f"/aanmelding/{token}/annuleren", data={"csrf_token": csrf_token(page.text)}
     )
@@ -274,6 +274,9 @@ def test_the_programme_page_shows_the_price_excl_btw_and_incl_and_the_terms(clie
     assert "Prijs incl. btw € 2.178,00" in page
     assert "Kosteloos annuleren kan tot en met 11 oktober 2099." in page
     assert "Annuleert u later, dan is 50% van de prijs verschuldigd." in page
+    # the sentences are apart in the page as sent, not only once tags are read as spaces
+    raw = re.sub(r"\s+", " ", client.get("/programmes/driedaagse").text)
+    assert "11 oktober 2099. Annuleert u later" in raw
 
 
 def test_the_form_keeps_what_was_typed_and_puts_each_error_next_to_its_field(client, programme):

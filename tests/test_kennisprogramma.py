@@ -231,7 +231,7 @@ def test_at_the_deadline_cities_short_of_people_are_flagged_once(client, db, smt
         report = run_due_jobs(local(2099, 12, 2, 12))
         run_due_jobs(local(2099, 12, 2, 13))  # a second run tells nobody again
     assert report.duties["delegates_flagged"] == 2
-    assert "2 melding(en) over te weinig deelnemers" in report.summary()
+    assert "2 meldingen over te weinig deelnemers" in report.summary()
     [to_city] = [m for m in smtp.to("contact@schiedam.nl") if "Te weinig" in subject(m)]
     assert "Schiedam 0 deelnemers opgegeven" in plain(to_city)
     [to_organiser] = smtp.to("org@example.nl")

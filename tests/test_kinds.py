@@ -93,7 +93,7 @@ def test_every_kind_is_installed_with_every_part(app):
         for part in (kind.register, kind.attends, kind.invoice_who, kind.withdraw):
             assert callable(part), name
         for duty in kind.duties:
-            assert "{count}" in duty.summary and callable(duty.run)
+            assert str(2) in duty.summary(2) and callable(duty.run)
 
 
 # --- each kind in its own words ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from wijkwerk.accounts.services import AccountError, create_account, create_api_
 from wijkwerk.demo.activity import load_activity
 from wijkwerk.demo.programmes import load_demo
 from wijkwerk.extensions import db
+from wijkwerk.formatting import counted
 from wijkwerk.jobs import run_due_jobs
 from wijkwerk.municipalities.services import (
     ReferenceDataError,
@@ -146,7 +147,7 @@ def deliver(once: bool, interval: float) -> None:
     de bezorger bij WIJKWERK_MAIL_DELIVERY=worker (als eigen dienst, naast gunicorn)."""
     if once:
         report = deliver_pending()
-        click.echo(f"{report.sent} mail(s) verstuurd, {report.failed} mislukt")
+        click.echo(f"{counted(report.sent, 'mail', 'mails')} verstuurd, {report.failed} mislukt")
         return
     stop = threading.Event()
 
@@ -160,7 +161,7 @@ def deliver(once: bool, interval: float) -> None:
         signal.signal(signum, stop_soon)
     click.echo(f"Mailbezorger gestart (elke {interval:g} s); stop met SIGTERM of Ctrl-C.")
     sent = run_worker(stop, interval=interval)
-    click.echo(f"Mailbezorger gestopt: {sent} mail(s) verstuurd.")
+    click.echo(f"Mailbezorger gestopt: {counted(sent, 'mail', 'mails')} verstuurd.")
 
 
 @wijkwerk_cli.command("purge")

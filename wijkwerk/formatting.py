@@ -117,6 +117,12 @@ def unlinked(value: object) -> str:
     return _IPV4.sub(defanged, _DOMAIN.sub(defanged, text))
 
 
+def counted(count: int, one: str, many: str) -> str:
+    """``count`` with its noun in the right number, for the CLI's Dutch summaries ("1
+    herinnering", "2 herinneringen"; pages and mails use ngettext)."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def machine_time(moment: dt.datetime) -> str:
     """A moment for ``<time datetime>``: ISO 8601 to the second (HTML allows at most three
     digits of a fraction)."""

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wijkwerk import ratelimit, reminders
 from wijkwerk.extensions import db
+from wijkwerk.formatting import counted
 from wijkwerk.outbox.services import deliver_pending
 from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -40,20 +41,22 @@ class TickReport:
     mail_failed: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{len(self.allocations)} verdeling(en) ({', '.join(self.allocations) or '-'}), "
-            f"{self.session_reminders} herinnering(en) voor bijeenkomsten, "
-            f"{self.payment_reminders} betaalherinnering(en), "
-            f"{self.aftercare} mail(s) na afloop, "
-            + "".join(
-                f"{duty.summary.format(count=self.duties.get(duty.name, 0))}, "
+        parts = [
+            counted(len(self.allocations), "verdeling", "verdelingen")
+            + f" ({', '.join(self.allocations) or '-'})",
+            counted(self.session_reminders, "herinnering", "herinneringen") + " voor bijeenkomsten",
+            counted(self.payment_reminders, "betaalherinnering", "betaalherinneringen"),
+            counted(self.aftercare, "mail", "mails") + " na afloop",
+            *(
+                duty.summary(self.duties.get(duty.name, 0))
                 for kind in kinds.all_kinds()
                 for duty in kind.duties
-            )
-            + f"{self.checkouts_expired} verlopen betaling(en), "
-            f"{self.refunds_sent} terugbetaling(en), "
-            f"{self.mail_sent} mail(s) verstuurd, {self.mail_failed} mislukt"
-        )
+            ),
+            counted(self.checkouts_expired, "verlopen betaling", "verlopen betalingen"),
+            counted(self.refunds_sent, "terugbetaling", "terugbetalingen"),
+            counted(self.mail_sent, "mail", "mails") + f" verstuurd, {self.mail_failed} mislukt",
+        ]
+        return ", ".join(parts)
 
 
 def run_due_jobs(now: dt.datetime) -> TickReport:

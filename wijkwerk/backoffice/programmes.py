@@ -89,9 +89,10 @@ def edit_programme(slug: str):
             flash(_("Opgeslagen."), "success")
             if promoted:
                 flash(
-                    _(
-                        "%(count)s aanmelding(en) van de wachtlijst kregen een plaats.",
-                        count=len(promoted),
+                    ngettext(
+                        "%(num)d aanmelding van de wachtlijst kreeg een plaats.",
+                        "%(num)d aanmeldingen van de wachtlijst kregen een plaats.",
+                        len(promoted),
                     ),
                     "success",
                 )

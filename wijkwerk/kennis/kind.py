@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from wijkwerk.formatting import counted
 from wijkwerk.kennis import demo, openapi, services
 from wijkwerk.kennis.delegates import (
     MIN_DELEGATES,
@@ -77,7 +78,7 @@ KIND = Kind(
     duties=(
         Duty(
             "delegates_flagged",
-            "{count} melding(en) over te weinig deelnemers",
+            lambda n: counted(n, "melding", "meldingen") + " over te weinig deelnemers",
             flag_missing_delegates,
         ),
     ),

@@ -71,10 +71,10 @@ def contact_name(registration: Registration) -> str:
 @dataclass(frozen=True)
 class Duty:
     """Periodic work of a kind that ``tick`` runs (wijkwerk/jobs.py): ``run(now)`` returns how
-    much it did, which the tick report names ``summary`` (``{count}`` in it)."""
+    much it did, which ``summary(count)`` says in the tick report ("1 herinnering voor akkoord")."""
 
     name: str
-    summary: str
+    summary: Callable[[int], str]
     run: Callable[[dt.datetime], int]
 
 

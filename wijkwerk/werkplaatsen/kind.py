@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from wijkwerk.formatting import counted
 from wijkwerk.programmes.kinds import Column, Duty, Joining, Kind, every_session, municipality_name
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
@@ -45,7 +46,13 @@ KIND = Kind(
     withdraw=lifecycle.cancel,
     withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="werkplaatsen/_what_now.html",
-    duties=(Duty("approval_reminders", "{count} herinnering(en) voor akkoord", approver.remind),),
+    duties=(
+        Duty(
+            "approval_reminders",
+            lambda n: counted(n, "herinnering", "herinneringen") + " voor akkoord",
+            approver.remind,
+        ),
+    ),
     headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
     api_request="TrioRegistrationRequest",
     api_schemas=openapi.SCHEMAS,

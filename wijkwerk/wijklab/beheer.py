@@ -8,6 +8,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from wijkwerk import backoffice
@@ -143,7 +144,10 @@ def invite(registration_id: int):
         form.experts.errors = [p.message for p in violation.problems]
         return _lab_page(lab, invite_form=form, status=422)
     db.session.commit()
-    flash(_("%(count)s expert(s) uitgenodigd.", count=len(made)), "success")
+    flash(
+        ngettext("%(num)d expert uitgenodigd.", "%(num)d experts uitgenodigd.", len(made)),
+        "success",
+    )
     return redirect(
         url_for("backoffice.wijklab.lab_page", registration_id=registration_id, _anchor="panel")
     )
