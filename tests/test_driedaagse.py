@@ -223,6 +223,14 @@ def test_cancelling_before_the_free_date_credits_the_whole_invoice(client, db, s
         -217_800,
     )
     assert credit.credited_invoice.number == "2027-0001"
+    # The original, credited in full, no longer asks to be paid; both carry the date of supply.
+    original = plain_text(
+        client.get(f"/aanmelding/{registration.manage_token}/facturen/2027-0001").text
+    )
+    assert "Te betalen vóór" not in original and "Gelieve" not in original
+    assert "Gecrediteerd. Deze factuur is gecrediteerd met creditfactuur 2027-0002." in original
+    assert re.search(r"Leveringsdatum \d+ november 2099 t/m \d+ november 2099", original)
+    assert credit.supplied_from == credit.credited_invoice.supplied_from is not None
     mail = smtp.to("facturen@rotterdam.nl")[-1]
     assert subject(mail).startswith("Creditfactuur 2027-0002")
     text = pdf_text(mail)

@@ -17,6 +17,7 @@ from flask_babel import (
     get_locale,
     get_timezone,
 )
+from flask_babel import gettext as _
 
 from wijkwerk.money import rate_as_string
 
@@ -123,6 +124,17 @@ def counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def supply_period(invoice) -> str:
+    """An invoice's date of supply: one day, or its first and last ("12 oktober 2027 t/m
+    11 januari 2028")."""
+    first, last = invoice.supplied_from, invoice.supplied_until
+    if first is None:
+        return ""
+    if last is None or last == first:
+        return date(first)
+    return _("%(first)s t/m %(last)s", first=date(first), last=date(last))
+
+
 def machine_time(moment: dt.datetime) -> str:
     """A moment for ``<time datetime>``: ISO 8601 to the second (HTML allows at most three
     digits of a fraction)."""
@@ -143,3 +155,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(percent, "percent")
     app.add_template_filter(unlinked, "unlinked")
     app.add_template_global(period, "period")
+    app.add_template_global(supply_period, "supply_period")

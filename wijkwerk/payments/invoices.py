@@ -91,6 +91,17 @@ def description_for(registration: Registration) -> str:
         )
 
 
+def supply_dates(registration: Registration) -> tuple[dt.date | None, dt.date | None]:
+    """The date of supply of what ``registration`` is invoiced for (art. 35a Wet OB): the first and
+    last day, in Amsterdam, of the sessions it attends (by its kind), else of its programme's."""
+    programme = registration.programme
+    sessions = kinds.of(programme).attends(registration) or list(programme.sessions)
+    days = sorted(
+        s.starts_at.astimezone(AMSTERDAM).date() for s in sessions if s.status.value == "scheduled"
+    )
+    return (days[0], days[-1]) if days else (None, None)
+
+
 def active_invoice(registration: Registration) -> Invoice | None:
     """The registration's invoice that is not a credit invoice, if one was issued."""
     for invoice in registration.invoices:
@@ -119,6 +130,7 @@ def issue_invoice(
         return None
     now = now or now_utc()
     days = int(current_app.config["INVOICE_PAYMENT_DAYS"])
+    supplied_from, supplied_until = supply_dates(registration)  # before the invoice joins it
     invoice = Invoice(
         registration=registration,
         **_numbered(InvoiceKind.INVOICE, now),
@@ -138,6 +150,8 @@ def issue_invoice(
         total_cents=price.total_cents,
         vat_exemption_text=registration.programme.vat_exemption_text,
         paid_at=paid_at,
+        supplied_from=supplied_from,
+        supplied_until=supplied_until,
     )
     db.session.add(invoice)
     db.session.flush()
@@ -201,6 +215,8 @@ def issue_credit(
         vat_cents=-vat,
         total_cents=-(amount + vat),
         vat_exemption_text=invoice.vat_exemption_text,
+        supplied_from=invoice.supplied_from,
+        supplied_until=invoice.supplied_until,
     )
     db.session.add(credit)
     db.session.flush()

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wijkwerk.db import UTCDateTime, str_enum
@@ -165,9 +165,24 @@ class Invoice(db.Model):
     total_cents: Mapped[int] = mapped_column(Integer)
     vat_exemption_text: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The date of supply (art. 35a Wet OB): the first and last day of the sessions invoiced.
+    supplied_from: Mapped[dt.date | None] = mapped_column(Date)
+    supplied_until: Mapped[dt.date | None] = mapped_column(Date)
 
     registration: Mapped[Registration] = relationship(back_populates="invoices")
-    credited_invoice: Mapped[Invoice | None] = relationship(remote_side=[id])
+    credited_invoice: Mapped[Invoice | None] = relationship(
+        remote_side=[id], back_populates="credit_notes"
+    )
+    credit_notes: Mapped[list[Invoice]] = relationship(
+        back_populates="credited_invoice", order_by="Invoice.id"
+    )
+
+    @property
+    def outstanding_cents(self) -> int:
+        """What is still to pay, incl. VAT: nothing once paid or credited in full."""
+        if self.is_credit or self.paid_at is not None:
+            return 0
+        return max(self.total_cents + sum(c.total_cents for c in self.credit_notes), 0)
 
     @property
     def is_credit(self) -> bool:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from wijkwerk.extensions import db
-from wijkwerk.formatting import date, money, vat_rate
+from wijkwerk.formatting import date, money, supply_period, vat_rate
 from wijkwerk.outbox.writing import Attachment, renders_attachment
 from wijkwerk.payments.models import Invoice
 
@@ -160,9 +160,11 @@ def _render(invoice: Invoice) -> FPDF:
     pdf.ln(2)
     pdf.line(_("Factuurnummer"), invoice.number, bold=True)
     pdf.line(_("Factuurdatum"), date(invoice.issued_at))
+    if invoice.supplied_from is not None:
+        pdf.line(_("Leveringsdatum"), supply_period(invoice))
     if invoice.credited_invoice is not None:
         pdf.line(_("Crediteert factuur"), invoice.credited_invoice.number)
-    elif invoice.paid_at is None:
+    elif invoice.outstanding_cents:
         pdf.line(_("Te betalen vóór"), date(invoice.due_at))
     if invoice.buyer_reference:
         pdf.line(_("Uw inkoopordernummer"), invoice.buyer_reference)
@@ -218,12 +220,19 @@ def _payment_lines(invoice: Invoice) -> list[str]:
         lines.append(
             _("Voldaan op %(date)s. U hoeft niets meer te betalen.", date=date(invoice.paid_at))
         )
+    elif not invoice.outstanding_cents:
+        lines.append(
+            _(
+                "Gecrediteerd met %(numbers)s. U hoeft niets te betalen.",
+                numbers=", ".join(c.number for c in invoice.credit_notes),
+            )
+        )
     else:
         lines.append(
             _(
                 "Gelieve %(amount)s vóór %(date)s over te maken op %(iban)s ten name van "
                 "%(seller)s, onder vermelding van factuurnummer %(number)s.",
-                amount=money(invoice.total_cents),
+                amount=money(invoice.outstanding_cents),
                 date=date(invoice.due_at),
                 iban=invoice.seller_iban or "-",
                 seller=invoice.seller_name,
