@@ -15,8 +15,10 @@ FORM = "/programmes/werkplaatsen/aanmelden"
 
 
 def form_data(page_html: str, **changes) -> dict:
+    submission = re.search(r'name="submission" value="([0-9a-f]{32})"', page_html)
     data = {
         "csrf_token": csrf_token(page_html),
+        "submission": submission.group(1) if submission else "",
         "municipality": "GM0141",
         "casus-title": "Pleinen tegen wateroverlast",
         "casus-wijk": "De Riet",

@@ -211,3 +211,9 @@ class BillingPageForm(ProblemFields, CheckedForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.billing.form.po_number.flags.optional = False  # here it is what is missing
+
+
+class LostLinkForm(CheckedForm):
+    """Someone asks for the links to their registrations again."""
+
+    email = StringField(_l("Uw e-mailadres"), render_kw={"type": "email", "autocomplete": "email"})

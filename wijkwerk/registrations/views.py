@@ -1,15 +1,27 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import uuid
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from wijkwerk.email_address import InvalidEmail, checked_email
 from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import billing, lifecycle, notifications, terms
-from wijkwerk.registrations.forms import BillingPageForm, CancelForm
+from wijkwerk.registrations import billing, lifecycle, lost_links, notifications, terms
+from wijkwerk.registrations.forms import BillingPageForm, CancelForm, LostLinkForm
 from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.registrations.sessions import sessions_of
@@ -28,20 +40,28 @@ def register(slug: str):
     kind = kinds.of(programme) if programme is not None else None
     if kind is None or not kind.public_form:
         abort(404)  # a Kennisprogramma's cities are invited: there is no form
+    submission = _submission_id()
+    if (made := session.get(SENT, {}).get(submission)) is not None:
+        # The back button and the same form sent again: show the registration it made.
+        flash(_("Dit formulier had u al verstuurd. Hieronder staat uw aanmelding."), "info")
+        return redirect(url_for("registrations.manage", token=made), 303)
     form = kind.form()
     general_errors: list[str] = []
     group_errors: dict[str, list[str]] = {}
+    lost_link = False
     if form.validate_on_submit():
         try:
             outcome = kind.register(programme, form.as_request(str(get_locale())))
         except RuleViolation as violation:
             db.session.rollback()
             _place_problems(form, violation, general_errors, group_errors)
+            lost_link = any(p.code == "already_registered" for p in violation.problems)
         else:
             db.session.commit()
             for warning in outcome.warnings:
                 flash(warning.message, "warning")
             registration = outcome.registration
+            _remember(submission, registration.manage_token)
             if registration.state is RegistrationState.AWAITING_PAYMENT:
                 return redirect(url_for("checkout.pay", token=registration.manage_token), 303)
             return redirect(
@@ -56,7 +76,26 @@ def register(slug: str):
         form=form,
         general_errors=general_errors,
         group_errors=group_errors,
+        lost_link=lost_link,
+        submission=submission,
     ), status
+
+
+SENT = "sent_registrations"  # in the session: which form sent (its submission id) made which page
+
+
+def _submission_id() -> str:
+    """The id of this filling-in of a form: new on a GET, the form's own on a POST."""
+    posted = request.form.get("submission", "") if request.method == "POST" else ""
+    if len(posted) == 32 and posted.isalnum():
+        return posted
+    return uuid.uuid4().hex
+
+
+def _remember(submission: str, token: str) -> None:
+    sent = dict(session.get(SENT, {}))
+    sent[submission] = token
+    session[SENT] = dict(list(sent.items())[-5:])  # the last few are enough for a back button
 
 
 def _place_problems(form, violation: RuleViolation, general_errors, group_errors) -> None:
@@ -151,3 +190,20 @@ def billing_details(token: str):
     return render_template(
         "registrations/billing.html", registration=registration, form=form
     ), 422 if request.method == "POST" else 200
+
+
+@bp.route("/aanmelding-terugvinden", methods=["GET", "POST"])
+@limited("actions")
+def lost_link():
+    """Send me my link again: one answer whatever the address (wijkwerk/registrations/lost_links.py)."""
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        try:
+            address = checked_email(form.email.data or "")
+        except InvalidEmail as exc:
+            form.email.errors = [exc.message]
+        else:
+            lost_links.send_links(address)
+            db.session.commit()
+            return render_template("registrations/lost_link_sent.html", email=address)
+    return render_template("registrations/lost_link.html", form=form), 422 if form.errors else 200

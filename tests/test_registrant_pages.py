@@ -1,0 +1,81 @@
+"""What a registrant finds again: the link to their page (the same answer whether the address is
+known), and a form sent twice with the back button, which shows the registration it made."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.conftest import csrf_token
+from tests.test_pages import text_of
+from tests.test_trio_form import FORM, form_data
+from tests.trio_helpers import links
+from wijkwerk.registrations.models import Registration
+
+LOST = "/aanmelding-terugvinden"
+
+
+def ask_again(client, email: str):
+    page = client.get(LOST)
+    return client.post(LOST, data={"csrf_token": csrf_token(page.text), "email": email})
+
+
+def test_a_lost_link_is_sent_again_and_the_answer_tells_nobody_who_registered(
+    client, db, smtp, series
+):
+    page = client.get(FORM)
+    made = client.post(FORM, data=form_data(page.text))
+    manage = made.location.split("?")[0]
+    smtp.clear()
+
+    known = ask_again(client, " Anna@Almelo.nl ")
+    unknown = ask_again(client, "niemand@example.nl")
+    assert known.status_code == unknown.status_code == 200
+    said = text_of(known).replace("anna@almelo.nl", "X")
+    assert said == text_of(unknown).replace("niemand@example.nl", "X")  # the same answer
+    assert "krijgt u binnen enkele minuten een e-mail" in said
+    assert smtp.to("niemand@example.nl") == []
+    [mail] = smtp.to("anna@almelo.nl")
+    assert mail["Subject"] == "De links naar uw aanmeldingen"
+    assert any(url.endswith(manage) for url in links(mail))
+
+
+def test_asking_for_a_link_needs_an_address_and_is_limited(app, client, db, smtp, series):
+    answer = ask_again(client, "geen-adres")
+    assert answer.status_code == 422
+    assert "geldig" in text_of(answer) or "e-mailadres" in text_of(answer)
+    app.config.update(RATELIMIT_ACTIONS_PER_IP=1000, RATELIMIT_ACTIONS_PER_EMAIL=2)
+    statuses = [ask_again(client, "iemand@example.nl").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_the_already_registered_answer_offers_the_lost_link(client, db, series):
+    page = client.get(FORM)
+    client.post(FORM, data=form_data(page.text))
+    other = client.get(FORM)
+    again = client.post(
+        FORM,
+        data=form_data(
+            other.text,
+            **{f"members-{n}-email": f"ander{n}@almelo.nl" for n in range(3)},
+        ),
+    )
+    assert again.status_code == 422
+    assert "Deze gemeente heeft al een trio aangemeld" in text_of(again)
+    assert f'href="{LOST}"' in again.text and "Stuur mij mijn link opnieuw" in again.text
+
+
+def test_the_same_form_sent_again_shows_the_registration_it_made(client, db, smtp, series):
+    page = client.get(FORM)
+    data = form_data(page.text)
+    first = client.post(FORM, data=data)
+    assert first.status_code == 302
+    again = client.post(FORM, data=data)  # the back button, and "Aanmelding versturen" again
+    assert again.status_code == 303
+    assert again.location.split("?")[0] == first.location.split("?")[0]
+    assert "Dit formulier had u al verstuurd" in text_of(client.get(again.location))
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+    # A new visit to the form is a new filling-in: another trio of the same municipality is
+    # refused as such, not taken for the first.
+    fresh = client.get(FORM)
+    assert form_data(fresh.text)["submission"] != data["submission"]
+    assert client.post(FORM, data=form_data(fresh.text)).status_code == 422
