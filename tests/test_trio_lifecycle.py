@@ -292,3 +292,29 @@ def test_nothing_is_mailed_when_the_registration_is_refused(client, db, smtp, se
     assert client.post(URL, json=body).status_code == 422
     assert smtp.messages == []
     assert db.session.scalars(select(Registration)).all() == []
+
+
+def test_the_approval_link_carries_no_address_and_stops_when_the_approver_changes(
+    app, client, db, smtp, series
+):
+    import base64
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    body = register(client)
+    link = approval_link(smtp)
+    token = link.rsplit("/", 1)[-1]
+    payload = token.split(".")[0]
+    readable = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    assert "dirk" not in readable and "schiedam" not in readable and "@" not in readable
+    assert client.get(link).status_code == 200
+    # A link mailed before tokens held a fingerprint (the address itself) still works.
+    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wijkwerk:trio-approval").dumps(
+        {"r": body["id"], "e": "dirk@schiedam.nl"}
+    )
+    assert client.get(f"/akkoord/{old}").status_code == 200
+    # Another approver: the link made for Dirk no longer opens the page.
+    registration = db.session.get(Registration, body["id"])
+    registration.approver.email = "iemand.anders@schiedam.nl"
+    db.session.commit()
+    assert client.get(link).status_code == 404

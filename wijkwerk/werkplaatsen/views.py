@@ -9,7 +9,7 @@ from wijkwerk.extensions import db
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import approval as decisions
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
-from wijkwerk.registrations.tokens import TokenError, read_approval_token
+from wijkwerk.registrations.tokens import TokenError, names_approver, read_approval_token
 from wijkwerk.webforms import CheckedForm
 from wijkwerk.werkplaatsen import approver
 
@@ -18,7 +18,7 @@ bp = Blueprint("werkplaatsen", __name__)
 
 def _by_approval_token(token: str) -> Registration:
     try:
-        registration_id, email = read_approval_token(token)
+        registration_id, approver = read_approval_token(token)
     except TokenError as exc:
         message = (
             _("Deze link is verlopen. Neem contact op met de organisatie voor een nieuwe link.")
@@ -30,7 +30,7 @@ def _by_approval_token(token: str) -> Registration:
     if (
         registration is None
         or registration.approver is None
-        or registration.approver.email != email
+        or not names_approver(approver, registration.approver.email)
     ):
         abort(404)
     return registration
@@ -40,12 +40,15 @@ def _decision_addresses(token: str) -> list[str]:
     """Whom an approver's decision mails: the approver and the trio (nobody for a broken link,
     which the page answers with a 404)."""
     try:
-        registration_id, email = read_approval_token(token)
+        registration_id, approver = read_approval_token(token)
     except TokenError:
         return []
     registration = db.session.get(Registration, registration_id)
-    members = registration.members if registration is not None else []
-    return [email, *(member.person.email for member in members)]
+    if registration is None or registration.approver is None:
+        return []
+    if not names_approver(approver, registration.approver.email):
+        return []
+    return [registration.approver.email, *(m.person.email for m in registration.members)]
 
 
 @bp.route("/akkoord/<token>", methods=["GET", "POST"])
