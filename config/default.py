@@ -26,7 +26,7 @@ class Config:
     MAIL_USE_SSL = False
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
-    MAIL_DEFAULT_SENDER = "wijkwerk <noreply@wijkwerk.localhost>"
+    MAIL_DEFAULT_SENDER = "Kennisinstituut Wijkwerk <noreply@wijkwerk.localhost>"
     # Who sends queued mail: "request" (at the end of the request that queued it) or
     # "worker" (the `flask wijkwerk deliver` process; requests then never wait for SMTP).
     MAIL_DELIVERY = "request"
@@ -50,6 +50,16 @@ class Config:
     # Someone moved up from the waiting list hears it by mail: they get longer (Stripe's maximum).
     STRIPE_WAITLIST_HOLD_MINUTES = 24 * 60 - 5
     STRIPE_PAYMENT_METHODS = ("ideal", "card")
+
+    # Who runs this site (docs/operations.md): its name and logo in the header, its address and
+    # contact in the footer and the privacy statement (as the controller), its name as the sender
+    # and signature of every mail, and the address replies go to. Development values.
+    ORGANISATION_NAME = "Kennisinstituut Wijkwerk"
+    ORGANISATION_ADDRESS = "Voorbeeldstraat 1\n2511 AA Den Haag"
+    ORGANISATION_EMAIL = "wijkaanpak@wijkwerk.localhost"
+    ORGANISATION_PHONE: str | None = "070 000 00 00"
+    ORGANISATION_LOGO = "logo.svg"  # a file in wijkwerk/static/
+    MAIL_REPLY_TO: str | None = None  # unset: ORGANISATION_EMAIL
 
     # The seller on every invoice (art. 35a Wet OB). Development values; production must set them.
     SELLER_NAME = "Kennisinstituut Wijkwerk (ontwikkelomgeving)"

@@ -79,3 +79,26 @@ def test_the_same_form_sent_again_shows_the_registration_it_made(client, db, smt
     fresh = client.get(FORM)
     assert form_data(fresh.text)["submission"] != data["submission"]
     assert client.post(FORM, data=form_data(fresh.text)).status_code == 422
+
+
+def test_the_organisation_is_named_in_the_header_the_footer_the_privacy_statement_and_mails(
+    app, client, db, smtp, series
+):
+    app.config.update(
+        ORGANISATION_NAME="Platform31",
+        ORGANISATION_ADDRESS="Postbus 30833\n2500 GV Den Haag",
+        ORGANISATION_EMAIL="wijkaanpak@platform31.nl",
+        MAIL_DEFAULT_SENDER="Platform31 <noreply@platform31.nl>",
+    )
+    home = client.get("/")
+    assert "<title>" in home.text and "· Platform31</title>" in home.text
+    assert 'class="ww-brand"' in home.text and "Platform31" in text_of(home)
+    assert "Postbus 30833" in text_of(home)  # the footer
+    privacy = text_of(client.get("/privacy"))
+    assert "Verwerkingsverantwoordelijke voor de gegevens op deze site is Platform31." in privacy
+    page = client.get(FORM)
+    client.post(FORM, data=form_data(page.text))
+    [receipt] = smtp.to("anna@almelo.nl")
+    assert receipt["From"] == "Platform31 <noreply@platform31.nl>"
+    assert receipt["Reply-To"] == "wijkaanpak@platform31.nl"
+    assert receipt.get_body(("plain",)).get_content().rstrip().endswith("Platform31")

@@ -154,6 +154,9 @@ def _as_mail(message: OutboxMessage) -> Message:
         body=message.body_text,
         html=message.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        # Our mail comes from a no-reply address; an answer goes to the organisation.
+        reply_to=current_app.config.get("MAIL_REPLY_TO")
+        or current_app.config.get("ORGANISATION_EMAIL"),
         # RFC 3834: out-of-office replies and auto-responders do not answer it.
         extra_headers={"Auto-Submitted": "auto-generated"},
     )
