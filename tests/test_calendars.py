@@ -172,7 +172,7 @@ def test_moving_a_session_keeps_its_uid_raises_sequence_and_tells_each_participa
         [mail] = smtp.to(member)
         assert subject(mail) == "Gewijzigd: Werkplaatsen wijkgericht werken, Werkplaats 1"
         text = plain(mail)
-        body = mail.get_body(("plain",)).get_content()
+        body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
         assert "is gewijzigd.\nWas: dinsdag 13 oktober 2099, 13:00–17:00" in body
         assert "Nu: dinsdag 20 oktober 2099, 14:00–18:00" in text
         assert "De zaal is bezet." in text

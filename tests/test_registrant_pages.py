@@ -102,3 +102,75 @@ def test_the_organisation_is_named_in_the_header_the_footer_the_privacy_statemen
     assert receipt["From"] == "Platform31 <noreply@platform31.nl>"
     assert receipt["Reply-To"] == "wijkaanpak@platform31.nl"
     assert receipt.get_body(("plain",)).get_content().rstrip().endswith("Platform31")
+
+
+# --- a trio's members: a link each; cancelling is the contact's ----------------------------------
+
+
+def test_each_member_has_a_link_of_their_own_and_only_the_contact_can_cancel(
+    client, db, smtp, series
+):
+    page = client.get(FORM)
+    made = client.post(FORM, data=form_data(page.text))
+    manage = made.location.split("?")[0]
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.contact_person.email == "anna@almelo.nl"  # member 1 filled it in
+    [anna_mail] = smtp.to("anna@almelo.nl")
+    assert any(url.endswith(manage) for url in links(anna_mail))
+    [bram_mail] = smtp.to("bram@almelo.nl")
+    [bram_link] = [u for u in links(bram_mail) if "/deelname/" in u]
+    assert not any(url.endswith(manage) for url in links(bram_mail))
+    bram_path = bram_link.removeprefix("http://wijkwerk.test")
+    bram_page = client.get(bram_path)
+    text = text_of(bram_page)
+    assert "Uw deelname aan Werkplaatsen wijkgericht werken" in text
+    assert "De hele aanmelding annuleren kan Anna de Vries" in text
+    assert "/annuleren" not in bram_page.text
+    token = bram_path.rsplit("/", 1)[-1]
+    assert client.get(f"/aanmelding/{token}/annuleren").status_code == 404
+
+
+def test_a_member_corrects_their_details_and_names_a_substitute(client, db, smtp, series):
+    page = client.get(FORM)
+    client.post(FORM, data=form_data(page.text))
+    [bram_link] = [u for u in links(smtp.to("bram@almelo.nl")[0]) if "/deelname/" in u]
+    path = bram_link.removeprefix("http://wijkwerk.test")
+    mine = client.get(path)
+    answer = client.post(
+        f"{path}/gegevens",
+        data={"csrf_token": csrf_token(mine.text), "name": "Bram Jansen", "function": "Adviseur"},
+    )
+    assert answer.status_code == 302
+    # The approver is already involved: not a substitute.
+    refused = client.post(
+        f"{path}/vervanger",
+        data={
+            "csrf_token": csrf_token(mine.text),
+            "substitute-name": "Dirk Smit",
+            "substitute-email": "dirk@almelo.nl",
+            "substitute-function": "wethouder",
+        },
+    )
+    assert refused.status_code == 422 and "al bij deze aanmelding betrokken" in refused.text
+    smtp.clear()
+    done = client.post(
+        f"{path}/vervanger",
+        data={
+            "csrf_token": csrf_token(mine.text),
+            "substitute-name": "Eva Visser",
+            "substitute-email": "eva@almelo.nl",
+            "substitute-function": "Adviseur openbare ruimte",
+        },
+    )
+    assert done.status_code == 200 and "Eva Visser neemt uw plaats in" in text_of(done)
+    assert client.get(path).status_code == 404  # Bram's link no longer works
+    [eva_mail] = smtp.to("eva@almelo.nl")
+    assert "Eva Visser neemt deel in plaats van Bram Jansen." in eva_mail.get_body(
+        ("plain",)
+    ).get_content()
+    [eva_link] = [u for u in links(eva_mail) if "/deelname/" in u]
+    assert client.get(eva_link.removeprefix("http://wijkwerk.test")).status_code == 200
+    assert smtp.to("bram@almelo.nl") and smtp.to("anna@almelo.nl")  # both told
+    registration = db.session.scalars(select(Registration)).one()
+    names = [m.person.name for m in registration.members]
+    assert names == ["Anna de Vries", "Eva Visser", "Chantal Bakker"]

@@ -73,7 +73,8 @@ def test_the_week_reminder_is_due_from_its_moment_not_a_minute_before(db, smtp, 
     assert "Waar: Stadhuis, Stadserf 1, Schiedam" in text
     assert "Inhoudelijke vragen: Cisca, 06 21561175" in text
     assert "Praktische vragen: Romy, romy@example.nl" in text
-    assert mail["From"] == "wijkwerk <noreply@wijkwerk.localhost>"
+    assert mail["From"] == "Kennisinstituut Wijkwerk <noreply@wijkwerk.localhost>"
+    assert mail["Reply-To"] == "wijkaanpak@wijkwerk.localhost"
     assert mail.get_body(("html",)) is not None
     [event] = attached_calendar(mail).events
     assert event.dtstart == STARTS

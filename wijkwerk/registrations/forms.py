@@ -217,3 +217,16 @@ class LostLinkForm(CheckedForm):
     """Someone asks for the links to their registrations again."""
 
     email = StringField(_l("Uw e-mailadres"), render_kw={"type": "email", "autocomplete": "email"})
+
+
+class MemberDetailsForm(ProblemFields, CheckedForm):
+    """A member's own name and function (registrations/members.py)."""
+
+    name = StringField(_l("Naam"), render_kw={"autocomplete": "name"})
+    function = StringField(_l("Functie"), render_kw={"autocomplete": "organization-title"})
+
+
+class SubstituteForm(ProblemFields, CheckedForm):
+    """Someone who takes a member's place (registrations/members.py)."""
+
+    substitute = FormField(PersonForm, _l("Vervanger"))

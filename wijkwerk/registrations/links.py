@@ -11,6 +11,17 @@ def manage_url(registration: Registration) -> str:
     return external_url("registrations.manage", token=registration.manage_token)
 
 
+def page_url(registration: Registration, person) -> str:
+    """The link ``person`` gets in mail about ``registration``: a member who is not its contact
+    gets their own (see, correct their details, name a substitute; docs/registrants.md), everyone
+    else the registration's."""
+    if registration.contact_person_id != person.id:
+        for member in registration.members:
+            if member.person_id == person.id and member.access_token:
+                return external_url("registrations.member_page", token=member.access_token)
+    return manage_url(registration)
+
+
 def payment_url(registration: Registration) -> str | None:
     """Where the registrant pays, while a payment is open (a stable link to the checkout)."""
     if registration.state is not RegistrationState.AWAITING_PAYMENT:

@@ -16,7 +16,7 @@ from wijkwerk.programmes.models import SessionStatus
 from wijkwerk.registrations.links import (
     billing_url,
     feed_url,
-    manage_url,
+    page_url,
     payment_url,
     webcal_url,
 )
@@ -42,7 +42,7 @@ def _about(registration: Registration, person) -> dict:
     return {
         "registration": registration,
         "person": person,
-        "manage_url": manage_url(registration),
+        "manage_url": page_url(registration, person),
         "payment_url": payment_url(registration),
         "billing_url": billing_url(registration),
     }

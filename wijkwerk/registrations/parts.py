@@ -6,6 +6,7 @@ wijkwerk/registrations/models.py.
 
 from __future__ import annotations
 
+import secrets
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
@@ -71,6 +72,11 @@ class RegistrationMember(db.Model):
     )
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    # The member's own link (docs/registrants.md): they see the registration, correct their own
+    # details and name a substitute; the registration's own link (its contact's) also cancels.
+    access_token: Mapped[str | None] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
+    )
 
     registration: Mapped[Registration] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()

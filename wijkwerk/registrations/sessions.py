@@ -6,7 +6,7 @@ from wijkwerk.outbox.writing import Attachment
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.ics import calendar
 from wijkwerk.programmes.models import ProgrammeSession
-from wijkwerk.registrations.links import manage_url
+from wijkwerk.registrations.links import page_url
 from wijkwerk.registrations.models import Registration, RegistrationState
 
 
@@ -47,5 +47,5 @@ def session_mail(registration: Registration, person, session: ProgrammeSession) 
         "session": session,
         "person": person,
         "registration": registration,
-        "manage_url": manage_url(registration),
+        "manage_url": page_url(registration, person),
     }

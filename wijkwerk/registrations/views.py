@@ -20,8 +20,21 @@ from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.ratelimit import limited
-from wijkwerk.registrations import billing, lifecycle, lost_links, notifications, terms
-from wijkwerk.registrations.forms import BillingPageForm, CancelForm, LostLinkForm
+from wijkwerk.registrations import (
+    billing,
+    lifecycle,
+    lost_links,
+    members,
+    notifications,
+    terms,
+)
+from wijkwerk.registrations.forms import (
+    BillingPageForm,
+    CancelForm,
+    LostLinkForm,
+    MemberDetailsForm,
+    SubstituteForm,
+)
 from wijkwerk.registrations.links import feed_url, payment_url, webcal_url
 from wijkwerk.registrations.models import RegistrationState, StateConflict
 from wijkwerk.registrations.sessions import sessions_of
@@ -207,3 +220,65 @@ def lost_link():
             db.session.commit()
             return render_template("registrations/lost_link_sent.html", email=address)
     return render_template("registrations/lost_link.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/deelname/<token>")
+def member_page(token: str):
+    """A member's own page: the registration, their details, a substitute (not cancelling)."""
+    member = members.by_token_or_404(token)
+    return _member_page(member, MemberDetailsForm(data=_details_of(member)), SubstituteForm())
+
+
+@bp.post("/deelname/<token>/gegevens")
+@limited("actions")
+def member_details(token: str):
+    member = members.by_token_or_404(token)
+    form = MemberDetailsForm()
+    if form.validate_on_submit():
+        try:
+            members.correct(member, {"name": form.name.data, "function": form.function.data})
+        except RuleViolation as violation:
+            db.session.rollback()
+            form.show_problems(violation.problems)
+        else:
+            db.session.commit()
+            flash(_("Uw gegevens zijn opgeslagen."), "success")
+            return redirect(url_for("registrations.member_page", token=token))
+    return _member_page(member, form, SubstituteForm(), status=422)
+
+
+@bp.post("/deelname/<token>/vervanger")
+@limited("actions")
+def member_substitute(token: str):
+    member = members.by_token_or_404(token)
+    form = SubstituteForm()
+    if form.validate_on_submit():
+        sub = form.substitute.form
+        data = {"name": sub.name.data, "email": sub.email.data, "function": sub.function.data}
+        try:
+            members.substitute(member, data)
+        except RuleViolation as violation:
+            db.session.rollback()
+            form.show_problems(violation.problems)
+        else:
+            db.session.commit()
+            return render_template("registrations/member_replaced.html", member=member)
+    return _member_page(member, MemberDetailsForm(data=_details_of(member)), form, status=422)
+
+
+def _details_of(member) -> dict:
+    return {"name": member.person.name, "function": member.function or ""}
+
+
+def _member_page(member, details_form, substitute_form, status: int = 200):
+    registration = member.registration
+    return render_template(
+        "registrations/member.html",
+        member=member,
+        registration=registration,
+        kind=kinds.of(registration.programme),
+        sessions=sessions_of(registration)
+        or (registration.programme.public_sessions if registration.state.is_active else []),
+        details_form=details_form,
+        substitute_form=substitute_form,
+    ), status

@@ -117,6 +117,8 @@ def register_trio(
         locale=trio.locale,
         consent=trio.consent,
         municipality=trio.municipality,
+        # Member 1 fills in the form: the contact, whose link also cancels (docs/registrants.md).
+        contact=trio.members[0] if trio.members else None,
         billing=trio.billing,
         payment_method=PaymentMethod.INVOICE,  # municipalities pay "op factuur"
         trio=trio,
