@@ -101,7 +101,11 @@ def test_the_organisation_is_named_in_the_header_the_footer_the_privacy_statemen
     [receipt] = smtp.to("anna@almelo.nl")
     assert receipt["From"] == "Platform31 <noreply@platform31.nl>"
     assert receipt["Reply-To"] == "wijkaanpak@platform31.nl"
-    assert receipt.get_body(("plain",)).get_content().rstrip().endswith("Platform31")
+    body = receipt.get_body(("plain",)).get_content()
+    assert body.rstrip().endswith("Platform31")
+    # A programme without contact persons of its own names the organisation's.
+    assert "Vragen? Neem contact op:" in body and "Platform31: wijkaanpak@platform31.nl" in body
+    assert "wijkaanpak@platform31.nl" in text_of(client.get("/programmes/werkplaatsen"))
 
 
 # --- a trio's members: a link each; cancelling is the contact's ----------------------------------
