@@ -110,7 +110,8 @@ def test_the_trio_form_shows_the_refusal_at_the_field_and_in_the_summary(client,
     assert error_of(html, "members-0-email").startswith(NOT_ASCII)
     assert 'value="jörg@almelo.nl"' in html  # what was typed is kept
     # the summary above the form says it was not sent and points at the marked fields
-    assert 'id="fouten" tabindex="-1" autofocus' in html and "nog niet verstuurd" in html
+    assert 'id="fouten" role="group" tabindex="-1" autofocus' in html
+    assert "nog niet verstuurd" in html
     assert 'href="#members-0-email"' in html
 
 
