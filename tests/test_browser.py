@@ -418,3 +418,80 @@ def test_registering_works_with_the_keyboard_alone(browser, db):
         if hasattr(registration, "billing_po_number")
         else True
     )
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_a_trio_from_mistakes_to_a_cancellation_on_a_desktop_and_a_phone(browser, db, smtp, width):
+    """The whole path as a registrant and an approver walk it: mistakes listed at the top (the
+    summary has the focus, its links lead to the fields), corrected, confirmed; a member's own
+    link; the approver's yes; the contact cancels through the page that says what follows. No
+    page is wider than the screen."""
+    from tests.trio_helpers import links
+
+    load_municipalities()
+    werkplaats()
+    db.session.commit()
+    browser.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
+    )
+
+    def fits() -> None:
+        wide = browser.driver.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{browser.path} is {wide} px wide on a {width} px screen"
+
+    try:
+        values = trio_form_values()
+        wrong = dict(values, **{"members-1-email": "bram@", "casus-title": ""})
+        browser.get("/programmes/werkplaatsen/aanmelden")
+        browser.fill(wrong)
+        browser.submit("Aanmelding versturen")
+        fits()
+        focused = browser.driver.switch_to.active_element
+        assert focused.get_attribute("id") == "fouten"  # the summary has the focus
+        summary = focused.text
+        assert "Verbeter deze 2 punten" in summary
+        assert "Casus – Titel van de casus: Vul dit veld in." in summary
+        assert "Lid 2 – E-mailadres:" in summary
+        link = focused.find_element("xpath", './/a[starts-with(normalize-space(), "Lid 2")]')
+        assert link.get_attribute("href").endswith("#members-1-email")
+        browser.assert_accessible()
+
+        browser.fill({"members-1-email": values["members-1-email"], "casus-title": "Oost"})
+        browser.submit("Aanmelding versturen")
+        fits()
+        assert "Bedankt, uw aanmelding is ontvangen" in browser.text
+        assert "De geplande bijeenkomsten" in browser.text
+        manage = browser.path.split("?")[0]
+
+        # Bram opens the link in his own mail: his page, without cancelling.
+        [bram_link] = [u for u in links(smtp.to("bram@schiedam.nl")[0]) if "/deelname/" in u]
+        browser.get(bram_link.removeprefix("http://wijkwerk.test"))
+        fits()
+        assert "Uw deelname aan" in browser.text and "Annuleren kan" not in browser.text
+        assert "De hele aanmelding annuleren kan Anna de Vries" in browser.text
+        browser.assert_accessible()
+
+        # The approver says yes and reads the result.
+        browser.get(approval_link(smtp))
+        fits()
+        assert "Wat u goedkeurt" in browser.text
+        browser.submit("Akkoord geven")
+        fits()
+        assert "akkoord gegeven." in browser.text
+        browser.assert_accessible()
+
+        # Anna, the contact, cancels: first the page that says what follows.
+        browser.get(manage)
+        browser.follow("Aanmelding annuleren")
+        fits()
+        assert "Aanmelding annuleren?" in browser.text and "Wat er dan gebeurt" in browser.text
+        browser.assert_accessible()
+        registration = db.session.scalars(select(Registration)).one()
+        assert state_of(db, registration.id) is RegistrationState.CONFIRMED  # nothing yet
+        browser.submit("Ja, aanmelding annuleren")
+        fits()
+        assert "Uw aanmelding is geannuleerd" in browser.text
+        assert state_of(db, registration.id) is RegistrationState.CANCELLED
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -169,9 +169,10 @@ def test_a_member_corrects_their_details_and_names_a_substitute(client, db, smtp
     assert done.status_code == 200 and "Eva Visser neemt uw plaats in" in text_of(done)
     assert client.get(path).status_code == 404  # Bram's link no longer works
     [eva_mail] = smtp.to("eva@almelo.nl")
-    assert "Eva Visser neemt deel in plaats van Bram Jansen." in eva_mail.get_body(
-        ("plain",)
-    ).get_content()
+    assert (
+        "Eva Visser neemt deel in plaats van Bram Jansen."
+        in eva_mail.get_body(("plain",)).get_content()
+    )
     [eva_link] = [u for u in links(eva_mail) if "/deelname/" in u]
     assert client.get(eva_link.removeprefix("http://wijkwerk.test")).status_code == 200
     assert smtp.to("bram@almelo.nl") and smtp.to("anna@almelo.nl")  # both told
