@@ -125,6 +125,16 @@ def slug_of(app, kind: str) -> str:
         ).first()
 
 
+def first_link(smtp: SMTPServer, part: str) -> str:
+    """The first link in the mail caught so far whose path has ``part`` ("/akkoord/")."""
+    return next(
+        url
+        for _to, message in smtp.messages
+        for url in re.findall(r"https?://\S+", message.get_body(("plain",)).get_content())
+        if part in url
+    )
+
+
 def walk(app, browser: Browser, camera: Camera, smtp: SMTPServer) -> None:
     browser.get("/")
     camera.shoot("home")
@@ -145,17 +155,18 @@ def walk(app, browser: Browser, camera: Camera, smtp: SMTPServer) -> None:
     browser.submit("Aanmelding versturen")
     camera.shoot("trio-bevestiging")
     trio_page = browser.path
-    approval = next(
-        url
-        for _to, message in smtp.messages
-        for url in re.findall(r"https?://\S+/akkoord/\S+", message.get_body(("plain",)).get_content())
-    )
-    browser.get(approval)
+    browser.get(first_link(smtp, "/akkoord/"))
     camera.shoot("bestuurder")
     browser.submit("Akkoord geven")
     camera.shoot("bestuurder-akkoord")
     browser.get(trio_page)
     camera.shoot("trio-aanmelding")
+    browser.get(first_link(smtp, "/deelname/"))
+    camera.shoot("trio-lid")
+    browser.get(trio_page.split("?")[0] + "/factuurgegevens")
+    camera.shoot("trio-factuurgegevens")
+    browser.get("/aanmelding-terugvinden")
+    camera.shoot("link-kwijt")
 
     # An individual paying by invoice.
     course_form = f"/programmes/{slug_of(app, 'driedaagse')}/aanmelden"
