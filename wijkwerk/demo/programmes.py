@@ -2,7 +2,8 @@
 
 Each programme's dates move by one whole number of weeks, chosen so that its first date lands in the
 coming year on the same weekday near the same calendar day; so a Tuesday stays a Tuesday and the
-spacing between sessions stays as in the seed.
+spacing between sessions stays as in the seed. The texts address the reader as "u", as the rest of
+the site does (the seeds mix "je" in; docs/registrants.md).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ Gemeentelijke organisaties zijn steeds meer ingericht om wijkgericht te werken. 
 wijk staat de gemeente dichter bij haar inwoners. Maar de uitvoering van een wijkgerichte aanpak binnen \
 de gemeentelijke organisatie is nog regelmatig lastig. Platform31, het Landelijk Platform Buurtgericht \
 werken (LPB), M50 en A&O fonds Gemeenten gaan daarom in werkplaatssessies aan de slag met de vraag: hoe \
-geef je als gemeente succesvol en effectief vorm aan wijkgericht werken?
+geeft u als gemeente succesvol en effectief vorm aan wijkgericht werken?
 
 Hoewel wijk- en sectorambtenaren bij dezelfde organisatie werken, komen ze elkaar niet iedere dag \
 tegen. Daarom brengen we ze in de werkplaatsen samen. Er is ruimte voor zes tot acht wijkambtenaren \
@@ -66,9 +67,9 @@ die allemaal twee (sector-)collega's meenemen. Samen zoekt ieder trio de verbind
 werken aan een eigen lokale casus: een strategische opgave met een wijkcomponent waarin verschillende \
 domeinen samenkomen.
 
-Wat vragen we? Je neemt deel als trio waarvan minimaal één iemand wijkambtenaar is en je als trio \
-meerdere domeinen vertegenwoordigt, bij voorkeur fysiek en sociaal. Je brengt een casus in met een \
-strategische opgave met een wijkcomponent. Je hebt akkoord van je bestuurder of management. De eigen \
+Wat vragen we? U neemt deel als trio waarvan minimaal één iemand wijkambtenaar is en dat \
+meerdere domeinen vertegenwoordigt, bij voorkeur fysiek en sociaal. U brengt een casus in met een \
+strategische opgave met een wijkcomponent. U heeft akkoord van uw bestuurder of management. De eigen \
 bijdrage is 200 euro per trio.
 
 Middelgrote gemeenten: het Account Middelgrote Gemeenten en het M50-stedennetwerk stellen middelen \
@@ -96,7 +97,7 @@ gemeenschapswerk, een impactondernemer of een maatschappelijk initiatief, een wo
 politie, als programma- of projectleider, manager, onderzoeker, uitvoerend professional of adviseur."""
 
 WIJKLAB_DESCRIPTION = """\
-Loop je als gemeente vast met een complex wijkprobleem? In een Wijklab bundelen zorgvuldig \
+Loopt u als gemeente vast met een complex wijkprobleem? In een Wijklab bundelen zorgvuldig \
 geselecteerde experts, afgestemd op het specifieke vraagstuk, hun krachten om in één dag tot een \
 oplossing te komen. Ze verdiepen zich in de lokale situatie, gaan de wijk in en spreken met bewoners en \
 belanghebbenden. Aan het einde van de dag presenteert het panel een concreet en praktisch advies aan \
@@ -129,22 +130,22 @@ def _werkplaatsen(year: int) -> tuple[dict, list[_SessionSeed]]:
             dt.date(2019, 10, 15),
             "Werkplaats 1",
             "Positionering van het wijkgerichte werken in de eigen gemeente",
-            "Na afloop kun je gestructureerd aangeven hoe het wijkgerichte werken in je "
+            "Na afloop kunt u gestructureerd aangeven hoe het wijkgerichte werken in uw "
             "gemeente gepositioneerd is en wat de gezamenlijke stip op de horizon is.",
         ),
         _SessionSeed(
             dt.date(2019, 11, 7),
             "Werkplaats 2",
             "Lokale agenda",
-            "Aan het einde van deze bijeenkomst heb je prioriteiten bepaald en handvatten om "
+            "Aan het einde van deze bijeenkomst heeft u prioriteiten bepaald en handvatten om "
             "te manoeuvreren tussen wat beleidsmakers, bestuurders én wijkbewoners urgent "
-            "vinden; je werkt aan een lokale agenda.",
+            "vinden; u werkt aan een lokale agenda.",
         ),
         _SessionSeed(
             dt.date(2020, 1, 14),
             "Werkplaats 3",
-            "Wat en wie heb je nodig?",
-            "Je krijgt een idee met wie je de lokale agenda gaat uitvoeren: "
+            "Wat en wie heeft u nodig?",
+            "U krijgt een idee met wie u de lokale agenda gaat uitvoeren: "
             "samenwerkingspartners, en intern collega's met de juiste vaardigheden of "
             "positie binnen de gemeente.",
         ),
@@ -235,7 +236,7 @@ def _wijklab(_year: int) -> tuple[dict, list[_SessionSeed]]:
         "slug": "wijklab",
         "kind": ProgrammeKind.WIJKLAB,
         "title": "Wijklab op maat",
-        "summary": "In één dag een oplossing op maat voor een complex vraagstuk in jouw wijk, met "
+        "summary": "In één dag een oplossing op maat voor een complex vraagstuk in uw wijk, met "
         "een panel van zo'n acht experts.",
         "description": WIJKLAB_DESCRIPTION,
         "audience": "Gemeenten en hun partners die werken aan een gebiedsaanpak of wijkgericht "

@@ -143,7 +143,7 @@ def place_or_waitlist(
     if places.take_place(registration):
         return admit(
             registration,
-            _("U heeft een plaats."),
+            _("Er was nog een plaats vrij."),
             actor=actor,
             actor_label=actor_label,
             now=now,
