@@ -519,3 +519,15 @@ def test_a_panel_link_expires_and_is_only_a_panel_link(
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=app.config["PANEL_LINK_DAYS"] + 1)
     monkeypatch.setattr("itsdangerous.timed.time.time", later.timestamp)  # the signer's clock
     assert client.get(path).status_code == 404
+
+
+def test_a_contact_without_a_function_reads_no_none_in_any_mail(client, db, smtp, programme):
+    contact = {k: v for k, v in lab_request()["contact"].items() if k != "function"}
+    made = client.post(URL, json=lab_request(contact=contact))
+    assert made.status_code == 201, made.json
+    mails = smtp.to("s.bakker@schiedam.nl")
+    assert mails
+    for mail in mails:
+        for part in ("plain", "html"):
+            body = mail.get_body((part,))
+            assert "None" not in (mail["Subject"] + (body.get_content() if body else ""))
