@@ -443,3 +443,32 @@ def test_a_city_that_named_people_only_for_a_later_meeting_takes_part_from_the_f
     assert [m.session_id for m in registration.members if m.session_id] == [second.id] * 2
     assert [s.id for s in sessions_of(registration)] == [first.id, second.id]
     assert terms.starts_at(registration) == first.starts_at
+
+
+def test_a_delegate_sees_the_participation_but_names_no_substitute(client, db, smtp, programme):
+    """A city's people are named per meeting by its contact: a delegate's own page (a member's
+    link, docs/registrants.md) shows the participation but offers no substitute."""
+    registration = admitted(client, db)
+    first = programme.sessions[0]
+    url = f"/aanmelding/{registration.manage_token}/deelnemers/{first.id}"
+    form_page = client.get(url)
+    data = {"csrf_token": csrf_token(form_page.text)}
+    for i, person in enumerate(PEOPLE[:2]):
+        data |= {f"delegates-{i}-{key}": value for key, value in person.items()}
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    member = next(m for m in db.session.get(Registration, registration.id).members)
+    page = client.get(f"/deelname/{member.access_token}")
+    assert page.status_code == 200
+    assert "Geef een vervanger op" not in page.text and "/vervanger" not in page.text
+    refused = client.post(
+        f"/deelname/{member.access_token}/vervanger",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "substitute-name": "Iemand Anders",
+            "substitute-email": "iemand@schiedam.nl",
+            "substitute-function": "beleid",
+        },
+    )
+    assert refused.status_code == 422
+    assert "geeft de contactpersoon de deelnemers op" in refused.text

@@ -141,6 +141,9 @@ class Kind:
     backoffice_template: str | None = None
     # Municipalities take part (not individuals): the list filters on the municipality.
     municipal: bool = False
+    # A member may name a substitute from their own page (registrations/members.py): a trio's
+    # members; a city's delegates are named per meeting by its contact instead.
+    substitutes: bool = False
     # Each registration has its own day (a Wijklab): the programme shows no dates, and the
     # cancellation terms count from that day.
     own_dates: bool = False

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
+from wijkwerk.programmes import kinds
 from wijkwerk.registrations.inputs import Reader, read_person
 from wijkwerk.registrations.intake import find_or_create_person
 from wijkwerk.registrations.links import page_url
@@ -50,6 +51,12 @@ def substitute(member: RegistrationMember, data: Any) -> RegistrationMember:
     """Someone else takes the member's place (``data``: name, email, function), with a link of
     their own; the member's old link stops working. The new and the old member and the
     registration's contact are told. Raises :class:`RuleViolation`."""
+    if not kinds.of(member.registration.programme).substitutes:
+        raise RuleViolation(
+            Problem(
+                "invalid", None, _("Bij dit programma geeft de contactpersoon de deelnemers op.")
+            )
+        )
     reader = Reader()
     wanted = read_person(reader, data, "substitute")
     problems = list(reader.problems)

@@ -61,4 +61,5 @@ KIND = Kind(
         Column(_l("Casus"), lambda r: r.casus.title if r.casus else ""),
     ),
     municipal=True,
+    substitutes=True,
 )
