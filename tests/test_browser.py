@@ -495,3 +495,82 @@ def test_a_trio_from_mistakes_to_a_cancellation_on_a_desktop_and_a_phone(browser
         assert state_of(db, registration.id) is RegistrationState.CANCELLED
     finally:
         browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+WIJKLAB_FORM = {
+    "municipality": "GM0606",
+    "contact-name": "Sanne Bakker",
+    "contact-email": "s.bakker@schiedam.nl",
+    "contact-function": "Programmamanager",
+    "wijk": "Oost",
+    "question": "Hoe combineren we Oost Pact Door met het NPLV?",
+    "goal": "directions",
+    "preferred_periods": "september",
+    "billing-organisation": "Gemeente Schiedam",
+    "billing-address": "Postbus 1501",
+    "billing-postcode": "3100 EA",
+    "billing-city": "Schiedam",
+    "billing-email": "facturen@schiedam.nl",
+    "billing-po_number": "PO-2027-118",
+    "consent": True,
+}
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+@pytest.mark.parametrize("kind", ["driedaagse", "wijklab"])
+def test_an_individual_and_a_municipality_from_mistakes_to_withdrawing(
+    browser, db, smtp, width, kind
+):
+    """An individual paying by invoice and a municipality asking for a Wijklab, on a desktop and
+    a phone: a mistake listed at the top with the focus, corrected, confirmed, then withdrawn
+    through the page that says what follows. No page is wider than the screen."""
+    from tests.wijklab_helpers import wijklab
+
+    if kind == "driedaagse":
+        load_municipalities()
+        programme = course()
+        values = individual_form_values()
+        values["payment_method"] = "invoice"
+        mistake, send = {"person-email": "fatima@"}, "Aanmelding versturen"
+        received, withdraw = "Bedankt, uw aanmelding is ontvangen", "Aanmelding annuleren"
+    else:
+        programme = wijklab()  # with the municipalities
+        values = dict(WIJKLAB_FORM)
+        mistake, send = {"billing-po_number": ""}, "Aanvraag versturen"
+        received, withdraw = "Bedankt, uw aanvraag is ontvangen", "Aanvraag intrekken"
+    db.session.commit()
+    browser.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
+    )
+
+    def fits() -> None:
+        wide = browser.driver.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{browser.path} is {wide} px wide on a {width} px screen"
+
+    try:
+        browser.get(f"/programmes/{programme.slug}/aanmelden")
+        browser.fill(dict(values, **mistake))
+        browser.submit(send)
+        fits()
+        focused = browser.driver.switch_to.active_element
+        assert focused.get_attribute("id") == "fouten"
+        [field] = mistake
+        assert focused.find_elements("css selector", f'a[href="#{field}"]')
+        browser.assert_accessible()
+        browser.fill({field: values[field]})
+        browser.submit(send)
+        fits()
+        assert received in browser.text
+        browser.assert_accessible()
+        browser.follow(withdraw)
+        fits()
+        assert f"{withdraw}?" in browser.text and "Wat er dan gebeurt" in browser.text
+        browser.assert_accessible()
+        registration = db.session.scalars(select(Registration)).one()
+        assert state_of(db, registration.id) is not RegistrationState.CANCELLED
+        browser.submit(f"Ja, {withdraw.lower()}")
+        fits()
+        assert state_of(db, registration.id) is RegistrationState.CANCELLED
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
