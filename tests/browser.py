@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,14 +242,26 @@ class Browser:
     def width_at(self, width: int) -> int:
         """How wide the page shown now lays out on a phone ``width`` pixels wide (its scroll
         width: more than ``width`` means sideways scrolling)."""
+        with self.screen(width):
+            return self.driver.execute_script("return document.documentElement.scrollWidth")
+
+    @contextmanager
+    def screen(self, width: int):
+        """Lay out every page as on a screen ``width`` pixels wide (a phone below 800) until the
+        block ends."""
         self.driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": 780, "deviceScaleFactor": 1, "mobile": True},
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
         )
         try:
-            return self.driver.execute_script("return document.documentElement.scrollWidth")
+            yield
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def assert_fits(self, width: int) -> None:
+        """The page shown now needs no sideways scrolling on a screen ``width`` pixels wide."""
+        wide = self.driver.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= width, f"{self.path} is {wide} px wide on a {width} px screen"
 
     # --- accessibility ----------------------------------------------------------------------------
 

@@ -431,22 +431,13 @@ def test_a_trio_from_mistakes_to_a_cancellation_on_a_desktop_and_a_phone(browser
     load_municipalities()
     werkplaats()
     db.session.commit()
-    browser.driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
-    )
-
-    def fits() -> None:
-        wide = browser.driver.execute_script("return document.documentElement.scrollWidth")
-        assert wide <= width, f"{browser.path} is {wide} px wide on a {width} px screen"
-
-    try:
+    with browser.screen(width):
         values = trio_form_values()
         wrong = dict(values, **{"members-1-email": "bram@", "casus-title": ""})
         browser.get("/programmes/werkplaatsen/aanmelden")
         browser.fill(wrong)
         browser.submit("Aanmelding versturen")
-        fits()
+        browser.assert_fits(width)
         focused = browser.driver.switch_to.active_element
         assert focused.get_attribute("id") == "fouten"  # the summary has the focus
         summary = focused.text
@@ -459,7 +450,7 @@ def test_a_trio_from_mistakes_to_a_cancellation_on_a_desktop_and_a_phone(browser
 
         browser.fill({"members-1-email": values["members-1-email"], "casus-title": "Oost"})
         browser.submit("Aanmelding versturen")
-        fits()
+        browser.assert_fits(width)
         assert "Bedankt, uw aanmelding is ontvangen" in browser.text
         assert "De geplande bijeenkomsten" in browser.text
         manage = browser.path.split("?")[0]
@@ -467,34 +458,32 @@ def test_a_trio_from_mistakes_to_a_cancellation_on_a_desktop_and_a_phone(browser
         # Bram opens the link in his own mail: his page, without cancelling.
         [bram_link] = [u for u in links(smtp.to("bram@schiedam.nl")[0]) if "/deelname/" in u]
         browser.get(bram_link.removeprefix("http://wijkwerk.test"))
-        fits()
+        browser.assert_fits(width)
         assert "Uw deelname aan" in browser.text and "Annuleren kan" not in browser.text
         assert "De hele aanmelding annuleren kan Anna de Vries" in browser.text
         browser.assert_accessible()
 
         # The approver says yes and reads the result.
         browser.get(approval_link(smtp))
-        fits()
+        browser.assert_fits(width)
         assert "Wat u goedkeurt" in browser.text
         browser.submit("Akkoord geven")
-        fits()
+        browser.assert_fits(width)
         assert "akkoord gegeven." in browser.text
         browser.assert_accessible()
 
         # Anna, the contact, cancels: first the page that says what follows.
         browser.get(manage)
         browser.follow("Aanmelding annuleren")
-        fits()
+        browser.assert_fits(width)
         assert "Aanmelding annuleren?" in browser.text and "Wat er dan gebeurt" in browser.text
         browser.assert_accessible()
         registration = db.session.scalars(select(Registration)).one()
         assert state_of(db, registration.id) is RegistrationState.CONFIRMED  # nothing yet
         browser.submit("Ja, aanmelding annuleren")
-        fits()
+        browser.assert_fits(width)
         assert "Uw aanmelding is geannuleerd" in browser.text
         assert state_of(db, registration.id) is RegistrationState.CANCELLED
-    finally:
-        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 WIJKLAB_FORM = {
@@ -539,20 +528,11 @@ def test_an_individual_and_a_municipality_from_mistakes_to_withdrawing(
         mistake, send = {"billing-po_number": ""}, "Aanvraag versturen"
         received, withdraw = "Bedankt, uw aanvraag is ontvangen", "Aanvraag intrekken"
     db.session.commit()
-    browser.driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800},
-    )
-
-    def fits() -> None:
-        wide = browser.driver.execute_script("return document.documentElement.scrollWidth")
-        assert wide <= width, f"{browser.path} is {wide} px wide on a {width} px screen"
-
-    try:
+    with browser.screen(width):
         browser.get(f"/programmes/{programme.slug}/aanmelden")
         browser.fill(dict(values, **mistake))
         browser.submit(send)
-        fits()
+        browser.assert_fits(width)
         focused = browser.driver.switch_to.active_element
         assert focused.get_attribute("id") == "fouten"
         [field] = mistake
@@ -560,17 +540,15 @@ def test_an_individual_and_a_municipality_from_mistakes_to_withdrawing(
         browser.assert_accessible()
         browser.fill({field: values[field]})
         browser.submit(send)
-        fits()
+        browser.assert_fits(width)
         assert received in browser.text
         browser.assert_accessible()
         browser.follow(withdraw)
-        fits()
+        browser.assert_fits(width)
         assert f"{withdraw}?" in browser.text and "Wat er dan gebeurt" in browser.text
         browser.assert_accessible()
         registration = db.session.scalars(select(Registration)).one()
         assert state_of(db, registration.id) is not RegistrationState.CANCELLED
         browser.submit(f"Ja, {withdraw.lower()}")
-        fits()
+        browser.assert_fits(width)
         assert state_of(db, registration.id) is RegistrationState.CANCELLED
-    finally:
-        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -295,3 +295,15 @@ def test_organisers_move_a_session_in_the_back_office(client, db, smtp, series, 
     no_title = client.post(url, data={**details, "title": ""})
     assert no_title.status_code == 422
     assert 'value="2099-10-13"' in no_title.text and "Samen met bewoners" in no_title.text
+
+
+def test_a_session_that_goes_ahead_after_all_says_so_on_its_own_line(
+    client, db, smtp, series, confirmed, token
+):
+    session = series.sessions[0]
+    assert patch(client, session.id, {"status": "cancelled"}, token).status_code == 200
+    smtp.clear()
+    assert patch(client, session.id, {"status": "scheduled"}, token).status_code == 200
+    [mail] = smtp.to(MEMBERS[0])
+    body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "is gewijzigd.\nZe gaat toch door." in body

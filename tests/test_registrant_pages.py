@@ -179,3 +179,22 @@ def test_a_member_corrects_their_details_and_names_a_substitute(client, db, smtp
     registration = db.session.scalars(select(Registration)).one()
     names = [m.person.name for m in registration.members]
     assert names == ["Anna de Vries", "Eva Visser", "Chantal Bakker"]
+
+
+def test_a_member_changes_nothing_once_the_trio_is_cancelled(client, db, smtp, series):
+    page = client.get(FORM)
+    made = client.post(FORM, data=form_data(page.text))
+    manage = made.location.split("?")[0]
+    [bram_link] = [u for u in links(smtp.to("bram@almelo.nl")[0]) if "/deelname/" in u]
+    path = bram_link.removeprefix("http://wijkwerk.test")
+    mine = client.get(path)
+    confirm = client.get(f"{manage}/annuleren")
+    client.post(f"{manage}/annuleren", data={"csrf_token": csrf_token(confirm.text)})
+    answer = client.post(
+        f"{path}/gegevens",
+        data={"csrf_token": csrf_token(mine.text), "name": "Iemand", "function": "Anders"},
+    )
+    assert answer.status_code == 422 and "loopt niet meer" in text_of(answer)
+    db.session.expire_all()
+    names = [m.person.name for m in db.session.scalars(select(Registration)).one().members]
+    assert "Iemand" not in names

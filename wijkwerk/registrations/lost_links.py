@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from wijkwerk.email_address import normalise_email
+from wijkwerk.email_address import InvalidEmail, checked_email
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.people.models import Person
@@ -14,6 +14,7 @@ from wijkwerk.registrations.links import manage_url
 from wijkwerk.registrations.models import Registration
 from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
+from wijkwerk.validation import Problem, RuleViolation
 
 
 def registrations_of(person: Person) -> list[Registration]:
@@ -30,15 +31,21 @@ def registrations_of(person: Person) -> list[Registration]:
     )
 
 
-def send_links(email: str) -> None:
+def send_links(email: str) -> str:
     """Mail the person with this address the links to their registrations (nothing when there is
-    no such person or they have none). The caller commits and answers the same either way."""
-    person = db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    no such person or they have none). The caller commits and answers the same either way.
+    Returns the address as we read it; raises :class:`RuleViolation` for one our mail could not
+    deliver to."""
+    try:
+        address = checked_email(email)
+    except InvalidEmail as exc:
+        raise RuleViolation(Problem("invalid", "email", exc.message)) from exc
+    person = db.session.scalar(select(Person).where(Person.email == address))
     if person is None:
-        return
+        return address
     found = registrations_of(person)
     if not found:
-        return
+        return address
     queue(
         f"lost-links:{person.id}:{now_utc():%Y%m%d%H%M%S%f}",
         person.email,
@@ -48,3 +55,4 @@ def send_links(email: str) -> None:
         person=person,
         links=[(registration, manage_url(registration)) for registration in found],
     )
+    return address

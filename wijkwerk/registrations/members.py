@@ -29,9 +29,20 @@ def by_token_or_404(token: str) -> RegistrationMember:
     )
 
 
+def _still_under_way(member: RegistrationMember) -> None:
+    """A member changes nothing once the registration is cancelled, declined or rejected."""
+    if not member.registration.state.is_active:
+        raise RuleViolation(
+            Problem(
+                "invalid", None, _("Deze aanmelding loopt niet meer; er valt niets te wijzigen.")
+            )
+        )
+
+
 def correct(member: RegistrationMember, data: Any) -> None:
     """The member's own name and function, as they want them written (``data``: name,
     function). Raises :class:`RuleViolation`."""
+    _still_under_way(member)
     reader = Reader()
     data = reader.mapping(data, None)
     name = reader.text(data, "name", "name")
@@ -51,6 +62,7 @@ def substitute(member: RegistrationMember, data: Any) -> RegistrationMember:
     """Someone else takes the member's place (``data``: name, email, function), with a link of
     their own; the member's old link stops working. The new and the old member and the
     registration's contact are told. Raises :class:`RuleViolation`."""
+    _still_under_way(member)
     if not kinds.of(member.registration.programme).substitutes:
         raise RuleViolation(
             Problem(

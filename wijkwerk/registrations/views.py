@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from wijkwerk.email_address import InvalidEmail, checked_email
 from wijkwerk.extensions import csrf, db
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.services import get_programme
@@ -212,11 +211,11 @@ def lost_link():
     form = LostLinkForm()
     if form.validate_on_submit():
         try:
-            address = checked_email(form.email.data or "")
-        except InvalidEmail as exc:
-            form.email.errors = [exc.message]
+            address = lost_links.send_links(form.email.data or "")
+        except RuleViolation as violation:
+            db.session.rollback()
+            form.email.errors = [p.message for p in violation.problems]
         else:
-            lost_links.send_links(address)
             db.session.commit()
             return render_template("registrations/lost_link_sent.html", email=address)
     return render_template("registrations/lost_link.html", form=form), 422 if form.errors else 200
