@@ -165,6 +165,7 @@ def checkout_reminders(now: dt.datetime) -> int:
             person=person,
             payment_url=links.payment_url(registration),
             manage_url=links.manage_url(registration),
+            sessions=registration.programme.public_sessions,  # what the place is for
         )
     return count
 

@@ -18,6 +18,7 @@ from wijkwerk.registrations.inputs import Reader, read_person
 from wijkwerk.registrations.intake import find_or_create_person
 from wijkwerk.registrations.links import page_url
 from wijkwerk.registrations.parts import RegistrationMember
+from wijkwerk.registrations.sessions import sessions_of
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -118,4 +119,5 @@ def _tell_all(registration, what: str, people: list) -> None:
             registration=registration,
             what=what,
             link=page_url(registration, person) if still_in else None,
+            sessions=sessions_of(registration) if still_in else [],
         )

@@ -194,8 +194,9 @@ class TrioApplication(intake.Application):
             )
 
     def first_step(self, registration: Registration, now: dt.datetime, actor) -> None:
+        asked = registration.approver.name if registration.approver else _("de bestuurder")
         registration.transition(
-            S.AWAITING_APPROVAL, reason=_("Wacht op akkoord van de bestuurder.")
+            S.AWAITING_APPROVAL, reason=_("We hebben %(name)s om akkoord gevraagd.", name=asked)
         )
 
     def notify(self, registration: Registration) -> None:
