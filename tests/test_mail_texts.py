@@ -269,7 +269,10 @@ def test_organisers_read_a_programme_below_its_minimum(db, smtp):
     allocation.allocate(programme)
     end_unit_of_work()
     warned = read(db, smtp, "below_minimum", "org@example.nl")
-    warned.says("Werkplaatsen wijkgericht werken 1 trio; het minimum is 6 trio's", "Besluit of de reeks doorgaat")
+    warned.says(
+        "Werkplaatsen wijkgericht werken 1 trio; het minimum is 6 trio's",
+        "Besluit of de reeks doorgaat",
+    )
 
 
 # The driedaagse, paid through Stripe -----------------------------------------------------------
