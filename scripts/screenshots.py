@@ -208,6 +208,25 @@ def walk(app, browser: Browser, camera: Camera, smtp: SMTPServer) -> None:
     if token:
         browser.get(f"/aanmelding/{token}")
         camera.shoot("kennis-stad")
+        browser.follow("Deelnemers opgeven of wijzigen")
+        browser.fill({"delegates-0-email": "bram@"})
+        browser.submit("Deelnemers opslaan")
+        camera.shoot("kennis-deelnemers-fouten")
+    from wijkwerk.kennis.delegates import delegate_token
+    from wijkwerk.registrations.parts import RegistrationMember
+
+    with app.app_context():
+        delegate = db.session.scalars(
+            select(RegistrationMember)
+            .join(Registration)
+            .join(Programme)
+            .where(Programme.kind == ProgrammeKind.KENNISPROGRAMMA)
+            .where(RegistrationMember.session_id.is_not(None))
+        ).first()
+        delegate_link = delegate and f"/kennis/deelnemer/{delegate_token(delegate)}"
+    if delegate_link:
+        browser.get(delegate_link)
+        camera.shoot("kennis-deelnemer")
     browser.get("/login")
     camera.shoot("inloggen")
 

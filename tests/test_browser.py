@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.browser import describe
+from tests.conftest import end_unit_of_work
 from tests.course_helpers import VALID_INDIVIDUAL, course
 from tests.htmlcheck import errors_in, java_or_skip
 from tests.trio_helpers import (
@@ -512,7 +513,9 @@ def test_an_individual_and_a_municipality_from_mistakes_to_withdrawing(
 ):
     """An individual paying by invoice and a municipality asking for a Wijklab, on a desktop and
     a phone: a mistake listed at the top with the focus, corrected, confirmed, then withdrawn
-    through the page that says what follows. No page is wider than the screen."""
+    through the page that says what follows, from the link in the mail. No page is wider than
+    the screen."""
+    from tests.trio_helpers import links
     from tests.wijklab_helpers import wijklab
 
     if kind == "driedaagse":
@@ -543,6 +546,14 @@ def test_an_individual_and_a_municipality_from_mistakes_to_withdrawing(
         browser.assert_fits(width)
         assert received in browser.text
         browser.assert_accessible()
+        # Later, from the mail: its link opens the registration, with what it is about.
+        registrant = values.get("person-email") or values["contact-email"]
+        [mail] = smtp.to(registrant)
+        [link] = [u for u in links(mail) if "/aanmelding/" in u]
+        browser.get(link.removeprefix("http://wijkwerk.test"))
+        browser.assert_fits(width)
+        assert "WW-" in browser.text and ("Dag 1" in browser.text or kind == "wijklab")
+        assert "Vragen?" in browser.text  # and whom to ask
         browser.follow(withdraw)
         browser.assert_fits(width)
         assert f"{withdraw}?" in browser.text and "Wat er dan gebeurt" in browser.text
@@ -552,3 +563,70 @@ def test_an_individual_and_a_municipality_from_mistakes_to_withdrawing(
         browser.submit(f"Ja, {withdraw.lower()}")
         browser.assert_fits(width)
         assert state_of(db, registration.id) is RegistrationState.CANCELLED
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_a_city_names_its_people_from_the_mail_on_a_desktop_and_a_phone(browser, db, smtp, width):
+    """The Kennisprogramma's path: an admitted city's contact opens the link in the mail, names
+    the people for a meeting with a mistake (listed at the top with the focus and a link to the
+    field), corrects it; the person named opens the link in their own mail. No page is wider
+    than the screen."""
+    from tests.trio_helpers import links
+    from wijkwerk.kennis import services as kennis
+
+    load_municipalities()
+    programme = factories.programme(
+        slug="kennisprogramma",
+        kind=ProgrammeKind.KENNISPROGRAMMA,
+        title="Kennisprogramma wijkaanpak",
+        fee_cents=0,
+        capacity=12,
+        min_participants=None,
+    )
+    factories.session(
+        programme,
+        day=(2099, 12, 8),
+        start=(10, 0),
+        end=(16, 0),
+        title="Themabijeenkomst 1",
+        location_name="De Nieuwe Liefde",
+        location_address="Da Costakade 102, Amsterdam",
+    )
+    contact = {"name": "Noor Visser", "email": "contact@schiedam.nl", "function": "Regisseur"}
+    kennis.admit_city(programme, {"municipality": "GM0606", "wijk": "Oost", "contact": contact})
+    end_unit_of_work()
+    with browser.screen(width):
+        [link] = [u for u in links(smtp.to("contact@schiedam.nl")[0]) if "/aanmelding/" in u]
+        browser.get(link.removeprefix("http://wijkwerk.test"))
+        browser.assert_fits(width)
+        assert "Themabijeenkomst 1" in browser.text and "Nog niemand opgegeven." in browser.text
+        browser.assert_accessible()
+        browser.follow("Deelnemers opgeven of wijzigen")
+        people = {
+            "delegates-0-name": "Bram Jansen",
+            "delegates-0-email": "bram@",
+            "delegates-0-organisation": "Gemeente Schiedam",
+            "delegates-0-discipline": "wijkregie",
+            "delegates-1-name": "Fenna Mol",
+            "delegates-1-email": "fenna@woonplus.nl",
+            "delegates-1-organisation": "Woonplus",
+            "delegates-1-discipline": "wonen",
+        }
+        browser.fill(people)
+        browser.submit("Deelnemers opslaan")
+        browser.assert_fits(width)
+        focused = browser.driver.switch_to.active_element
+        assert focused.get_attribute("id") == "fouten"
+        assert focused.find_elements("css selector", 'a[href="#delegates-0-email"]')
+        assert browser.value("delegates-1-name") == "Fenna Mol"  # what was typed is kept
+        browser.assert_accessible()
+        browser.fill({"delegates-0-email": "bram@schiedam.nl"})
+        browser.submit("Deelnemers opslaan")
+        browser.assert_fits(width)
+        assert "Bram Jansen, Fenna Mol" in browser.text
+
+        [named] = [u for u in links(smtp.to("bram@schiedam.nl")[0]) if "/kennis/deelnemer/" in u]
+        browser.get(named.removeprefix("http://wijkwerk.test"))
+        browser.assert_fits(width)
+        assert "Themabijeenkomst 1" in browser.text and "De Nieuwe Liefde" in browser.text
+        browser.assert_accessible()

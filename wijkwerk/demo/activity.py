@@ -34,6 +34,43 @@ def load_activity(programmes: list[Programme], now: dt.datetime) -> list[str]:
     return made
 
 
+_FIRST = (
+    "Noor",
+    "Sem",
+    "Lotte",
+    "Daan",
+    "Fleur",
+    "Milan",
+    "Eva",
+    "Thijs",
+    "Sara",
+    "Luuk",
+    "Yara",
+    "Ruben",
+)
+_LAST = (
+    "Visser",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Smit",
+    "de Graaf",
+    "Jacobs",
+    "Meijer",
+    "Kok",
+    "Peters",
+    "El Idrissi",
+    "van Dam",
+)
+
+
+def demo_name(number: int) -> str:
+    """A made-up person's name, a different one for each ``number`` below 144 (the demo's people
+    read like people, not like "Contactpersoon Amsterdam")."""
+    first = number % len(_FIRST)
+    return f"{_FIRST[first]} {_LAST[(number // len(_FIRST) + first) % len(_LAST)]}"
+
+
 def demo_email(name: str, domain: str = "example.nl") -> str:
     return name.lower().replace(" ", ".") + "@" + domain
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wijkwerk.demo.activity import demo_email as _email
+from wijkwerk.demo.activity import demo_name
 from wijkwerk.demo.activity import demo_pdf as _pdf
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
@@ -32,15 +33,16 @@ CITIES = [
 def activity(programme: Programme, now: dt.datetime) -> list[str]:
     made = []
     registrations = []
-    for code, name, wijk in CITIES:
+    for number, (code, name, wijk) in enumerate(CITIES):
         if db.session.get(Municipality, code) is None or programme.places_left == 0:
             continue
+        contact = demo_name(number)
         outcome = kennis.admit_city(
             programme,
             {
                 "municipality": code,
                 "wijk": wijk,
-                "contact": {"name": f"Contactpersoon {name}", "email": _email(f"kennis {name}")},
+                "contact": {"name": contact, "email": _email(f"{contact} {name}")},
             },
             now=now,
         )
@@ -67,12 +69,12 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
             {
                 "delegates": [
                     {
-                        "name": f"{role.title()} {name}",
-                        "email": _email(f"{role} {name}"),
+                        "name": demo_name(12 + 3 * index + n),
+                        "email": _email(f"{demo_name(12 + 3 * index + n)} {name}"),
                         "organisation": f"{role.title()} {name}",
                         "discipline": discipline,
                     }
-                    for role, discipline in people[:count]
+                    for n, (role, discipline) in enumerate(people[:count])
                 ]
             },
             actor_label="demo",

@@ -120,15 +120,21 @@ def read_wijkanalyse(token: str, city_id: int):
 
 @bp.get("/kennis/deelnemer/<token>")
 def delegate_documents(token: str):
-    """What a person named for a meeting may read: the wijkanalyses of the participating wijken."""
+    """A person named for a meeting: the meetings their city named them for (date, time, place),
+    whom to ask, and the wijkanalyses of the participating wijken."""
     member = delegate_by_token(token)
     if member is None:
         abort(404)
-    programme = member.registration.programme
+    registration = member.registration
+    programme = registration.programme
+    named_for = {m.session_id for m in registration.members if m.person_id == member.person_id}
     return render_template(
         "kennis/for_delegate.html",
         member=member,
         programme=programme,
+        city=kennis.city_of(registration),
+        contact=registration.contact_person,
+        meetings=[s for s in programme.sessions if s.id in named_for],
         cities=kennis.cities(programme),
         token=token,
     )

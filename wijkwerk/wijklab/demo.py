@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from wijkwerk.demo.activity import demo_email as _email
+from wijkwerk.demo.activity import demo_name
 from wijkwerk.demo.activity import demo_pdf as _pdf
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
@@ -63,7 +64,7 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
         is None
     ]
     made = []
-    for code, wijk, question, stage in LABS:
+    for number, (code, wijk, question, stage) in enumerate(LABS):
         municipality = db.session.get(Municipality, code)
         if municipality is None:
             continue
@@ -73,8 +74,8 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
             {
                 "municipality": code,
                 "contact": {
-                    "name": f"Contactpersoon {place}",
-                    "email": _email(f"wijklab {place}", "example.nl"),
+                    "name": demo_name(60 + number),
+                    "email": _email(f"{demo_name(60 + number)} {place}"),
                     "function": "Programmamanager wijkaanpak",
                 },
                 "wijk": wijk,
