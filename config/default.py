@@ -61,6 +61,11 @@ class Config:
     ORGANISATION_LOGO = "logo.svg"  # a file in wijkwerk/static/
     MAIL_REPLY_TO: str | None = None  # unset: ORGANISATION_EMAIL
 
+    # The back-office's front page (docs/backoffice.md): a trio waiting longer than this for its
+    # approver is listed; so is a programme below its minimum this close to its closing date.
+    BACKOFFICE_APPROVAL_WAIT_DAYS = 7
+    BACKOFFICE_MINIMUM_WARNING_DAYS = 14
+
     # The seller on every invoice (art. 35a Wet OB). Development values; production must set them.
     SELLER_NAME = "Kennisinstituut Wijkwerk (ontwikkelomgeving)"
     SELLER_ADDRESS = "Voorbeeldstraat 1\n2511 AA Den Haag"

@@ -38,7 +38,7 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 def trio_values() -> dict:
     body = VALID_TRIO
-    values = {"municipality": "GM0344"}  # Utrecht: a municipality that pays
+    values = {"municipality": "GM0307"}  # Amersfoort: a municipality that pays (not in the demo)
     values |= {f"casus-{k}": body["casus"][k] for k in ("title", "wijk", "description")}
     values["casus-domains"] = body["casus"]["domains"]
     for n, member in enumerate(body["members"]):
@@ -108,6 +108,7 @@ def main(folder: Path) -> None:
     camera = Camera(browser, folder)
     try:
         walk(app, browser, camera, smtp)
+        back_office(app, browser, camera)
         mails(browser, camera, smtp, workdir)
     finally:
         driver.quit()
@@ -229,6 +230,48 @@ def walk(app, browser: Browser, camera: Camera, smtp: SMTPServer) -> None:
         camera.shoot("kennis-deelnemer")
     browser.get("/login")
     camera.shoot("inloggen")
+
+
+def back_office(app, browser: Browser, camera: Camera) -> None:
+    """The organisers' pages, logged in: the front page, each programme, a registration with its
+    actions, an action's confirmation, a mail as sent, the allocation's confirmation."""
+    from wijkwerk.accounts.services import create_account
+    from wijkwerk.outbox.models import OutboxMessage
+    from wijkwerk.registrations.models import Registration, RegistrationState
+
+    password = "schermafdrukken maken 2026"
+    with app.app_context():
+        create_account("organisator@example.nl", password, name="Romy Dekker")
+        db.session.commit()
+        registration_id = db.session.scalars(  # a trio waiting for approval: every action
+            select(Registration.id)
+            .where(Registration.state == RegistrationState.AWAITING_APPROVAL)
+            .order_by(Registration.id)
+        ).first()
+        mailed = db.session.execute(  # the demo keeps no mail: one the walk above caused
+            select(OutboxMessage.registration_id, OutboxMessage.id)
+            .where(OutboxMessage.registration_id.is_not(None))
+            .order_by(OutboxMessage.id)
+        ).first()
+    browser.get("/login")
+    browser.fill({"email": "organisator@example.nl", "password": password})
+    browser.submit("Inloggen")
+    browser.get("/beheer")
+    camera.shoot("beheer")
+    for kind in ("werkplaats", "driedaagse", "wijklab", "kennisprogramma"):
+        browser.get(f"/beheer/programmas/{slug_of(app, kind)}")
+        camera.shoot(f"beheer-programma-{kind}")
+    browser.get(f"/beheer/programmas/{slug_of(app, 'werkplaats')}/verdelen")
+    camera.shoot("beheer-verdelen")
+    if registration_id:
+        page = f"/beheer/aanmeldingen/{registration_id}"
+        browser.get(page)
+        camera.shoot("beheer-aanmelding")
+        browser.get(f"{page}/acties/cancel")
+        camera.shoot("beheer-annuleren")
+    if mailed:
+        browser.get(f"/beheer/aanmeldingen/{mailed[0]}/mails/{mailed[1]}")
+        camera.shoot("beheer-mail")
 
 
 def mails(browser: Browser, camera: Camera, smtp: SMTPServer, workdir: Path) -> None:

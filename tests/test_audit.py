@@ -42,13 +42,12 @@ def test_an_exemption_granted_in_the_back_office_is_logged_with_before_and_after
     registration = trios.register_trio(series, trio()).registration
     end_unit_of_work()
     log_in(client, "org@example.nl", factories.PASSWORD)
-    url = f"/beheer/aanmeldingen/{registration.id}"
+    url = f"/beheer/aanmeldingen/{registration.id}/acties/exempt"
     page = client.get(url)
     client.post(
         url,
         data={
             "csrf_token": csrf_token(page.text),
-            "action": "exempt",
             "reason": "afspraak met M50",
         },
     )
@@ -93,10 +92,10 @@ def test_the_audit_page_is_for_organisers(client, db, series):
     registration = trios.register_trio(series, trio()).registration
     end_unit_of_work()
     log_in(client, "org@example.nl", factories.PASSWORD)
-    page = client.get(f"/beheer/aanmeldingen/{registration.id}")
+    page = client.get(f"/beheer/aanmeldingen/{registration.id}/acties/approve")
     client.post(
-        f"/beheer/aanmeldingen/{registration.id}",
-        data={"csrf_token": csrf_token(page.text), "action": "approve", "reason": "telefonisch"},
+        f"/beheer/aanmeldingen/{registration.id}/acties/approve",
+        data={"csrf_token": csrf_token(page.text), "reason": "telefonisch"},
     )
     text = text_of(client.get("/beheer/audit", query_string={"tabel": "registration"}))
     assert "org@example.nl gewijzigd: registration" in text

@@ -85,28 +85,25 @@ def test_organiser_grants_an_exemption_with_a_reason_and_it_is_in_the_history(cl
     db.session.commit()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
     url = f"/beheer/aanmeldingen/{registration.id}"
-    page = client.get(url)
+    page = client.get(f"{url}/acties/exempt")
     refused = client.post(
-        url, data={"action": "exempt", "reason": "", "csrf_token": csrf_token(page.text)}
+        f"{url}/acties/exempt", data={"reason": "", "csrf_token": csrf_token(page.text)}
     )
     assert refused.status_code == 422
-    assert "Geef een reden op." in text_of(refused)
+    assert "Geef een reden op; die komt in de geschiedenis." in text_of(refused)
     client.post(
-        url,
-        data={
-            "action": "exempt",
-            "reason": "M50-lid sinds 2026",
-            "csrf_token": csrf_token(page.text),
-        },
+        f"{url}/acties/exempt",
+        data={"reason": "M50-lid sinds 2026", "csrf_token": csrf_token(page.text)},
     )
     db.session.expire_all()
     registration = db.session.get(Registration, registration.id)
     assert registration.exempt and registration.exemption_reason == "M50-lid sinds 2026"
     assert registration.price.total_cents == 0
     assert "Vrijstelling toegekend: M50-lid sinds 2026" in text_of(client.get(url))
+    assert "Vrijstelling toekennen" not in text_of(client.get(url))  # it has one now
     client.post(
-        url,
-        data={"action": "charge", "reason": "toch geen lid", "csrf_token": csrf_token(page.text)},
+        f"{url}/acties/charge",
+        data={"reason": "toch geen lid", "csrf_token": csrf_token(page.text)},
     )
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).price.total_cents == 24_200
@@ -116,12 +113,9 @@ def test_organiser_approves_on_behalf_of_the_approver(client, db, series, smtp):
     registration = trios.register_trio(series, trio()).registration
     db.session.commit()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
-    url = f"/beheer/aanmeldingen/{registration.id}"
+    url = f"/beheer/aanmeldingen/{registration.id}/acties/approve"
     page = client.get(url)
-    response = client.post(
-        url,
-        data={"action": "approve", "reason": "telefonisch", "csrf_token": csrf_token(page.text)},
-    )
+    response = client.post(url, data={"reason": "telefonisch", "csrf_token": csrf_token(page.text)})
     assert response.status_code == 302
     db.session.expire_all()
     registration = db.session.get(Registration, registration.id)
@@ -136,10 +130,10 @@ def test_viewer_sees_the_series_but_cannot_act(client, db, series):
     conftest.log_in(client, "kijker@example.nl", factories.PASSWORD)
     assert client.get(PAGE).status_code == 200
     page = client.get(f"/beheer/aanmeldingen/{registration.id}")
-    assert "Vastleggen" not in page.text
+    assert "Akkoord vastleggen" not in page.text and "alleen bekijken" in page.text
     response = client.post(
-        f"/beheer/aanmeldingen/{registration.id}",
-        data={"action": "approve", "csrf_token": csrf_token(page.text)},
+        f"/beheer/aanmeldingen/{registration.id}/acties/approve",
+        data={"csrf_token": csrf_token(page.text)},
     )
     assert response.status_code == 403
     db.session.expire_all()

@@ -21,8 +21,9 @@ from tests.trio_helpers import (
 )
 from wijkwerk.accounts.models import Role
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
+from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.payments.models import Payment
-from wijkwerk.programmes.models import Programme, ProgrammeKind
+from wijkwerk.programmes.models import Allocation, Programme, ProgrammeKind
 from wijkwerk.registrations.models import Registration, RegistrationState
 
 
@@ -181,6 +182,9 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
 
     made = _demo_site(runner, client, db, smtp)
     trio_registration = db.session.get(Registration, made["trio"])
+    trio_mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.registration_id == trio_registration.id)
+    ).first()
     programmes = db.session.scalars(select(Programme)).all()
     registrations = db.session.scalars(select(Registration)).all()
     invitation = db.session.scalars(select(PanelInvitation)).first()
@@ -259,10 +263,14 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
         "/beheer/personen",
         "/beheer/experts",
         f"/beheer/aanmeldingen/{trio_registration.id}",
+        f"/beheer/aanmeldingen/{trio_registration.id}/acties/cancel",
+        f"/beheer/aanmeldingen/{trio_registration.id}/mails/{trio_mail.id}",
         f"/beheer/bijeenkomsten/{session.id}",
         f"/beheer/bijeenkomsten/{session.id}/aanwezigheid",
     ]
     for programme in programmes:
+        if programme.allocation is Allocation.PRIORITY_AT_CLOSE:
+            back_office.append(f"/beheer/programmas/{programme.slug}/verdelen")
         back_office += [
             f"/beheer/programmas/{programme.slug}",
             f"/beheer/programmas/{programme.slug}/bewerken",

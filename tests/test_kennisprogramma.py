@@ -472,3 +472,24 @@ def test_a_delegate_sees_the_participation_but_names_no_substitute(client, db, s
     )
     assert refused.status_code == 422
     assert "geeft de contactpersoon de deelnemers op" in refused.text
+
+
+def test_the_dashboard_lists_cities_short_of_people_before_the_naming_deadline(
+    client, db, smtp, programme
+):
+    admitted(client, db)
+    almere = admitted(client, db, code="GM0034", wijk="Haven", email="contact@almere.nl")
+    first = programme.sessions[0]
+    url = f"/api/v1/registrations/{almere.id}/sessions/{first.id}/delegates"
+    assert client.put(url, json={"delegates": PEOPLE[:2]}, headers=auth(db)).status_code == 200
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    with frozen_at(local(2099, 11, 1, 12)):  # a month before the meeting: not yet
+        assert "deelnemers opgegeven" not in text_of(client.get("/beheer/"))
+    with frozen_at(local(2099, 11, 20, 12)):  # the deadline (1 December) is near
+        page = client.get("/beheer/")
+    said = text_of(page)
+    assert (
+        "Themabijeenkomst 1 (8 december 2099): Schiedam heeft nog geen twee deelnemers "
+        "opgegeven; de termijn is dinsdag 1 december 2099, 10:00." in said
+    ), said
+    assert f'href="/beheer/kennis/{programme.slug}"' in page.text

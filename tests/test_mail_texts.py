@@ -118,6 +118,7 @@ def plain_dutch(mail: Mail) -> None:
     without_links = re.sub(r"\S+@\S+|https?://\S+", "", mail.text)
     assert not re.search(r"[a-z]\.[A-Z]", without_links), mail.text
     assert "\n\n\n" not in mail.text.strip(), mail.text
+    assert not re.search(r"[a-z)]- [A-Z]", without_links), mail.text  # list items run together
     lines = [line.strip() for line in mail.text.splitlines() if line.strip()]
     assert not [a for a, b in itertools.pairwise(lines) if a == b], mail.text
 

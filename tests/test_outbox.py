@@ -131,12 +131,15 @@ def test_an_organiser_sees_and_resends_mail_not_yet_written(client, db, smtp, pr
     db.session.commit()
     conftest.log_in(client, "org@example.nl", factories.PASSWORD)
     page = client.get(f"/beheer/aanmeldingen/{registration.id}")
-    # in the list and in each resend button's label, in Dutch (not the template's name)
-    assert page.text.count("(wordt opgesteld bij verzending)") == 4
+    # in the list, in Dutch (not the template's name), and on the mail's own page
+    assert page.text.count("(wordt opgesteld bij verzending)") == 2
     assert "registration_status" not in page.text
     status = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "registration_status")
     ).one()
+    own = client.get(f"/beheer/aanmeldingen/{registration.id}/mails/{status.id}")
+    assert "(wordt opgesteld bij verzending)" in own.text
+    assert "De tekst wordt opgesteld wanneer de mail wordt verstuurd." in own.text
 
     response = client.post(
         f"/beheer/aanmeldingen/{registration.id}/mails/{status.id}",

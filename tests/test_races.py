@@ -290,13 +290,13 @@ def test_eight_simultaneous_approve_clicks_show_the_decision_taken_not_an_error(
         client = app.test_client()
         log_in(client, "org@example.nl", factories.PASSWORD)
         clients.append(client)
-        forms.append({"action": "approve", "csrf_token": csrf_token(client.get(url).text)})
+        forms.append({"csrf_token": csrf_token(client.get(f"{url}/acties/approve").text)})
     barrier = threading.Barrier(len(clients))
     answers: list = [None] * len(clients)
 
     def click(index: int) -> None:
         barrier.wait()
-        answers[index] = clients[index].post(url, data=forms[index])
+        answers[index] = clients[index].post(f"{url}/acties/approve", data=forms[index])
 
     threads = [threading.Thread(target=click, args=(i,)) for i in range(len(clients))]
     for thread in threads:
@@ -307,7 +307,11 @@ def test_eight_simultaneous_approve_clicks_show_the_decision_taken_not_an_error(
     for client, answer in zip(clients, answers, strict=True):
         shown = text_of(client.get(answer.headers["Location"]))
         assert "Plaats bevestigd" in shown
-        assert "Vastgelegd." in shown or "Op hetzelfde moment werd al een besluit" in shown
+        assert (
+            "Het akkoord is vastgelegd." in shown
+            or "Op hetzelfde moment werd al een besluit" in shown
+            or "Misschien was een collega u voor" in shown
+        )
         assert "409" not in shown
     db.session.expire_all()
     found = db.session.get(Registration, registration.id)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wijkwerk.backoffice.labels import label
+from wijkwerk.backoffice.labels import actor, label
 from wijkwerk.backoffice.queries import payment_state
 from wijkwerk.extensions import login
 
@@ -35,7 +35,12 @@ def guard():
 
 @bp.context_processor
 def helpers() -> dict:
-    return {"payment_state": payment_state, "payment_words": payment_words, "label": label}
+    return {
+        "payment_state": payment_state,
+        "payment_words": payment_words,
+        "label": label,
+        "actor_of": actor,
+    }
 
 
 def payment_words() -> dict[str, str]:

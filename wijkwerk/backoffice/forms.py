@@ -1,5 +1,5 @@
-"""The back-office's smaller forms: a municipality's middelgroot override, a decision on a
-registration, a session, and accounts. The programme's own settings are in
+"""The back-office's smaller forms: a municipality's middelgroot override, the reason with an
+action on a registration, a session, and accounts. The programme's own settings are in
 :mod:`wijkwerk.backoffice.programme_forms`."""
 
 import datetime as dt
@@ -45,26 +45,23 @@ class MiddelgrootOverrideForm(CheckedForm):
         return {RULE: None, YES: True, NO: False}[self.choice.data]
 
 
-class DecisionForm(CheckedForm):
-    """An organiser's action on one registration, with the reason kept in its history."""
+class ActionForm(CheckedForm):
+    """The reason given with an organiser's action on a registration (kept in its history)."""
 
-    action = RadioField(
-        _l("Actie"),
-        choices=[
-            SelectChoice("approve", _l("Akkoord vastleggen (namens de bestuurder)")),
-            SelectChoice("decline", _l("Geen akkoord vastleggen")),
-            SelectChoice("promote", _l("Van de wachtlijst plaatsen")),
-            SelectChoice("cancel", _l("Annuleren volgens de annuleringsvoorwaarden")),
-            SelectChoice("cancel_full_refund", _l("Annuleren en alles crediteren en terugbetalen")),
-            SelectChoice("exempt", _l("Vrijstelling toekennen")),
-            SelectChoice("charge", _l("Vrijstelling intrekken")),
-        ],
-        validators=[InputRequired(_l("Maak een keuze."))],
-    )
+    # No Optional(): it would stop the check below for an empty reason.
     reason = TextAreaField(
         _l("Reden of toelichting"),
-        validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+        validators=[Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+        render_kw={"rows": 3},
     )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
+
+    def validate_reason(self, field) -> None:
+        if self.reason_required and not (field.data or "").strip():
+            raise ValidationError(_l("Geef een reden op; die komt in de geschiedenis."))
 
 
 class CancelProgrammeForm(CheckedForm):

@@ -161,22 +161,33 @@ def programme(slug: str):
     )
 
 
-@bp.post("/programmas/<slug>/verdelen")
+@bp.route("/programmas/<slug>/verdelen", methods=["GET", "POST"])
+@require_write
 def allocate(slug: str):
+    """First who would get a place and who would wait (and, before the closing date, that
+    registrations still come in); only the page's button allocates."""
     found = get_programme(slug, published_only=False)
-    if found is None or not CheckedForm().validate_on_submit():
-        abort(404 if found is None else 400)
-    result = allocation.allocate(found, actor=current_user)
-    db.session.commit()
-    flash(
-        _(
-            "Plaatsen verdeeld: %(confirmed)s geplaatst, %(waiting)s op de wachtlijst.",
-            confirmed=len(result.confirmed),
-            waiting=len(result.waitlisted),
-        ),
-        "warning" if result.below_minimum else "success",
+    if found is None:
+        abort(404)
+    form = CheckedForm()
+    if form.validate_on_submit():
+        result = allocation.allocate(found, actor=current_user)
+        db.session.commit()
+        flash(
+            _(
+                "Plaatsen verdeeld: %(confirmed)s geplaatst, %(waiting)s op de wachtlijst.",
+                confirmed=len(result.confirmed),
+                waiting=len(result.waitlisted),
+            ),
+            "warning" if result.below_minimum else "success",
+        )
+        return redirect(url_for("backoffice.programmes.programme", slug=slug))
+    return render_template(
+        "backoffice/allocate.html",
+        programme=found,
+        form=form,
+        preview=allocation.preview(found, now_utc()),
     )
-    return redirect(url_for("backoffice.programmes.programme", slug=slug))
 
 
 @bp.post("/programmas/<slug>/status")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.driedaagse import openapi, services
+from wijkwerk.driedaagse import demo, openapi, services
 from wijkwerk.driedaagse.forms import IndividualForm
 from wijkwerk.payments import gateway
 from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session
@@ -54,6 +54,7 @@ KIND = Kind(
     cancelled=services.release_coach_slot,
     withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="driedaagse/_what_now.html",
+    demo_activity=demo.activity,
     registrant_template="driedaagse/_coach.html",
     registrant_context=_registrant_context,
     # A registration waits in "submitted" only after its payment was not completed in time.

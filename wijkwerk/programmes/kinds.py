@@ -160,6 +160,12 @@ class Kind:
     api_paths: Mapping[str, dict] = field(default_factory=dict)
     # Fills a just-made demo programme with activity (``make run``); returns what it made.
     demo_activity: Callable[[Programme, dt.datetime], list[str]] | None = None
+    # What needs an organiser in the kind's current programmes, for the back-office's front
+    # page: ``(programmes, now)`` to ``(text, url, programme)`` triples (cities short of people
+    # before a naming deadline). Called once for all of a kind's programmes.
+    attention: Callable[[list[Programme], dt.datetime], list[tuple[str, str, Programme]]] | None = (
+        None
+    )
 
     def event_label(self, from_state: str | None, to_state: str) -> str:
         """What a step in a registration's history is called: its first is its arrival."""

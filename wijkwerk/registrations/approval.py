@@ -31,7 +31,8 @@ def approve(
         if registration.completed_at is not None and registration.state.is_active:
             return
         raise StateConflict(registration)
-    registration.completed_at = now or now_utc()
+    now = now or now_utc()
+    registration.completed_at = now
     programme = registration.programme
     name = registration.approver.name if registration.approver else _("De bestuurder")
     waits_for_allocation = (
@@ -46,7 +47,7 @@ def approve(
     elif places.take_place(registration):
         outcome = _("%(name)s heeft akkoord gegeven; u heeft een plaats.", name=name)
         note = _attributed(registration, outcome, actor, reason)
-        lifecycle.admit(registration, note, actor=actor, actor_label=actor_label)
+        lifecycle.admit(registration, note, actor=actor, actor_label=actor_label, now=now)
         return
     else:
         target = S.WAITLISTED
@@ -59,6 +60,7 @@ def approve(
         actor=actor,
         actor_label=actor_label,
         reason=_attributed(registration, outcome, actor, reason),
+        at=now,
     )
     notifications.status_changed(registration, event)
 
@@ -80,6 +82,7 @@ def decline(
     actor: Account | None = None,
     actor_label: str = "approver",
     reason: str = "",
+    now: dt.datetime | None = None,
 ) -> None:
     """Record the approver's no. Declining twice changes nothing."""
     if registration.state is S.DECLINED:
@@ -93,5 +96,6 @@ def decline(
         actor=actor,
         actor_label=actor_label,
         reason=_attributed(registration, outcome, actor, reason),
+        at=now,
     )
     notifications.status_changed(registration, event)

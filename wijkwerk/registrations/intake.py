@@ -237,7 +237,7 @@ def take_in(
         registration.billing = BillingDetails(**vars(application.billing))
     application.build(registration, found)
     db.session.add(registration)
-    registration.record_created(actor=actor, actor_label=actor_label)
+    registration.record_created(actor=actor, actor_label=actor_label, at=now)
     try:  # the registration is written with its first step: one flush
         application.first_step(registration, now, actor)
         db.session.flush()

@@ -62,10 +62,13 @@ def transition(
     actor: Account | None = None,
     actor_label: str = "system",
     quiet: bool = False,
+    now: dt.datetime | None = None,
 ) -> RegistrationEvent:
-    """Move ``registration`` to ``target`` and tell its people, unless ``quiet`` (a caller that
-    sends a mail of its own, such as a Wijklab's step)."""
-    event = registration.transition(target, actor=actor, actor_label=actor_label, reason=reason)
+    """Move ``registration`` to ``target`` (as of ``now``) and tell its people, unless ``quiet``
+    (a caller that sends a mail of its own, such as a Wijklab's step)."""
+    event = registration.transition(
+        target, actor=actor, actor_label=actor_label, reason=reason, at=now
+    )
     if not quiet:
         notifications.status_changed(registration, event)
     return event
@@ -110,9 +113,16 @@ def admit(
             actor=actor,
             actor_label=actor_label,
             quiet=quiet,
+            now=now,
         )
     event = transition(
-        registration, S.CONFIRMED, reason, actor=actor, actor_label=actor_label, quiet=True
+        registration,
+        S.CONFIRMED,
+        reason,
+        actor=actor,
+        actor_label=actor_label,
+        quiet=True,
+        now=now,
     )
     invoice = None
     if registration.price.amount_cents > 0:
@@ -124,6 +134,7 @@ def admit(
                 actor=actor,
                 actor_label=actor_label,
                 reason=_("De factuur wacht op factuurgegevens (adres en e-mailadres)."),
+                at=now,
             )
     if not quiet:
         notifications.status_changed(registration, event)
@@ -154,6 +165,7 @@ def place_or_waitlist(
         _("Alle plaatsen zijn bezet; u staat op de wachtlijst."),
         actor=actor,
         actor_label=actor_label,
+        now=now,
     )
 
 
@@ -239,7 +251,9 @@ def cancel(
         registration, cancellation_terms(registration, now, full_refund=full_refund), now
     )
     released = places.release_place(registration)
-    transition(registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label)
+    transition(
+        registration, S.CANCELLED, " ".join(notes), actor=actor, actor_label=actor_label, now=now
+    )
     undo = kinds.of(registration.programme).cancelled
     if undo is not None:  # what the kind holds besides a place (a coach time, a lab and its day)
         undo(registration)

@@ -262,8 +262,14 @@ class Registration(db.Model):
                 return payment
         return None
 
-    def record_created(self, *, actor: Account | None = None, actor_label: str = "system") -> None:
-        """The first line of the history: the registration came in."""
+    def record_created(
+        self,
+        *,
+        actor: Account | None = None,
+        actor_label: str = "system",
+        at: dt.datetime | None = None,
+    ) -> None:
+        """The first line of the history: the registration came in (``at``, default now)."""
         # What a new registration cannot have yet, set as known: reading it costs no query later.
         given = inspect(self).dict
         for name, empty in (
@@ -278,19 +284,27 @@ class Registration(db.Model):
             RegistrationEvent(
                 from_state=None,
                 to_state=self.state,
+                at=at or now_utc(),
                 actor=actor,
                 actor_label=actor.email if actor is not None else actor_label,
             )
         )
 
     def note_change(
-        self, *, actor: Account | None = None, actor_label: str = "system", reason: str
+        self,
+        *,
+        actor: Account | None = None,
+        actor_label: str = "system",
+        reason: str,
+        at: dt.datetime | None = None,
     ) -> None:
-        """Record a change that is not a move of state (an exemption granted, say)."""
+        """Record a change that is not a move of state (an exemption granted, say), as of ``at``
+        (default: now)."""
         self.events.append(
             RegistrationEvent(
                 from_state=self.state,
                 to_state=self.state,
+                at=at or now_utc(),
                 actor=actor,
                 actor_label=actor.email if actor is not None else actor_label,
                 reason=reason,
@@ -304,8 +318,10 @@ class Registration(db.Model):
         actor: Account | None = None,
         actor_label: str = "system",
         reason: str = "",
+        at: dt.datetime | None = None,
     ) -> RegistrationEvent:
-        """Move to ``target`` and record who did it and why.
+        """Move to ``target`` and record who did it, why and when (``at``, default now: the
+        moment the step is taken, not the moment it is written).
 
         Raises :class:`IllegalTransition` (a :class:`StateConflict`) when the lifecycle does not
         allow the move. Releasing a counted place is the caller's business (see the registration
@@ -316,6 +332,7 @@ class Registration(db.Model):
         event = RegistrationEvent(
             from_state=self.state,
             to_state=target,
+            at=at or now_utc(),
             actor=actor,
             actor_label=actor.email if actor is not None else actor_label,
             reason=reason,

@@ -11,7 +11,7 @@ from wijkwerk.programmes.kinds import Column, Duty, Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import with_municipalities
-from wijkwerk.werkplaatsen import approver, openapi, services
+from wijkwerk.werkplaatsen import approver, demo, openapi, services
 from wijkwerk.werkplaatsen.forms import TrioForm
 
 
@@ -46,6 +46,7 @@ KIND = Kind(
     withdraw=lifecycle.cancel,
     withdraw_label=_l("Aanmelding annuleren"),
     what_now_template="werkplaatsen/_what_now.html",
+    demo_activity=demo.activity,
     duties=(
         Duty(
             "approval_reminders",

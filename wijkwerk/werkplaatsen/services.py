@@ -196,7 +196,9 @@ class TrioApplication(intake.Application):
     def first_step(self, registration: Registration, now: dt.datetime, actor) -> None:
         asked = registration.approver.name if registration.approver else _("de bestuurder")
         registration.transition(
-            S.AWAITING_APPROVAL, reason=_("We hebben %(name)s om akkoord gevraagd.", name=asked)
+            S.AWAITING_APPROVAL,
+            reason=_("We hebben %(name)s om akkoord gevraagd.", name=asked),
+            at=now,
         )
 
     def notify(self, registration: Registration) -> None:
