@@ -263,6 +263,22 @@ def back_office(app, browser: Browser, camera: Camera) -> None:
         camera.shoot(f"beheer-programma-{kind}")
     browser.get(f"/beheer/programmas/{slug_of(app, 'werkplaats')}/verdelen")
     camera.shoot("beheer-verdelen")
+    with app.app_context():
+        from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeSession
+
+        day_id = db.session.scalars(
+            select(ProgrammeSession.id)
+            .join(Programme)
+            .where(Programme.kind == ProgrammeKind.DRIEDAAGSE)
+            .order_by(ProgrammeSession.starts_at)
+        ).first()
+    browser.get(f"/beheer/bijeenkomsten/{day_id}/aanwezigheid")
+    camera.shoot("beheer-aanwezigheid-vooruit")
+    browser.get(f"/beheer/bijeenkomsten/{day_id}/aanwezigheid?vooraf=1")
+    browser.driver.find_element("css selector", ".ww-choice").click()
+    camera.shoot("beheer-aanwezigheid")
+    browser.get(f"/beheer/programmas/{slug_of(app, 'driedaagse')}/aanwezigheid")
+    camera.shoot("beheer-matrix")
     if registration_id:
         page = f"/beheer/aanmeldingen/{registration_id}"
         browser.get(page)

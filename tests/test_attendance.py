@@ -3,6 +3,7 @@ refuses the whole request, double taps leave one mark, and the matrix with total
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -51,12 +52,18 @@ def token(db):
     return value
 
 
+def on_the_day(session_id: int):
+    """The clock at the session's start: attendance is marked on the day."""
+    return frozen_at(_db.session.get(ProgrammeSession, session_id).starts_at)
+
+
 def put(client, session_id, body, token):
-    return client.put(
-        f"/api/v1/sessions/{session_id}/attendance",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    with on_the_day(session_id):
+        return client.put(
+            f"/api/v1/sessions/{session_id}/attendance",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
 
 def test_marks_are_recorded_with_a_named_substitute(client, db, series, token):
@@ -135,10 +142,11 @@ def test_two_organisers_marking_at_once_leave_one_mark_each_person(app, db, seri
     def mark(status):
         def job():
             session = _db.session.get(ProgrammeSession, session_id)
-            marks = attendance.read_marks(
-                session, {"records": [{"email": "anna@schiedam.nl", "status": status}]}
-            )
-            attendance.record(session, marks, actor=None)
+            with frozen_at(session.starts_at):  # each thread its own clock, on the day
+                marks = attendance.read_marks(
+                    session, {"records": [{"email": "anna@schiedam.nl", "status": status}]}
+                )
+                attendance.record(session, marks, actor=None)
             return status
 
         return job
@@ -234,44 +242,114 @@ def organiser(client, db):
 def test_checking_in_at_the_door_one_tap_per_person(client, db, series, organiser):
     session = series.sessions[0]
     url = f"/beheer/bijeenkomsten/{session.id}/aanwezigheid"
-    page = client.get(url)
-    assert page.status_code == 200
-    text = text_of(page)
-    assert text.index("Almelo") < text.index("Schiedam")  # by municipality
-    assert "0 aanwezig, 0 afwezig, 0 afgemeld, 6 nog niet gezien, van 6." in text
-    response = client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(page.text),
-            "email": "bram@schiedam.nl",
-            "status": "present",
-            "substitute_name": "Sanne Bos",
-        },
-    )
-    assert response.status_code == 302
-    member_id = db.session.scalar(select(Attendance.member_id))
-    assert response.headers["Location"].endswith(f"#p-{member_id}")
-    page = client.get(url)
-    assert "Bram Jansen: aanwezig (vervangen door Sanne Bos)" in text_of(page)
-    assert "1 aanwezig, 0 afwezig, 0 afgemeld, 5 nog niet gezien" in text_of(page)
-    # a retried tap (slow connection) and a change: still one mark
-    for status in ("present", "absent"):
-        client.post(
+    with frozen_at(session.starts_at - dt.timedelta(hours=1)):
+        page = client.get(url)
+        assert page.status_code == 200
+        text = text_of(page)
+        assert "Deze bijeenkomst is pas op" not in text
+        assert text.index("Almelo") < text.index("Schiedam")  # by municipality
+        assert "✓ Aanwezig 0 ✗ Afwezig 0 – Afgemeld 0 ○ Nog niet gezien 6 Verwacht 6" in text
+        response = client.post(
             url,
             data={
                 "csrf_token": csrf_token(page.text),
                 "email": "bram@schiedam.nl",
-                "status": status,
+                "status": "present",
+                "substitute_name": "Sanne Bos",
             },
         )
-    [mark] = db.session.scalars(select(Attendance)).all()
-    assert mark.status.value == "absent"
-    bad = client.post(
-        url, data={"csrf_token": csrf_token(page.text), "email": "x@y.nl", "status": "present"}
-    )
-    assert "Deze persoon staat niet op de lijst van deze bijeenkomst." in text_of(
-        client.get(bad.headers["Location"])
-    )
+        assert response.status_code == 302
+        member_id = db.session.scalar(select(Attendance.member_id))
+        assert response.headers["Location"].endswith(f"#p-{member_id}")
+        page = client.get(url)
+        assert "Bram Jansen: aanwezig (vervangen door Sanne Bos)" in text_of(page)
+        assert "✓ Aanwezig 1 ✗ Afwezig 0 – Afgemeld 0 ○ Nog niet gezien 5" in text_of(page)
+        row = page.text[page.text.index(f'id="p-{member_id}"') :]
+        row = row[: row.index("</li>")]
+        assert 'class="ww-choice ww-choice--chosen" aria-pressed="true"' in row  # unmistakable
+        assert row.count('aria-pressed="true"') == 1
+        # a retried tap (slow connection) and a change: still one mark
+        for status in ("present", "absent"):
+            client.post(
+                url,
+                data={
+                    "csrf_token": csrf_token(page.text),
+                    "email": "bram@schiedam.nl",
+                    "status": status,
+                },
+            )
+        [mark] = db.session.scalars(select(Attendance)).all()
+        assert mark.status.value == "absent"
+        bad = client.post(
+            url, data={"csrf_token": csrf_token(page.text), "email": "x@y.nl", "status": "present"}
+        )
+        assert "Deze persoon staat niet op de lijst van deze bijeenkomst." in text_of(
+            client.get(bad.headers["Location"])
+        )
+        # with the page's script: the answer is JSON, with the new counts
+        tapped = client.post(
+            url,
+            data={
+                "csrf_token": csrf_token(page.text),
+                "email": "anna@schiedam.nl",
+                "status": "excused",
+            },
+            headers={"Accept": "application/json"},
+        )
+        assert tapped.status_code == 200
+        assert tapped.json["status"] == "excused" and tapped.json["label"] == "afgemeld"
+        assert tapped.json["counts"] == {
+            "present": 0,
+            "absent": 1,
+            "excused": 1,
+            "open": 4,
+            "total": 6,
+        }
+        # search by name, without the script too; accents and case do not matter
+        found = text_of(client.get(url, query_string={"q": "ALMELÖ"}))
+        assert "3 personen gevonden voor “ALMELÖ”" in found
+        assert "anna@almelo.nl" in client.get(url, query_string={"q": "almelo"}).text
+        assert "anna@schiedam.nl" not in client.get(url, query_string={"q": "almelo"}).text
+
+
+def test_a_session_more_than_a_day_ahead_is_marked_only_when_asked_for(
+    client, db, series, organiser, token
+):
+    session = series.sessions[0]
+    url = f"/beheer/bijeenkomsten/{session.id}/aanwezigheid"
+    with frozen_at(session.starts_at - dt.timedelta(days=30)):
+        page = client.get(url)
+        said = text_of(page)
+        assert "Deze bijeenkomst is pas op 13 oktober 2099." in said
+        assert 'value="present"' not in page.text  # no buttons to slip on
+        tap = {
+            "csrf_token": csrf_token(page.text),
+            "email": "anna@schiedam.nl",
+            "status": "present",
+        }
+        refused = client.post(url, data=tap)
+        assert "Aanwezigheid leggen we vast vanaf een dag ervoor" in text_of(
+            client.get(refused.headers["Location"])
+        )
+        api = client.put(
+            f"/api/v1/sessions/{session.id}/attendance",
+            json={"records": [{"email": "anna@schiedam.nl", "status": "excused"}]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert api.status_code == 422
+        assert [(e["code"], e["field"]) for e in api.json["errors"]] == [("invalid", "early")]
+        assert db.session.scalar(select(func.count(Attendance.id))) == 0
+        # asked for explicitly: an excuse that came in early
+        early = client.get(url, query_string={"vooraf": "1"})
+        assert 'name="early" value="1"' in early.text
+        client.post(url, data={**tap, "status": "excused", "early": "1"})
+        api = client.put(
+            f"/api/v1/sessions/{session.id}/attendance",
+            json={"records": [{"email": "bram@schiedam.nl", "status": "excused"}], "early": True},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert api.status_code == 200
+    assert db.session.scalar(select(func.count(Attendance.id))) == 2
 
 
 def test_a_viewer_sees_the_list_but_cannot_mark(client, db, series):
@@ -279,7 +357,8 @@ def test_a_viewer_sees_the_list_but_cannot_mark(client, db, series):
     db.session.commit()
     log_in(client, "kijker@example.nl", factories.PASSWORD)
     url = f"/beheer/bijeenkomsten/{series.sessions[0].id}/aanwezigheid"
-    page = client.get(url)
+    with on_the_day(series.sessions[0].id):
+        page = client.get(url)
     assert page.status_code == 200 and 'value="present"' not in page.text
     response = client.post(
         url,

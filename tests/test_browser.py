@@ -3,8 +3,11 @@ checking every page on the way."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask import request_finished
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from tests import factories
@@ -25,6 +28,7 @@ from wijkwerk.outbox.models import OutboxMessage
 from wijkwerk.payments.models import Payment
 from wijkwerk.programmes.models import Allocation, Programme, ProgrammeKind
 from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.timeutil import now_utc
 
 
 def trio_form_values(body: dict = VALID_TRIO) -> dict:
@@ -85,7 +89,13 @@ def test_a_trio_registers_the_approver_approves_and_the_organiser_checks_them_in
     browser.assert_accessible()
     assert state_of(db, registration.id) is RegistrationState.CONFIRMED
 
-    # The organiser logs in and checks Anna in at the first workshop.
+    # The organiser logs in and checks Anna in at the first workshop, which begins within the hour.
+    first = db.session.get(Programme, programme.id).sessions[0]
+    first.starts_at, first.ends_at = (
+        now_utc() + dt.timedelta(hours=1),
+        now_utc() + dt.timedelta(hours=5),
+    )
+    db.session.commit()
     browser.get("/login")
     browser.assert_accessible()
     browser.fill({"email": "org@example.nl", "password": factories.PASSWORD})
@@ -99,13 +109,16 @@ def test_a_trio_registers_the_approver_approves_and_the_organiser_checks_them_in
     assert "Anna de Vries" in browser.text
     anna = browser.driver.find_element(
         "xpath",
-        '//*[@aria-label="Aanwezigheid van Anna de Vries"]//button[normalize-space()="Aanwezig"]',
+        '//*[@aria-label="Aanwezigheid van Anna de Vries"]//button[@value="present"]',
     )
-    browser.navigates(anna.click)
-    pressed = browser.driver.find_element(
-        "xpath", '//*[@aria-label="Aanwezigheid van Anna de Vries"]//button[@aria-pressed="true"]'
+    anna.click()  # sent in the background by the page's script: no new page
+    pressed = WebDriverWait(browser.driver, 10).until(
+        lambda driver: driver.find_element(
+            "xpath",
+            '//*[@aria-label="Aanwezigheid van Anna de Vries"]//button[@aria-pressed="true"]',
+        )
     )
-    assert pressed.text == "Aanwezig"
+    assert pressed.text == "✓ Aanwezig"
     db.session.expire_all()
     [mark] = db.session.scalars(select(Attendance)).all()
     assert mark.status is AttendanceStatus.PRESENT and mark.member.person.name == "Anna de Vries"
@@ -638,3 +651,65 @@ def test_a_city_names_its_people_from_the_mail_on_a_desktop_and_a_phone(browser,
         browser.assert_fits(width)
         assert "Themabijeenkomst 1" in browser.text and "De Nieuwe Liefde" in browser.text
         browser.assert_accessible()
+
+
+def test_checking_in_sixty_people_on_a_phone_by_search_and_tap(browser, db):
+    """At the door, one-handed at 390 px: type part of a name, tap the person's choice; the row
+    and the counts change at once (the page's script), the mark is saved; a substitute in two
+    taps and a name. The page fits the screen."""
+    from tests.course_helpers import course, individual
+    from wijkwerk.driedaagse import services as individuals
+
+    programme = course(capacity=60, fee_cents=0)
+    day = programme.sessions[0]
+    day.starts_at, day.ends_at = (
+        now_utc() + dt.timedelta(hours=1),
+        now_utc() + dt.timedelta(hours=8),
+    )
+    for n in range(60):
+        body = individual(f"deelnemer{n}@example.nl")
+        body["person"]["name"] = f"Deelnemer {n:02d} Çelik"
+        individuals.register_individual(programme, body)
+    factories.account("org@example.nl")
+    end_unit_of_work()
+    browser.get("/login")
+    browser.fill({"email": "org@example.nl", "password": factories.PASSWORD})
+    browser.submit("Inloggen")
+    with browser.screen(390):
+        browser.get(f"/beheer/bijeenkomsten/{day.id}/aanwezigheid")
+        browser.assert_fits(390)
+        assert "Nog niet gezien\n60" in browser.text
+        browser.assert_accessible()
+        browser.driver.find_element("id", "zoek").send_keys("deelnemer 42 celik")
+        rows = browser.driver.find_elements("css selector", "#deelnemers > li")
+        visible = [row for row in rows if row.is_displayed()]
+        assert len(rows) == 60 and len(visible) == 1
+        visible[0].find_element("css selector", 'button[value="present"]').click()
+        WebDriverWait(browser.driver, 10).until(
+            lambda driver: driver.find_element("css selector", '[data-count="present"]').text == "1"
+        )
+        assert "✓ aanwezig" in visible[0].text
+        chosen = visible[0].find_element("css selector", ".ww-choice--chosen")
+        assert chosen.get_attribute("aria-pressed") == "true" and chosen.text == "✓ Aanwezig"
+        others = visible[0].find_elements("css selector", ".ww-choice:not(.ww-choice--chosen)")
+        assert [b.text for b in others] == ["Afwezig", "Afgemeld"]
+        # a substitute in two taps and a name: open the question, type, tap Aanwezig
+        search = browser.driver.find_element("id", "zoek")
+        search.clear()
+        search.send_keys("Deelnemer 07")
+        row = next(r for r in rows if r.is_displayed())
+        row.find_element("tag name", "summary").click()
+        row.find_element("css selector", 'input[name="substitute_name"]').send_keys("Sanne Bos")
+        row.find_element("css selector", 'button[value="present"]').click()
+        WebDriverWait(browser.driver, 10).until(
+            lambda driver: driver.find_element("css selector", '[data-count="present"]').text == "2"
+        )
+        assert "vervangen door Sanne Bos" in row.text
+        browser.assert_fits(390)
+    db.session.expire_all()
+    marks = db.session.scalars(select(Attendance)).all()
+    assert sorted(m.member.person.name for m in marks) == [
+        "Deelnemer 07 Çelik",
+        "Deelnemer 42 Çelik",
+    ]
+    assert {m.substitute_name for m in marks} == {None, "Sanne Bos"}

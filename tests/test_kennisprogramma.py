@@ -411,12 +411,13 @@ def test_attendance_is_kept_per_meeting_per_city(client, db, smtp, programme):
             {"email": "iris@politie.nl", "status": "present", "substitute": None},
         ]
     }
-    put = client.put(f"/api/v1/sessions/{first.id}/attendance", json=marks, headers=auth(db))
+    with frozen_at(first.starts_at):  # marked on the day
+        put = client.put(f"/api/v1/sessions/{first.id}/attendance", json=marks, headers=auth(db))
     assert put.status_code == 200, put.json
     # Someone named for the first meeting is not expected at the second.
     wrong = client.put(
         f"/api/v1/sessions/{second.id}/attendance",
-        json={"records": [marks["records"][0]]},
+        json={"records": [marks["records"][0]], "early": True},
         headers=auth(db),
     )
     assert [e["code"] for e in wrong.json["errors"]] == ["unknown_person"]

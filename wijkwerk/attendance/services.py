@@ -8,6 +8,7 @@ connection or two organisers at the same door leave one mark, the last one given
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from wijkwerk.audit import recorder as audit
 from wijkwerk.db import dialect_insert
 from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.extensions import db
+from wijkwerk.formatting import date as format_date
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeSession
@@ -86,6 +88,32 @@ def roster(session: ProgrammeSession) -> list[RosterLine]:
     return sorted(lines, key=_sort_key)
 
 
+def counts(lines: list[RosterLine]) -> dict[str, int]:
+    """How many are present, absent, excused and not yet seen, of everyone expected."""
+    found = {"present": 0, "absent": 0, "excused": 0, "open": 0, "total": len(lines)}
+    for line in lines:
+        found[line.mark.status.value if line.mark else "open"] += 1
+    return found
+
+
+def matching(lines: list[RosterLine], query: str) -> list[RosterLine]:
+    """The lines whose person, function or group holds ``query`` (case and accents ignored)."""
+    wanted = folded(query)
+    if not wanted:
+        return lines
+    return [
+        line
+        for line in lines
+        if wanted in folded(f"{line.member.person.name} {line.member.function or ''} {line.group}")
+    ]
+
+
+def folded(text: str) -> str:
+    """``text`` without case or accents: "Ülkü" is found by "ulku"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @dataclass(frozen=True)
 class Mark:
     member: RegistrationMember
@@ -94,12 +122,35 @@ class Mark:
     substitute_email: str | None
 
 
+# Attendance is marked on the day; more than this ahead of a session only when asked for
+# explicitly (``"early": true``): a session months ahead marked "aanwezig" by a slip counts nowhere.
+MARK_AHEAD = dt.timedelta(days=1)
+
+
+def too_early(session: ProgrammeSession, now: dt.datetime | None = None) -> bool:
+    """Whether ``session`` begins more than a day from ``now``."""
+    return session.starts_at - (now or now_utc()) > MARK_AHEAD
+
+
 def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
-    """Parse ``{"records": [{"email", "status", "substitute": {"name", "email"} | null}]}``. Every
-    problem is reported at once; an e-mail address that is not expected at this session is a
-    problem too, so nothing of a request with one is stored."""
+    """Parse ``{"records": [{"email", "status", "substitute": {"name", "email"} | null}],
+    "early": false}``. Every problem is reported at once; an e-mail address that is not expected at
+    this session is a problem too, so nothing of a request with one is stored. A session more than
+    a day ahead takes marks only with ``"early": true``."""
     if not isinstance(data, dict) or not isinstance(data.get("records"), list):
         raise RuleViolation(Problem("required", "records", _("Stuur een lijst records.")))
+    if too_early(session) and data.get("early") is not True:
+        raise RuleViolation(
+            Problem(
+                "invalid",
+                "early",
+                _(
+                    "Deze bijeenkomst is pas op %(date)s. Aanwezigheid leggen we vast vanaf een "
+                    "dag ervoor; wilt u het nu al doen, bevestig dat dan.",
+                    date=format_date(session.starts_at),
+                ),
+            )
+        )
     by_email = {line.member.person.email: line.member for line in roster(session)}
     problems: list[Problem] = []
     marks: list[Mark] = []

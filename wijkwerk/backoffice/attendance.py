@@ -3,7 +3,7 @@ people × sessions matrix of a programme with its downloads."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,14 +21,28 @@ bp = Blueprint("attendance", __name__)
 
 @bp.get("/bijeenkomsten/<int:session_id>/aanwezigheid")
 def check_in(session_id: int):
-    """The check-in list at the door: one tap per person, works without JavaScript."""
+    """The check-in list at the door: search by name, one tap per person; it works without
+    JavaScript (every tap a POST and a redirect back to that person) and is quicker with it
+    (static/js/check-in.js sends the tap and updates the row and the counts in place). More
+    than a day before the session, marking waits for an explicit "toch nu al"."""
     found = db.get_or_404(ProgrammeSession, session_id)
+    query = request.args.get("q", "").strip()
+    lines = attendance.roster(found)
     return render_template(
         "backoffice/check_in.html",
         session=found,
-        lines=attendance.roster(found),
+        lines=lines,
+        shown=attendance.matching(lines, query),
+        query=query,
+        counts=attendance.counts(lines),
+        too_early=attendance.too_early(found),
+        early=request.args.get("vooraf") == "1",
         status_label=status_label,
     )
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.post("/bijeenkomsten/<int:session_id>/aanwezigheid")
@@ -44,26 +58,35 @@ def mark(session_id: int):
             "email": request.form.get("substitute_email", ""),
         }
     record = {"email": email, "status": request.form.get("status"), "substitute": substitute}
+    early = request.form.get("early") == "1"
+    back = url_for(
+        "backoffice.attendance.check_in", session_id=session_id, vooraf="1" if early else None
+    )
     try:
-        marks = attendance.read_marks(found, {"records": [record]})
+        marks = attendance.read_marks(found, {"records": [record], "early": early})
     except RuleViolation as violation:
         db.session.rollback()
-        flash(" ".join(p.message for p in violation.problems), "error")
-        return redirect(url_for("backoffice.attendance.check_in", session_id=session_id))
+        said = " ".join(p.message for p in violation.problems)
+        if _wants_json():
+            return jsonify({"message": said}), 422
+        flash(said, "error")
+        return redirect(back)
     attendance.record(found, marks, actor=current_user)
     db.session.commit()
     member = marks[0].member
-    flash(
-        _(
-            "%(name)s: %(status)s",
-            name=member.person.name,
-            status=status_label(marks[0]),  # the mark just recorded
-        ),
-        "success",
-    )
-    return redirect(
-        url_for("backoffice.attendance.check_in", session_id=session_id, _anchor=f"p-{member.id}")
-    )
+    said = _("%(name)s: %(status)s", name=member.person.name, status=status_label(marks[0]))
+    if _wants_json():
+        return jsonify(
+            {
+                "member": member.id,
+                "status": marks[0].status.value,
+                "label": status_label(marks[0]),
+                "message": said,
+                "counts": attendance.counts(attendance.roster(found)),
+            }
+        )
+    flash(said, "success")
+    return redirect(f"{back}#p-{member.id}")
 
 
 @bp.get("/programmas/<slug>/aanwezigheid")
