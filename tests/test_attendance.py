@@ -376,8 +376,10 @@ def test_matrix_page_exports_and_printable_sheet(client, db, series, organiser, 
     first = series.sessions[0]
     put(client, first.id, {"records": [{"email": "anna@schiedam.nl", "status": "present"}]}, token)
     page = text_of(client.get("/beheer/programmas/werkplaatsen/aanwezigheid"))
-    assert re.search(r"Anna de Vries anna@schiedam.nl Schiedam WW-\S+ aanwezig 1", page)
-    assert "Schiedam: 1 van 6 keer aanwezig" in page
+    assert re.search(r"Anna de Vries Schiedam · WW-\S+ ✓ aanwezig · nog niet opgenomen 1/2", page)
+    assert re.search(r"Bram Jansen Schiedam · WW-\S+ (· nog niet opgenomen ){2}0/2", page)
+    assert "Totaal aanwezig 1/6 0/6 1" in page
+    assert re.search(r"Schiedam WW-\S+ 1 van 6", page)
     xlsx = client.get("/beheer/programmas/werkplaatsen/aanwezigheid.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -713,3 +713,58 @@ def test_checking_in_sixty_people_on_a_phone_by_search_and_tap(browser, db):
         "Deelnemer 42 Çelik",
     ]
     assert {m.substitute_name for m in marks} == {None, "Sanne Bos"}
+
+
+def test_the_attendance_matrix_of_eight_sessions_fits_a_desktop_and_keeps_names_in_view(
+    browser, db
+):
+    """8 sessions and 32 people at 1366 px: no sideways scrolling, the totals in view; on a phone
+    the names stay in view while the sessions scroll."""
+    from tests.course_helpers import course, individual
+    from wijkwerk.attendance import services as attendance
+    from wijkwerk.driedaagse import services as individuals
+    from wijkwerk.timeutil import frozen_at
+
+    programme = course(capacity=40, fee_cents=0, title="Leergang met acht bijeenkomsten")
+    for n in range(5):
+        factories.session(programme, day=(2099, 12, 1 + n), title=f"Dag {n + 4}")
+    for n in range(32):
+        body = individual(f"deelnemer{n}@example.nl")
+        body["person"]["name"] = f"Deelnemer {n:02d} van der Achternaam-Langer"
+        individuals.register_individual(programme, body)
+    first = programme.sessions[0]
+    with frozen_at(first.starts_at):
+        marks = attendance.read_marks(
+            first,
+            {
+                "records": [
+                    {"email": f"deelnemer{n}@example.nl", "status": "present"} for n in range(20)
+                ]
+            },
+        )
+        attendance.record(first, marks, actor=None)
+    factories.account("org@example.nl")
+    end_unit_of_work()
+    browser.get("/login")
+    browser.fill({"email": "org@example.nl", "password": factories.PASSWORD})
+    browser.submit("Inloggen")
+    url = f"/beheer/programmas/{programme.slug}/aanwezigheid"
+    with browser.screen(390):
+        browser.get(url)
+        browser.assert_fits(390)
+        first_column = browser.driver.find_element("css selector", "tbody .ww-matrix__who")
+        assert first_column.value_of_css_property("position") == "sticky"
+        browser.driver.execute_script(
+            "document.querySelector('.ww-matrix__container').scrollLeft = 400;"
+        )
+        assert first_column.is_displayed() and first_column.location["x"] < 40
+    with browser.screen(1366):
+        browser.get(url)
+        browser.assert_fits(1366)
+        fits = browser.driver.execute_script(
+            "var c = document.querySelector('.ww-matrix__container');"
+            "return [c.scrollWidth, c.clientWidth];"
+        )
+        assert fits[0] <= fits[1], fits  # the whole matrix, totals included, without scrolling
+        assert "Totaal aanwezig 20/32" in browser.text.replace("\n", " ")
+        browser.assert_accessible()

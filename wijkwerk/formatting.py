@@ -46,6 +46,11 @@ def date(value: dt.datetime | dt.date | None) -> str:
     return _format(value, DATE)
 
 
+def short_date(value: dt.datetime) -> str:
+    """``15 okt. 2027``: a date where room is short (a column of the attendance matrix)."""
+    return _format(value, "d MMM y")
+
+
 def datetime(value: dt.datetime | None) -> str:
     """``dinsdag 15 oktober 2027, 09:30``."""
     if value is None:
@@ -147,6 +152,7 @@ def register(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.context_processor(lambda: {"current_locale": str(get_locale() or "nl")})
     app.add_template_filter(date, "date")
+    app.add_template_filter(short_date, "short_date")
     app.add_template_filter(datetime, "datetime")
     app.add_template_filter(money, "money")
     app.add_template_filter(machine_time, "machine_time")

@@ -265,6 +265,9 @@ class Matrix:
             for r in self.rows
         )
 
+    def expected_at(self, index: int) -> int:
+        return sum(r.expected[index] for r in self.rows)
+
     def groups(self) -> list[tuple[str, str, int, int]]:
         """(name, reference, present, expected) per trio, city or individual registration."""
         totals: dict[int, list] = {}

@@ -99,7 +99,8 @@ def attendance_overview(slug: str):
         "backoffice/attendance.html",
         programme=found,
         matrix=matrix,
-        table=exports.matrix_rows(matrix),
+        status_names=exports.status_names,
+        status_label=status_label,
     )
 
 
