@@ -279,6 +279,12 @@ def back_office(app, browser: Browser, camera: Camera) -> None:
     camera.shoot("beheer-aanwezigheid")
     browser.get(f"/beheer/programmas/{slug_of(app, 'driedaagse')}/aanwezigheid")
     camera.shoot("beheer-matrix")
+    browser.get(f"/beheer/programmas/{slug_of(app, 'werkplaats')}/bericht")
+    browser.fill(
+        {"subject": "Locatie werkplaats 1", "body": "We zijn in het stadhuis.\n\nTot dan!"}
+    )
+    browser.submit("Voorbeeld bekijken")
+    camera.shoot("beheer-bericht")
     if registration_id:
         page = f"/beheer/aanmeldingen/{registration_id}"
         browser.get(page)

@@ -285,6 +285,7 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
         if programme.allocation is Allocation.PRIORITY_AT_CLOSE:
             back_office.append(f"/beheer/programmas/{programme.slug}/verdelen")
         back_office += [
+            f"/beheer/programmas/{programme.slug}/bericht",
             f"/beheer/programmas/{programme.slug}",
             f"/beheer/programmas/{programme.slug}/bewerken",
             f"/beheer/programmas/{programme.slug}/aanwezigheid",
@@ -302,6 +303,10 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
     browser.get("/beheer/programmas/nieuw")
     browser.submit("Opslaan")
     checked["/beheer/programmas/nieuw (fouten)"] = browser.axe()
+    browser.get(f"/beheer/programmas/{programmes[0].slug}/bericht")
+    browser.fill({"subject": "Locatie", "body": "In het stadhuis."})
+    browser.submit("Voorbeeld bekijken")
+    checked["/beheer/programmas/…/bericht (voorbeeld)"] = browser.axe()
 
     request_finished.disconnect(keep_html, app)
     failing = {path: found for path, found in checked.items() if found}

@@ -35,7 +35,7 @@ from wijkwerk.programmes.models import (
     ProgrammeContact,
     ProgrammeKind,
 )
-from wijkwerk.registrations import allocation, approval, lifecycle, lost_links, members
+from wijkwerk.registrations import allocation, approval, lifecycle, lost_links, members, messages
 from wijkwerk.registrations.models import Registration
 from wijkwerk.timeutil import frozen_at, local
 from wijkwerk.werkplaatsen import services as trios
@@ -257,6 +257,24 @@ def test_an_overdue_invoice_and_the_lost_links_say_whom_to_ask(client, db, smtp,
     end_unit_of_work()
     links = read(db, smtp, "registration_links", "anna@schiedam.nl")
     links.says("Beste Anna de Vries,", "Werkplaatsen wijkgericht werken", ORGANISATION)
+
+
+@checks("programme_message")
+def test_a_message_from_the_organisers_reads_their_text_and_whom_to_ask(
+    client, db, smtp, werkplaatsen
+):
+    registered_trio(client, db)
+    approve_on_the_page(client, db, smtp)
+    wanted = messages.read_message(
+        werkplaatsen,
+        {"audience": "confirmed", "subject": "Locatie bekend", "body": "We zijn in het stadhuis."},
+    )
+    messages.send(werkplaatsen, "formulier-1", wanted, None)
+    end_unit_of_work()
+    told = read(db, smtp, "programme_message", "bram@schiedam.nl")
+    told.says("Beste Bram Jansen,", "We zijn in het stadhuis.", "Uw aanmelding bekijken")
+    told.says(CONTENT, PRACTICAL)
+    assert told.subject == "Locatie bekend (Werkplaatsen wijkgericht werken)"
 
 
 @checks("below_minimum")

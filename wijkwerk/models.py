@@ -32,6 +32,7 @@ from wijkwerk.programmes.models import (
     SessionStatus,
 )
 from wijkwerk.ratelimit import RateLimitCounter
+from wijkwerk.registrations.messages import ProgrammeMessage
 from wijkwerk.registrations.models import (
     CoachSlot,
     Registration,
@@ -99,6 +100,7 @@ __all__ = [
     "Programme",
     "ProgrammeContact",
     "ProgrammeKind",
+    "ProgrammeMessage",
     "ProgrammeSession",
     "ProgrammeStatus",
     "RateLimitCounter",

@@ -8,10 +8,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -62,6 +65,18 @@ class ActionForm(CheckedForm):
     def validate_reason(self, field) -> None:
         if self.reason_required and not (field.data or "").strip():
             raise ValidationError(_l("Geef een reden op; die komt in de geschiedenis."))
+
+
+class MessageForm(CheckedForm):
+    """A message to a programme's people; the service checks it (registrations/messages.py)."""
+
+    audience = SelectField(_l("Aan wie"), validate_choice=False)
+    subject = StringField(_l("Onderwerp"), render_kw={"maxlength": 200})
+    body = TextAreaField(
+        _l("Bericht"), render_kw={"rows": 8}, description=_l("Witregels maken alinea's.")
+    )
+    token = HiddenField()
+    send = SubmitField(_l("Versturen"))
 
 
 class CancelProgrammeForm(CheckedForm):
