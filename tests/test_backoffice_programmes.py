@@ -24,7 +24,7 @@ from wijkwerk.programmes.models import (
     ProgrammeKind,
     ProgrammeStatus,
 )
-from wijkwerk.registrations.models import Registration
+from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.timeutil import AMSTERDAM, local
 
 NEW = "/beheer/programmas/nieuw"
@@ -337,3 +337,56 @@ def test_an_organiser_sets_the_contact_persons_shown_everywhere(client, db, orga
     ]
     public = text_of(client.get("/programmes/driedaagse"))
     assert "Cisca van Vieren" in public and "romy@platform31.nl" in public
+
+
+def _participants(programme, count: int, start: int = 0) -> None:
+    """``count`` confirmed individuals, written at once (the list's speed is not the intake's)."""
+    from wijkwerk.extensions import db
+    from wijkwerk.people.models import Person
+    from wijkwerk.registrations.parts import MemberRole, RegistrationMember
+
+    for n in range(start, start + count):
+        person = Person(email=f"deelnemer{n}@example.nl", name=f"Deelnemer {n:03d} Çelik")
+        registration = Registration(
+            programme=programme, state=RegistrationState.CONFIRMED, fee_cents=0, exempt=False
+        )
+        registration.members.append(
+            RegistrationMember(person=person, position=0, role=MemberRole.PARTICIPANT)
+        )
+        db.session.add(registration)
+    db.session.flush()
+
+
+def test_a_long_list_is_searched_filtered_and_paged_in_the_same_queries(client, db, organiser):
+    from tests.test_backoffice_trios import counted_queries
+
+    programme = course(capacity=None, fee_cents=0)
+    _participants(programme, 250)
+    db.session.commit()
+    page_url = f"/beheer/programmas/{programme.slug}"
+    first = client.get(page_url)
+    said = text_of(first)
+    assert "Aanmeldingen 1–100 van 250" in said
+    assert first.text.count('href="/beheer/aanmeldingen/') == 100
+    assert 'aria-current="page"' in first.text and 'rel="next"' in first.text
+    last = client.get(page_url, query_string={"pagina": "3"})
+    assert "Aanmeldingen 201–250 van 250" in text_of(last)
+    assert last.text.count('href="/beheer/aanmeldingen/') == 50
+    assert client.get(page_url, query_string={"pagina": "99999999"}).status_code == 200
+
+    found = text_of(client.get(page_url, query_string={"q": "deelnemer 137 celik"}))
+    assert "1 van 250 aanmeldingen." in found and "Deelnemer 137 Çelik" in found
+    by_mail = text_of(client.get(page_url, query_string={"q": "DEELNEMER42@example.nl"}))
+    assert "1 van 250 aanmeldingen." in by_mail
+    none = text_of(client.get(page_url, query_string={"q": "niemand"}))
+    assert "Geen aanmeldingen met deze filters." in none
+    # the pages keep the filters
+    cancelled = client.get(page_url, query_string={"status": "confirmed"})
+    assert "status=confirmed" in cancelled.text and "pagina=2" in cancelled.text
+
+    counts = []
+    for pagina in ("1", "3"):
+        with counted_queries(db.engine) as statements:
+            client.get(page_url, query_string={"pagina": pagina, "q": "çelik"})
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

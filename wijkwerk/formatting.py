@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,12 @@ def date(value: dt.datetime | dt.date | None) -> str:
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day, 12, tzinfo=dt.UTC)
     return _format(value, DATE)
+
+
+def folded(text: str) -> str:
+    """``text`` without case or accents, to search in: "Ülkü" is found by "ulku"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def short_date(value: dt.datetime) -> str:

@@ -8,7 +8,6 @@ connection or two organisers at the same door leave one mark, the last one given
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from wijkwerk.db import dialect_insert
 from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.formatting import date as format_date
+from wijkwerk.formatting import folded
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeSession
@@ -106,12 +106,6 @@ def matching(lines: list[RosterLine], query: str) -> list[RosterLine]:
         for line in lines
         if wanted in folded(f"{line.member.person.name} {line.member.function or ''} {line.group}")
     ]
-
-
-def folded(text: str) -> str:
-    """``text`` without case or accents: "Ülkü" is found by "ulku"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)

@@ -150,10 +150,12 @@ def programme(slug: str):
     found = _programme_or_404(slug)
     registrations = registrations_of(found)
     chosen = RegistrationFilter.from_args(request.args)
+    page = chosen.page_of(registrations)
     return render_template(
         "backoffice/programme.html",
         programme=found,
-        registrations=chosen.apply(registrations),
+        registrations=page.rows,
+        page=page,
         total=len(registrations),
         chosen=chosen,
         counts=RegistrationCounts.of(found, registrations),

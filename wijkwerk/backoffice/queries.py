@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from wijkwerk.extensions import db
+from wijkwerk.formatting import folded
 from wijkwerk.payments.models import Invoice, InvoiceKind
 from wijkwerk.programmes.models import Allocation, Programme
 from wijkwerk.registrations.models import Registration, RegistrationState
@@ -127,21 +128,28 @@ class RegistrationFilter:
     municipality: str = ""
     exempt: str = ""  # "ja", "nee" or ""
     paid: str = ""  # a payment_state code, or ""
+    query: str = ""  # in a name, an e-mail address, the reference or the municipality
+    page: int = 1
 
     @classmethod
     def from_args(cls, args) -> RegistrationFilter:
+        page = args.get("pagina", "1")
         return cls(
             state=args.get("status", ""),
             municipality=args.get("gemeente", "").strip().lower(),
             exempt=args.get("vrijgesteld", ""),
             paid=args.get("betaling", ""),
+            query=args.get("q", "").strip()[:200],
+            page=int(page) if page.isdigit() and 0 < len(page) < 7 else 1,
         )
 
     @property
     def active(self) -> bool:
-        return any((self.state, self.municipality, self.exempt, self.paid))
+        return any((self.state, self.municipality, self.exempt, self.paid, self.query))
 
     def keeps(self, registration: Registration) -> bool:
+        if self.query and folded(self.query) not in _searchable(registration):
+            return False
         if self.state and registration.state.value != self.state:
             return False
         if self.municipality:
@@ -159,3 +167,45 @@ class RegistrationFilter:
 
     def apply(self, registrations: list[Registration]) -> list[Registration]:
         return [r for r in registrations if self.keeps(r)]
+
+    def page_of(self, registrations: list[Registration]) -> Page:
+        """The page asked for of the registrations kept (``PAGE_SIZE`` a page)."""
+        kept = self.apply(registrations)
+        pages = max((len(kept) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        number = min(self.page, pages)
+        start = (number - 1) * PAGE_SIZE
+        return Page(kept[start : start + PAGE_SIZE], number, pages, len(kept), start)
+
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its rows, which page of how many, and where it starts."""
+
+    rows: list
+    number: int
+    pages: int
+    total: int
+    start: int  # the index of its first row in the whole list
+
+    @property
+    def first(self) -> int:
+        return self.start + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.start + len(self.rows)
+
+
+def _searchable(registration: Registration) -> str:
+    """What a search looks in: the reference, the municipality, every person's name and e-mail."""
+    people = [m.person for m in registration.members]
+    if registration.contact_person is not None:
+        people.append(registration.contact_person)
+    parts = [registration.reference]
+    if registration.municipality is not None:
+        parts.append(registration.municipality.display_name)
+    parts += [f"{p.name} {p.email}" for p in people]
+    return folded(" ".join(parts))
