@@ -286,6 +286,7 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
             back_office.append(f"/beheer/programmas/{programme.slug}/verdelen")
         back_office += [
             f"/beheer/programmas/{programme.slug}/bericht",
+            f"/beheer/programmas/{programme.slug}/locatie",
             f"/beheer/programmas/{programme.slug}",
             f"/beheer/programmas/{programme.slug}/bewerken",
             f"/beheer/programmas/{programme.slug}/aanwezigheid",

@@ -142,3 +142,46 @@ def test_the_back_office_downloads_quote_formulas_write_text_cells_and_are_not_c
     assert "'" + EVIL_NAME in names and "'" + EVIL_WIJK_NAME in names
     totals = [cell.value for cell in list(sheet.iter_rows())[-1]]
     assert totals[0] == "Totaal aanwezig" and totals[-1] == 1  # counts stay numbers
+
+
+def test_the_registrations_export_has_a_row_per_person_with_money_and_wishes(client, db):
+    from tests.course_helpers import course, individual
+    from wijkwerk.driedaagse import services as individuals
+
+    programme = course(capacity=5)
+    body = individual("fatima@rotterdam.nl", dietary_needs="Vegetarisch")
+    body["person"]["name"] = EVIL_NAME
+    individuals.register_individual(programme, body)
+    second = individual("joost@utrecht.nl", dietary_needs="vegetarisch")
+    second["accessibility_needs"] = "rolstoel"
+    individuals.register_individual(programme, second)
+    factories.account("org@example.nl")
+    end_unit_of_work()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get(f"/beheer/programmas/{programme.slug}")
+    assert f"/beheer/programmas/{programme.slug}/aanmeldingen.xlsx" in page.text
+
+    csv_file = client.get(f"/beheer/programmas/{programme.slug}/aanmeldingen.csv")
+    assert csv_file.headers["Cache-Control"] == "private, no-store"
+    rows = csv_rows(csv_file)
+    header = rows[0]
+    assert header[:6] == ["Referentie", "Status", "Gemeente", "Organisatie", "Naam", "E-mailadres"]
+    fatima = dict(zip(header, rows[1], strict=True))
+    assert fatima["Naam"] == "'" + EVIL_NAME  # formula-safe
+    assert fatima["Status"] == "Plaats bevestigd" and fatima["Organisatie"] == "Gemeente Rotterdam"
+    assert fatima["Kosten incl. btw"] == "2178,00" and fatima["Betaling"] == "factuur open"
+    assert fatima["Factuur"].startswith("20") and fatima["Inkoopordernummer"] == "4500123456"
+    assert fatima["Dieetwensen"] == "Vegetarisch" and fatima["Rol"] == "contactpersoon"
+    assert_no_formula_in([cell for row in rows for cell in row])
+
+    xlsx = client.get(f"/beheer/programmas/{programme.slug}/aanmeldingen.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1][4] == "'" + EVIL_NAME and sheet.cell(2, 5).data_type == "s"
+
+    venue = client.get(f"/beheer/programmas/{programme.slug}/locatie")
+    said = venue.text
+    assert "vegetarisch: 2" in said and "rolstoel" in said and EVIL_NAME not in said
+    venue_csv = csv_rows(client.get(f"/beheer/programmas/{programme.slug}/locatie.csv"))
+    assert venue_csv[1][:4] == ["Dag 1", "22 november 2099", "Kaap Doorn", "2"]
+    assert venue_csv[1][4:] == ["vegetarisch: 2", "rolstoel"]

@@ -98,10 +98,15 @@ def matrix_rows(matrix: Matrix) -> list[list[str]]:
 
 def matrix_xlsx(matrix: Matrix) -> bytes:
     """The same table as an Excel workbook (openpyxl), header bold and frozen."""
+    return rows_xlsx(matrix_rows(matrix), _("Aanwezigheid"), bold_last=True)
+
+
+def rows_xlsx(rows: list[list[str]], title: str, *, bold_last: bool = False) -> bytes:
+    """A table (a header row, then rows of text) as an Excel workbook: every text cell a text
+    cell that cannot be a formula, counts as numbers, the header bold and frozen."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Aanwezigheid")
-    rows = matrix_rows(matrix)
+    sheet.title = title[:31]
     for row in rows:
         sheet.append([_xlsx_value(v) for v in row])
         for cell in sheet[sheet.max_row]:
@@ -112,7 +117,7 @@ def matrix_xlsx(matrix: Matrix) -> bytes:
                 cell.number_format = "@"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for cell in sheet[len(rows)]:
+    for cell in sheet[len(rows)] if bold_last else ():
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
     for column in sheet.columns:
@@ -131,7 +136,12 @@ def _xlsx_value(value: str) -> str | int | None:
 
 
 def matrix_csv(matrix: Matrix) -> bytes:
+    return rows_csv(matrix_rows(matrix))
+
+
+def rows_csv(rows: list[list[str]]) -> bytes:
+    """A table as CSV for Dutch Excel (UTF-8 with BOM, semicolons), no cell a formula."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows([spreadsheet_text(v) for v in row] for row in matrix_rows(matrix))
+    writer.writerows([spreadsheet_text(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

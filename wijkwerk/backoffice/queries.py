@@ -26,6 +26,7 @@ def registrations_of(programme: Programme) -> list[Registration]:
             joinedload(Registration.municipality),
             joinedload(Registration.casus),
             joinedload(Registration.contact_person),
+            joinedload(Registration.billing),
             selectinload(Registration.members).joinedload(RegistrationMember.person),
             selectinload(Registration.invoices),
             selectinload(Registration.payments),
