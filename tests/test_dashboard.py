@@ -112,3 +112,36 @@ def test_the_dashboard_runs_the_same_queries_for_few_or_many(client, db):
         counts.append(len(statements))
     assert page.text.count('class="ww-fill"') == 50
     assert counts[0] == counts[1], counts
+
+
+def test_a_programme_page_draws_registrations_over_time_and_attendance_with_their_numbers(
+    client, db, smtp
+):
+    from tests.conftest import end_unit_of_work as done
+    from wijkwerk.timeutil import frozen_at, local
+
+    programme = course(capacity=3)
+    for day, email in ((3, "a@example.nl"), (3, "b@example.nl"), (10, "c@example.nl")):
+        with frozen_at(local(2027, 3, day, 10)):
+            individuals.register_individual(
+                programme, individual(email), now=local(2027, 3, day, 10)
+            )
+    factories.account("org@example.nl")
+    done()
+    log_in(client, "org@example.nl", factories.PASSWORD)
+    page = client.get(f"/beheer/programmas/{programme.slug}")
+    said = text_of(page)
+    assert "3 maart 2027 2 10 maart 2027 3" in said  # the numbers under the picture
+    assert "Plaatsen: 3. Sluitingsdatum: 16 september 2099." in said
+    assert re.search(r"Dag 1 \(22 november 2099\) 0 3 Dag 2", said)
+    chart = client.get(f"/beheer/programmas/{programme.slug}/grafiek/aanmeldingen.svg")
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert (
+        chart.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    )
+    svg = chart.text
+    assert svg.startswith("<svg") and "Aanmeldingen (opgeteld)" in svg and "Sluitingsdatum" in svg
+    assert "3 mrt 2027" in svg  # Dutch dates on the axis
+    bars = client.get(f"/beheer/programmas/{programme.slug}/grafiek/aanwezigheid.svg").text
+    assert "Verwacht" in bars and "Aanwezig" in bars and "Dag 3" in bars
+    assert client.get("/beheer/programmas/bestaat-niet/grafiek/aanwezigheid.svg").status_code == 404

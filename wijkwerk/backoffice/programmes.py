@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from wijkwerk.backoffice import charts
 from wijkwerk.backoffice.forms import (
     CancelProgrammeForm,
     NewSessionForm,
@@ -154,6 +155,8 @@ def programme(slug: str):
     return render_template(
         "backoffice/programme.html",
         programme=found,
+        growth=charts.growth(found),
+        sessions_attended=charts.per_session(found),
         registrations=page.rows,
         page=page,
         total=len(registrations),
