@@ -3,7 +3,8 @@
 Builds a throwaway SQLite database with one programme of 4 sessions and 2,000 confirmed
 registrations (one person each, every session marked), then renders the registrations list and the
 attendance matrix through the real app, logged in as an organiser, and reports the median time and
-the number of SQL queries per page. Issue 8 adds load figures under gunicorn.
+the number of SQL queries per page: the back-office's front page (dashboard) beside the list, the
+matrix, the exports and a chart. Issue 8 adds load figures under gunicorn.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from wijkwerk.timeutil import local  # noqa: E402
 REGISTRATIONS = 2_000
 SESSIONS = 4
 RUNS = 5
-PASSWORD = "bench bench bench"
+PASSWORD = "metingen van de snelheid 2026"
 
 
 def build(app) -> None:
@@ -128,9 +129,12 @@ def main() -> None:
         engine = db.engine
         print(f"{'page':<40} {'median':>9} {'queries':>8}")
         for label, url in (
+            ("dashboard (front page)", "/beheer/"),
             ("registrations list", "/beheer/programmas/bench"),
             ("attendance matrix", "/beheer/programmas/bench/aanwezigheid"),
             ("attendance export (xlsx)", "/beheer/programmas/bench/aanwezigheid.xlsx"),
+            ("registrations export (xlsx)", "/beheer/programmas/bench/aanmeldingen.xlsx"),
+            ("registrations chart (svg)", "/beheer/programmas/bench/grafiek/aanmeldingen.svg"),
         ):
             seconds, queries = measure(client, url, engine)
             print(f"{label:<40} {seconds * 1000:>7.0f} ms {queries:>8}")
