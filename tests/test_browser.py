@@ -774,3 +774,66 @@ def test_the_attendance_matrix_of_eight_sessions_fits_a_desktop_and_keeps_names_
         assert fits[0] <= fits[1], fits  # the whole matrix, totals included, without scrolling
         assert "Totaal aanwezig 20/32" in browser.text.replace("\n", " ")
         browser.assert_accessible()
+
+
+def test_an_organiser_works_from_the_demo_dashboard_safely(browser, db, smtp, runner):
+    """With the demo data: the front page shows each programme's numbers and what needs doing;
+    its first item leads to a trio whose page offers exactly what its state allows; cancelling
+    goes through the page that says what follows; a message to the confirmed participants of
+    the driedaagse arrives once per person, also when the form is sent twice."""
+    for command in (["wijkwerk", "load-municipalities"], ["wijkwerk", "demo"]):
+        assert runner.invoke(args=command).exit_code == 0
+    factories.account("org@example.nl")
+    db.session.commit()
+    smtp.clear()
+    browser.get("/login")
+    browser.fill({"email": "org@example.nl", "password": factories.PASSWORD})
+    browser.submit("Inloggen")
+    browser.get("/beheer/")
+    text = browser.text.replace("\n", " ")
+    todo = text[text.index("Wat op u wacht") : text.index("Lopende programma's")]
+    assert "Rotterdam wacht al 9 dagen op akkoord van de bestuurder" in todo
+    assert "is over de vervaldatum" in todo  # the driedaagse invoice of 45 days ago
+    assert "5 trio's aangemeld voor 8 plaatsen; de verdeling volgt" in text
+    assert "4 van 24 plaatsen bezet, minimum 12 · onder het minimum" in text
+    assert "12 van 12 plaatsen bezet" in text
+    browser.assert_accessible()
+
+    browser.follow("Rotterdam wacht al 9 dagen")
+    offered = [a.text for a in browser.driver.find_elements("css selector", ".ww-actions a")]
+    assert offered == [
+        "Akkoord vastleggen…",
+        "Geen akkoord vastleggen…",
+        "Annuleren…",
+        "Vrijstelling toekennen…",
+    ]
+    registration_page = browser.path
+    browser.follow("Annuleren…")
+    assert "Annuleren?" in browser.text and "Wat er dan gebeurt" in browser.text
+    assert "Dit kan niet ongedaan worden gemaakt." in browser.text
+    browser.assert_accessible()
+    browser.follow("Nee, terug")
+    assert browser.path == registration_page and "Aanmelding ontvangen" in browser.text
+    browser.follow("Annuleren…")
+    browser.submit("Ja, annuleren")
+    assert "De aanmelding is geannuleerd." in browser.text
+    assert [a.text for a in browser.driver.find_elements("css selector", ".ww-actions a")] == []
+
+    driedaagse = db.session.scalars(
+        select(Programme).where(Programme.kind == ProgrammeKind.DRIEDAAGSE)
+    ).one()
+    browser.get(f"/beheer/programmas/{driedaagse.slug}/bericht")
+    browser.fill({"audience": "confirmed", "subject": "Rooster", "body": "Het rooster volgt."})
+    browser.submit("Voorbeeld bekijken")
+    assert "4 personen krijgen dit bericht" in browser.text
+    browser.assert_accessible()
+    send = browser.button("Versturen aan 4 personen")
+    # an impatient double click: both posts may reach the server
+    browser.navigates(
+        lambda: browser.driver.execute_script("arguments[0].click(); arguments[0].click();", send)
+    )
+    assert "Het bericht is verstuurd aan 4 personen." in browser.text or (
+        "Dit bericht was al verstuurd" in browser.text
+    )
+    told = [r for rcpts, m in smtp.messages for r in rcpts if "Rooster" in subject(m)]
+    assert len(told) == 4 and len(set(told)) == 4
