@@ -13,7 +13,8 @@ from tests.test_races import race
 from wijkwerk.driedaagse import services as individuals
 from wijkwerk.extensions import db as _db
 from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.models import CoachSlot, Registration, StateConflict
+from wijkwerk.registrations.models import Registration, StateConflict
+from wijkwerk.registrations.parts import CoachSlot
 from wijkwerk.timeutil import local
 from wijkwerk.validation import RuleViolation
 

@@ -34,7 +34,6 @@ from wijkwerk.programmes.models import (
 from wijkwerk.ratelimit import RateLimitCounter
 from wijkwerk.registrations.messages import ProgrammeMessage
 from wijkwerk.registrations.models import (
-    CoachSlot,
     Registration,
     RegistrationEvent,
     RegistrationState,
@@ -42,6 +41,7 @@ from wijkwerk.registrations.models import (
 from wijkwerk.registrations.parts import (
     BillingDetails,
     Casus,
+    CoachSlot,
     Domain,
     MemberRole,
     ProfessionalRole,

@@ -25,7 +25,7 @@ from wijkwerk.programmes.models import (
     ProgrammeSession,
     ProgrammeStatus,
 )
-from wijkwerk.registrations.models import CoachSlot
+from wijkwerk.registrations.parts import CoachSlot
 from wijkwerk.timeutil import local, now_utc
 
 

@@ -20,8 +20,8 @@ from wijkwerk.payments.models import PaymentMethod
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake, lifecycle
 from wijkwerk.registrations.lifecycle import Outcome
-from wijkwerk.registrations.models import CoachSlot, Registration, RegistrationState, StateConflict
-from wijkwerk.registrations.parts import MemberRole, RegistrationMember
+from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
+from wijkwerk.registrations.parts import CoachSlot, MemberRole, RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 

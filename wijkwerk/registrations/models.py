@@ -36,7 +36,7 @@ from wijkwerk.programmes.models import Programme
 from wijkwerk.timeutil import now_utc
 
 if TYPE_CHECKING:  # types only: wijkwerk/registrations/parts.py imports this module
-    from wijkwerk.registrations.parts import BillingDetails, Casus, RegistrationMember
+    from wijkwerk.registrations.parts import BillingDetails, Casus, CoachSlot, RegistrationMember
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
@@ -378,28 +378,3 @@ class RegistrationEvent(db.Model):
     def is_transition(self) -> bool:
         """A move between states (not a note such as an exemption granted)."""
         return self.from_state is not self.to_state
-
-
-class CoachSlot(db.Model):
-    """A time for a personal conversation with a coach during a course (seed 003). Organisers
-    publish slots; each confirmed participant may book one, and a slot holds one person: booking is
-    a conditional UPDATE (``registration_id IS NULL``) backed by a unique constraint."""
-
-    __tablename__ = "coach_slot"
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
-    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    coach_name: Mapped[str] = mapped_column(String(200))
-    location: Mapped[str] = mapped_column(String(200), default="")
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"), unique=True)
-    booked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-    programme: Mapped[Programme] = relationship()
-    registration: Mapped[Registration | None] = relationship(back_populates="coach_slot")
-
-    @property
-    def free(self) -> bool:
-        return self.registration_id is None

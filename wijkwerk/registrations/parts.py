@@ -6,16 +6,18 @@ wijkwerk/registrations/models.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wijkwerk.db import str_enum
+from wijkwerk.db import UTCDateTime, str_enum
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.people.models import Person
+from wijkwerk.programmes.models import Programme
 from wijkwerk.registrations.models import Registration
 
 
@@ -114,3 +116,28 @@ class BillingDetails(db.Model):
     ordered_by: Mapped[str | None] = mapped_column(String(200))
 
     registration: Mapped[Registration] = relationship(back_populates="billing")
+
+
+class CoachSlot(db.Model):
+    """A time for a personal conversation with a coach during a course (seed 003). Organisers
+    publish slots; each confirmed participant may book one, and a slot holds one person: booking is
+    a conditional UPDATE (``registration_id IS NULL``) backed by a unique constraint."""
+
+    __tablename__ = "coach_slot"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    coach_name: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"), unique=True)
+    booked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    programme: Mapped[Programme] = relationship()
+    registration: Mapped[Registration | None] = relationship(back_populates="coach_slot")
+
+    @property
+    def free(self) -> bool:
+        return self.registration_id is None
