@@ -366,11 +366,11 @@ def test_a_long_list_is_searched_filtered_and_paged_in_the_same_queries(client, 
     page_url = f"/beheer/programmas/{programme.slug}"
     first = client.get(page_url)
     said = text_of(first)
-    assert "Aanmeldingen 1–100 van 250" in said
+    assert "Regels 1–100 van 250" in said
     assert first.text.count('href="/beheer/aanmeldingen/') == 100
     assert 'aria-current="page"' in first.text and 'rel="next"' in first.text
     last = client.get(page_url, query_string={"pagina": "3"})
-    assert "Aanmeldingen 201–250 van 250" in text_of(last)
+    assert "Regels 201–250 van 250" in text_of(last)
     assert last.text.count('href="/beheer/aanmeldingen/') == 50
     assert client.get(page_url, query_string={"pagina": "99999999"}).status_code == 200
 
@@ -390,3 +390,31 @@ def test_a_long_list_is_searched_filtered_and_paged_in_the_same_queries(client, 
             client.get(page_url, query_string={"pagina": pagina, "q": "çelik"})
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_the_invoice_list_is_searched_by_number_buyer_and_reference(client, db, organiser):
+    course(capacity=5)
+    db.session.commit()
+    for email in ("a@example.nl", "b@example.nl"):
+        client.post(URL, json=individual(email))
+    body = individual("c@example.nl")
+    body["billing"]["organisation"] = "Gemeente Ğroningen"
+    client.post(URL, json=body)
+    shown = text_of(client.get("/beheer/facturen", query_string={"toon": "all", "q": "groningen"}))
+    assert "1 factuur, samen € 2.178,00 incl. btw" in shown and "Gemeente Ğroningen" in shown
+    everything = text_of(client.get("/beheer/facturen", query_string={"toon": "all"}))
+    assert "3 facturen" in everything
+
+
+def test_a_page_past_the_end_is_the_last_and_nonsense_is_the_first():
+    from wijkwerk.backoffice.queries import page_of
+
+    rows = list(range(250))
+    assert (page_of(rows, "1").first, page_of(rows, "1").last, page_of(rows, "1").pages) == (
+        1,
+        100,
+        3,
+    )
+    assert page_of(rows, "3").rows == list(range(200, 250))
+    assert page_of(rows, "99999").number == 3 and page_of(rows, "-1").number == 1
+    assert page_of(rows, "x").number == 1 and page_of([], "2").rows == []

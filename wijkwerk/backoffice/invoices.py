@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wijkwerk.backoffice.queries import INVOICE_FILTERS, invoices_list, is_outstanding
+from wijkwerk.backoffice.queries import INVOICE_FILTERS, invoices_list, is_outstanding, page_of
 from wijkwerk.extensions import db
+from wijkwerk.formatting import folded
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import pdf_response
@@ -21,12 +22,27 @@ def invoices():
     which = request.args.get("toon", "open")
     if which not in INVOICE_FILTERS:
         which = "open"
+    query = request.args.get("q", "").strip()[:200]
+    found = [i for i in invoices_list(which) if not query or folded(query) in _searchable(i)]
+    page = page_of(found, request.args.get("pagina", "1"))
     return render_template(
         "backoffice/invoices.html",
-        invoices=invoices_list(which),
+        invoices=page.rows,
+        page=page,
+        everything=found,
+        query=query,
         which=which,
         is_outstanding=is_outstanding,
         form=CheckedForm(),
+    )
+
+
+def _searchable(invoice: Invoice) -> str:
+    """An invoice is found by its number, its buyer, its programme and its registration."""
+    registration = invoice.registration
+    return folded(
+        f"{invoice.number} {invoice.buyer_name} {registration.reference} "
+        f"{registration.programme.title}"
     )
 
 

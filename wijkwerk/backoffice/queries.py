@@ -171,11 +171,7 @@ class RegistrationFilter:
 
     def page_of(self, registrations: list[Registration]) -> Page:
         """The page asked for of the registrations kept (``PAGE_SIZE`` a page)."""
-        kept = self.apply(registrations)
-        pages = max((len(kept) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        number = min(self.page, pages)
-        start = (number - 1) * PAGE_SIZE
-        return Page(kept[start : start + PAGE_SIZE], number, pages, len(kept), start)
+        return page_of(self.apply(registrations), str(self.page))
 
 
 PAGE_SIZE = 100
@@ -198,6 +194,15 @@ class Page:
     @property
     def last(self) -> int:
         return self.start + len(self.rows)
+
+
+def page_of(rows: list, asked: str) -> Page:
+    """Page ``asked`` (from the query string: anything but a page number is the first; past the
+    end is the last) of ``rows``, ``PAGE_SIZE`` a page."""
+    pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(int(asked) if asked.isdigit() and 0 < len(asked) < 7 else 1, pages)
+    start = (number - 1) * PAGE_SIZE
+    return Page(rows[start : start + PAGE_SIZE], max(number, 1), pages, len(rows), start)
 
 
 def _searchable(registration: Registration) -> str:
