@@ -279,6 +279,10 @@ def back_office(app, browser: Browser, camera: Camera) -> None:
     camera.shoot("beheer-aanwezigheid")
     browser.get(f"/beheer/programmas/{slug_of(app, 'driedaagse')}/aanwezigheid")
     camera.shoot("beheer-matrix")
+    browser.get(f"/beheer/programmas/{slug_of(app, 'driedaagse')}/locatie")
+    camera.shoot("beheer-locatie")
+    browser.get("/beheer/facturen?toon=all")
+    camera.shoot("beheer-facturen")
     browser.get(f"/beheer/programmas/{slug_of(app, 'werkplaats')}/bericht")
     browser.fill(
         {"subject": "Locatie werkplaats 1", "body": "We zijn in het stadhuis.\n\nTot dan!"}
