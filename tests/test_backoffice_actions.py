@@ -244,3 +244,32 @@ def test_allocating_goes_through_a_page_that_warns_before_the_closing_date(clien
     assert "Plaatsen verdeeld: 2 geplaatst, 1 op de wachtlijst." in text_of(
         client.get(done.headers["Location"])
     )
+
+
+def test_a_full_refund_says_it_credits_everything_before_it_is_done(client, db, smtp):
+    from tests.course_helpers import course, individual
+    from wijkwerk.driedaagse import services as individuals
+    from wijkwerk.timeutil import local as at
+
+    programme = course()
+    factories.account("org@example.nl")
+    found = individuals.register_individual(programme, individual()).registration
+    end_unit_of_work()
+    with frozen_at(at(2099, 11, 1, 10)):  # three weeks before: by the terms, half stays due
+        conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+        number = found.invoices[0].number
+        by_terms = text_of(client.get(f"/beheer/aanmeldingen/{found.id}/acties/cancel"))
+        assert f"Een creditfactuur van € 1.089,00 voor factuur {number}." in by_terms
+        assert "Volgens de voorwaarden blijft € 1.089,00 verschuldigd." in by_terms
+        url = f"/beheer/aanmeldingen/{found.id}/acties/cancel_full_refund"
+        page = client.get(url)
+        said = text_of(page)
+        assert "Annuleren en alles terugbetalen?" in said
+        assert f"Een creditfactuur van € 2.178,00 voor factuur {number}." in said
+        assert "verschuldigd" not in said and "Dit kan niet ongedaan worden gemaakt." in said
+        db.session.expire_all()
+        assert db.session.get(Registration, found.id).state is S.CONFIRMED  # nothing yet
+        client.post(url, data={"csrf_token": csrf_token(page.text), "reason": "ziek"})
+    db.session.expire_all()
+    credit = [i for i in db.session.get(Registration, found.id).invoices if i.is_credit]
+    assert [c.total_cents for c in credit] == [-217_800]

@@ -280,6 +280,7 @@ def test_every_public_page_and_the_main_back_office_pages_pass_axe(
         f"/beheer/aanmeldingen/{trio_registration.id}/mails/{trio_mail.id}",
         f"/beheer/bijeenkomsten/{session.id}",
         f"/beheer/bijeenkomsten/{session.id}/aanwezigheid",
+        f"/beheer/bijeenkomsten/{session.id}/aanwezigheid?vooraf=1",
     ]
     for programme in programmes:
         if programme.allocation is Allocation.PRIORITY_AT_CLOSE:
