@@ -120,7 +120,8 @@ def demo(app, db, runner, smtp):
         return db.session.get(Registration, response.json["id"])
 
     made[ProgrammeKind.WERKPLAATS] = register(
-        ProgrammeKind.WERKPLAATS, trio_helpers.trio("GM0307", "amersfoort.nl")  # not in the demo
+        ProgrammeKind.WERKPLAATS,
+        trio_helpers.trio("GM0307", "amersfoort.nl"),  # not in the demo
     )
     made[ProgrammeKind.DRIEDAAGSE] = register(
         ProgrammeKind.DRIEDAAGSE,

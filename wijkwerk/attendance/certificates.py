@@ -36,7 +36,7 @@ def expected_sessions(member: RegistrationMember) -> list[ProgrammeSession]:
     return [
         s
         for s in programme.sessions
-        if s.status is SessionStatus.SCHEDULED and member.session_id in (None, s.id)
+        if s.status is SessionStatus.SCHEDULED and member.expected_at(s.id)
     ]
 
 

@@ -65,7 +65,7 @@ def _confirmed(programme_id: int) -> list[Registration]:
 def _expected(registrations: list[Registration], session: ProgrammeSession):
     for registration in registrations:
         for member in registration.members:
-            if member.session_id in (None, session.id):
+            if member.expected_at(session.id):
                 yield registration, member
 
 

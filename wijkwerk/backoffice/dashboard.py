@@ -15,12 +15,12 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from wijkwerk.backoffice.queries import towards_minimum
 from wijkwerk.extensions import db
 from wijkwerk.formatting import date as format_date
 from wijkwerk.payments.models import Invoice, InvoiceKind, Payment, PaymentStatus
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import (
-    Allocation,
     Programme,
     ProgrammeSession,
     ProgrammeStatus,
@@ -102,7 +102,6 @@ def standings(now: dt.datetime) -> list[Standing]:
         upcoming.setdefault(session.programme_id, session)
     found = []
     for p in programmes:
-        allocated = p.allocation is Allocation.FIRST_COME or p.allocated_at is not None
         found.append(
             Standing(
                 programme=p,
@@ -110,7 +109,7 @@ def standings(now: dt.datetime) -> list[Standing]:
                 waiting=states[p.id, S.WAITLISTED],
                 awaiting_approval=states[p.id, S.AWAITING_APPROVAL],
                 awaiting_payment=states[p.id, S.AWAITING_PAYMENT],
-                towards_minimum=p.places_taken if allocated else active[p.id],
+                towards_minimum=towards_minimum(p, active[p.id]),
                 next_session=upcoming.get(p.id),
             )
         )

@@ -19,20 +19,17 @@ from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeSession, SessionStatus
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.notifications import people_of
 
 bp = Blueprint("exports", __name__)
 
 
 def _people(registration: Registration):
-    """Each person of a registration once, with their member row when they are one."""
-    seen = set()
-    for member in registration.members:
-        if member.person_id not in seen:
-            seen.add(member.person_id)
-            yield member.person, member
-    contact = registration.contact_person
-    if contact is not None and contact.id not in seen:
-        yield contact, None
+    """Each person of a registration once (as its mail goes: registrations/notifications.py),
+    with their member row when they are one."""
+    members = {m.person_id: m for m in registration.members}
+    for person in people_of(registration):
+        yield person, members.get(person.id)
 
 
 def registration_rows(programme: Programme) -> list[list[str]]:
@@ -113,7 +110,7 @@ def venue(programme: Programme) -> list[VenueSession]:
             for r in confirmed
             if session in kind.attends(r)
             for m in r.members
-            if m.session_id in (None, session.id)
+            if m.expected_at(session.id)
         ]
         dietary = Counter(
             m.dietary_needs.strip().lower() for m in members if (m.dietary_needs or "").strip()

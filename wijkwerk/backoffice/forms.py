@@ -49,22 +49,14 @@ class MiddelgrootOverrideForm(CheckedForm):
 
 
 class ActionForm(CheckedForm):
-    """The reason given with an organiser's action on a registration (kept in its history)."""
+    """The reason given with an organiser's action on a registration (kept in its history). Whether
+    an action needs one is the service's rule (an exemption: registrations/pricing.py)."""
 
-    # No Optional(): it would stop the check below for an empty reason.
     reason = TextAreaField(
         _l("Reden of toelichting"),
-        validators=[Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
+        validators=[Optional(), Length(max=1000, message=_l("Gebruik hooguit 1000 tekens."))],
         render_kw={"rows": 3},
     )
-
-    def __init__(self, *args, reason_required: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.reason_required = reason_required
-
-    def validate_reason(self, field) -> None:
-        if self.reason_required and not (field.data or "").strip():
-            raise ValidationError(_l("Geef een reden op; die komt in de geschiedenis."))
 
 
 class MessageForm(CheckedForm):

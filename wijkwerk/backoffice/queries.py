@@ -37,6 +37,13 @@ def registrations_of(programme: Programme) -> list[Registration]:
     return registrations
 
 
+def towards_minimum(programme: Programme, active: int) -> int:
+    """Who counts towards a programme's minimum: the places taken, or, before a priority
+    allocation has given them, every ``active`` registration."""
+    allocated = programme.allocation is Allocation.FIRST_COME or programme.allocated_at
+    return programme.places_taken if allocated else active
+
+
 @dataclass(frozen=True)
 class RegistrationCounts:
     places_taken: int
@@ -55,17 +62,16 @@ class RegistrationCounts:
     def of(cls, programme: Programme, registrations: list[Registration]) -> RegistrationCounts:
         active = [r for r in registrations if r.state.is_active]
         invoices = [i for r in registrations for i in r.invoices]
-        allocated = programme.allocation is Allocation.FIRST_COME or programme.allocated_at
-        towards_minimum = programme.places_taken if allocated else len(active)
+        towards = towards_minimum(programme, len(active))
         return cls(
             places_taken=programme.places_taken,
             places_left=programme.places_left,
             waiting=sum(r.state is RegistrationState.WAITLISTED for r in active),
             awaiting_approval=sum(r.state is RegistrationState.AWAITING_APPROVAL for r in active),
             exempt=sum(r.exempt for r in active),
-            towards_minimum=towards_minimum,
+            towards_minimum=towards,
             below_minimum=programme.min_participants is not None
-            and towards_minimum < programme.min_participants,
+            and towards < programme.min_participants,
             invoiced_cents=sum(i.amount_cents for i in invoices),
             invoiced_total_cents=sum(i.total_cents for i in invoices),
             outstanding_invoices=sum(is_outstanding(i) for i in invoices),

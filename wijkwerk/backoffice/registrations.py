@@ -54,13 +54,15 @@ def action(registration_id: int, code: str):
     if chosen is None:
         abort(404)
     if not chosen.allowed(found):
-        flash(_not_now(found), "error")
+        flash(_not_now(), "error")
         return redirect(_page(registration_id))
-    form = ActionForm(reason_required=chosen.reason_required)
+    form = ActionForm()
     if form.validate_on_submit():
         try:
             actions.perform(chosen, found, current_user, (form.reason.data or "").strip())
             db.session.commit()
+            flash(str(chosen.done), "success")
+            return redirect(_page(registration_id))
         except StaleDataError:  # a second click, or a colleague, decided at the same moment
             db.session.rollback()
             flash(
@@ -70,17 +72,14 @@ def action(registration_id: int, code: str):
                 ),
                 "info",
             )
+            return redirect(_page(registration_id))
         except StateConflict:
             db.session.rollback()
-            flash(_not_now(found), "error")
-        except RuleViolation as violation:
+            flash(_not_now(), "error")
+            return redirect(_page(registration_id))
+        except RuleViolation as violation:  # shown with the form, as typed
             db.session.rollback()
             show_problems(form, violation.problems, fields={None: "reason"})
-        else:
-            flash(str(chosen.done), "success")
-            return redirect(_page(registration_id))
-        if not form.errors:
-            return redirect(_page(registration_id))
     return render_template(
         "backoffice/action.html",
         registration=found,
@@ -90,7 +89,7 @@ def action(registration_id: int, code: str):
     ), 422 if form.errors else 200
 
 
-def _not_now(registration: Registration) -> str:
+def _not_now() -> str:
     return _(
         "Dat kan nu niet (meer) in de status van deze aanmelding. Misschien was een collega u "
         "voor; hieronder ziet u hoe de aanmelding er nu voor staat."

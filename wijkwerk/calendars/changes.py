@@ -192,11 +192,7 @@ def participants(session: ProgrammeSession) -> list[tuple[Registration, object]]
     for registration in registrations:
         if session not in sessions_of(registration):
             continue
-        people = {
-            m.person_id: m.person
-            for m in registration.members
-            if m.session_id in (None, session.id)
-        }
+        people = {m.person_id: m.person for m in registration.members if m.expected_at(session.id)}
         if not people and registration.contact_person is not None:
             people = {registration.contact_person_id: registration.contact_person}
         found += [(registration, person) for person in people.values()]

@@ -23,6 +23,7 @@ from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme
 from wijkwerk.registrations.links import page_url
 from wijkwerk.registrations.models import Registration, RegistrationState
+from wijkwerk.registrations.notifications import people_of
 from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
@@ -118,13 +119,10 @@ def recipients(programme: Programme, audience: str) -> list[tuple[Registration, 
         return []
     found, seen = [], set()
     for registration in registrations:
-        people = [
-            m.person
-            for m in registration.members
-            if session_id is None or m.session_id in (None, session_id)
-        ]
-        if session_id is None and registration.contact_person is not None:
-            people.append(registration.contact_person)
+        if session_id is None:  # its members and its contact, as its mail goes
+            people = list(people_of(registration))
+        else:
+            people = [m.person for m in registration.members if m.expected_at(session_id)]
         for person in people:
             if person.id not in seen:
                 seen.add(person.id)

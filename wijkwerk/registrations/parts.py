@@ -83,6 +83,10 @@ class RegistrationMember(db.Model):
     registration: Mapped[Registration] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
 
+    def expected_at(self, session_id: int) -> bool:
+        """Whether the member is expected at that session: every session, or the one named for."""
+        return self.session_id in (None, session_id)
+
 
 class Casus(db.Model):
     """The local case a trio brings: a strategic task where several policy domains meet."""

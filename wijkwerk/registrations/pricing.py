@@ -37,7 +37,9 @@ def exemption_for(programme: Programme, municipality: Municipality) -> str | Non
 def set_exemption(registration: Registration, exempt: bool, reason: str, actor: Account) -> None:
     """Grant or withdraw an exemption by hand; the reason is required and kept in the history."""
     if not reason.strip():
-        raise RuleViolation(Problem("required", "reason", _("Geef een reden op.")))
+        raise RuleViolation(
+            Problem("required", "reason", _("Geef een reden op; die komt in de geschiedenis."))
+        )
     registration.exempt = exempt
     registration.exemption_reason = reason.strip() if exempt else None
     registration.note_change(
