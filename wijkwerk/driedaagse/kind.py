@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from wijkwerk.driedaagse import demo, openapi, services
+from wijkwerk.driedaagse import demo, inputs, services
 from wijkwerk.driedaagse.forms import IndividualForm
 from wijkwerk.payments import gateway
 from wijkwerk.programmes.kinds import Column, Joining, Kind, every_session
@@ -59,8 +59,7 @@ KIND = Kind(
     registrant_context=_registrant_context,
     # A registration waits in "submitted" only after its payment was not completed in time.
     headlines={"submitted": _l("Betaling niet afgerond")},
-    api_request="IndividualRegistrationRequest",
-    api_schemas=openapi.SCHEMAS,
+    api_request=inputs.IndividualInput,
     roster=(
         Column(_l("Deelnemer"), lambda r: r.participant.person.name if r.participant else ""),
         Column(

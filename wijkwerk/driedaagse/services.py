@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from wijkwerk.driedaagse.inputs import IndividualInput, read_individual
+from wijkwerk.driedaagse.inputs import IndividualInput
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import OrganisationType
 from wijkwerk.payments import gateway
@@ -22,6 +22,7 @@ from wijkwerk.registrations import intake, lifecycle
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.parts import CoachSlot, MemberRole, RegistrationMember
+from wijkwerk.schema import read
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -45,7 +46,7 @@ def individual_rules(programme: Programme, data: IndividualInput) -> list[Proble
             )
         if (
             data.payment_method is PaymentMethod.INVOICE
-            and data.organisation_type is OrganisationType.GEMEENTE
+            and data.person.organisation_type is OrganisationType.GEMEENTE
             and not data.billing.po_number
         ):
             problems.append(intake.po_number_required())
@@ -60,13 +61,16 @@ def register_individual(
 
     Raises :class:`RuleViolation` with every problem found.
     """
-    individual, problems = read_individual(data)
+    individual, problems = read(IndividualInput, data)
+    person = individual.person
     application = IndividualApplication(
-        locale=individual.locale,
+        locale=individual.locale or "nl",
         consent=individual.consent,
-        contact=individual.person,
-        phone=individual.phone,
-        billing=individual.billing,
+        contact=person,
+        phone=person.phone if person else "",
+        billing=individual.billing.ordered(person.name if person else "")
+        if individual.billing
+        else None,
         payment_method=individual.payment_method if programme.fee_cents > 0 else None,
         individual=individual,
     )
@@ -115,9 +119,9 @@ class IndividualApplication(intake.Application):
                 position=0,
                 role=MemberRole.PARTICIPANT,
                 function=data.person.function or None,
-                organisation_name=data.organisation,
-                organisation_type=data.organisation_type,
-                professional_role=data.role,
+                organisation_name=data.person.organisation,
+                organisation_type=data.person.organisation_type,
+                professional_role=data.person.role,
                 dietary_needs=data.dietary_needs,
                 accessibility_needs=data.accessibility_needs,
             )

@@ -9,12 +9,12 @@ Web pages and the JSON API call these functions; nothing here commits.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from pydantic import Field
 from sqlalchemy import select
 
 from wijkwerk.accounts.models import Account, Role
@@ -32,10 +32,11 @@ from wijkwerk.programmes.models import (
     SessionStatus,
 )
 from wijkwerk.registrations import intake, links
-from wijkwerk.registrations.inputs import PersonInput, Reader
+from wijkwerk.registrations.inputs import EmailAddress, Line, PersonInput
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
 from wijkwerk.registrations.parts import MemberRole, RegistrationMember
 from wijkwerk.registrations.sessions import session_mail
+from wijkwerk.schema import Says, Shape, read
 from wijkwerk.timeutil import now_utc
 from wijkwerk.urls import external_url
 from wijkwerk.validation import Problem, RuleViolation
@@ -48,37 +49,30 @@ NAMING_DAYS = 7  # cities name their people a week before a meeting, unless set 
 # --- the people per meeting -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DelegateInput:
-    name: str
-    email: str
-    organisation: str
-    discipline: str
+class DelegateInput(Shape):
+    name: Line
+    email: EmailAddress
+    organisation: Line
+    discipline: Line
 
 
-def read_delegates(data: Any) -> tuple[list[DelegateInput], list[Problem]]:
-    """``{"delegates": [{name, email, organisation, discipline}]}``."""
-    reader = Reader()
-    data = reader.mapping(data, None)
-    raw = data.get("delegates")
-    delegates: list[DelegateInput] = []
-    if raw is None:
-        reader.problem("required", "delegates", _("Geef de deelnemers op."))
-    elif not isinstance(raw, list):
-        reader.problem("invalid", "delegates", _("Dit onderdeel heeft een onjuiste vorm."))
-    else:
-        for index, item in enumerate(raw):
-            field = f"delegates[{index}]"
-            item = reader.mapping(item, field)
-            delegates.append(
-                DelegateInput(
-                    name=reader.text(item, "name", f"{field}.name"),
-                    email=reader.email(item, "email", f"{field}.email"),
-                    organisation=reader.text(item, "organisation", f"{field}.organisation"),
-                    discipline=reader.text(item, "discipline", f"{field}.discipline"),
-                )
-            )
-    return delegates, reader.problems
+class DelegatesInput(Shape):
+    """Who a city sends to a meeting: ``{"delegates": [{name, email, organisation,
+    discipline}]}``, at most three."""
+
+    delegates: Annotated[
+        list[DelegateInput],
+        Field(max_length=MAX_DELEGATES),
+        Says(
+            missing=lambda: _("Geef de deelnemers op."),
+            too_long=(
+                "too_many_delegates",
+                lambda: _(
+                    "Per bijeenkomst komen hooguit %(max)s mensen per stad.", max=MAX_DELEGATES
+                ),
+            ),
+        ),
+    ]
 
 
 def naming_deadline(session: ProgrammeSession, meeting: KennisMeeting | None = None) -> dt.datetime:
@@ -123,15 +117,8 @@ def name_delegates(
                 _("Voor deze bijeenkomst kunt u geen deelnemers meer opgeven."),
             )
         )
-    delegates, problems = read_delegates(data)
-    if len(delegates) > MAX_DELEGATES:
-        problems.append(
-            Problem(
-                "too_many_delegates",
-                "delegates",
-                _("Per bijeenkomst komen hooguit %(max)s mensen per stad.", max=MAX_DELEGATES),
-            )
-        )
+    given, problems = read(DelegatesInput, data)
+    delegates = given.delegates
     seen: dict[str, int] = {}
     for index, delegate in enumerate(delegates):
         if delegate.email and delegate.email in seen:
@@ -168,7 +155,9 @@ def name_delegates(
         member = current.get(delegate.email)
         if member is None:
             person = intake.find_or_create_person(
-                PersonInput(delegate.name, delegate.email, delegate.discipline),
+                PersonInput.model_construct(
+                    name=delegate.name, email=delegate.email, function=delegate.discipline
+                ),
                 registration.locale,
             )
             member = RegistrationMember(

@@ -84,7 +84,7 @@ KIND = Kind(
     ),
     demo_activity=demo.activity,
     attention=attention.short_of_people,
-    api_request="CityAdmission",
+    api_request=services.CityAdmissionInput,
     api_schemas=openapi.SCHEMAS,
     api_paths=openapi.PATHS,
     roster=(

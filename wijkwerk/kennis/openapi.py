@@ -5,7 +5,6 @@ people per meeting, and a meeting's host and presenters. Its entry in the kind r
 from __future__ import annotations
 
 from wijkwerk.api.openapi.parts import (
-    CONTACT,
     REGISTRATION_ID,
     SESSION_ID,
     SLUG,
@@ -15,19 +14,9 @@ from wijkwerk.api.openapi.parts import (
     write,
 )
 from wijkwerk.api.openapi.schemas_registration import MEMBER
+from wijkwerk.kennis.delegates import DelegatesInput
 
-SCHEMAS: dict[str, dict] = {
-    "CityAdmission": {
-        "type": "object",
-        "required": ["municipality", "wijk", "contact"],
-        "properties": {
-            "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
-            "region": {"type": "string", "description": "als een regio deelneemt"},
-            "wijk": {"type": "string", "description": "de deelnemende wijk"},
-            "contact": CONTACT,
-            "locale": {"type": "string", "enum": ["nl", "en"]},
-        },
-    },
+SCHEMAS: dict[str, dict | type] = {
     "City": {
         "type": "object",
         "properties": {
@@ -50,26 +39,7 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
-    "Delegates": {
-        "type": "object",
-        "required": ["delegates"],
-        "properties": {
-            "delegates": {
-                "type": "array",
-                "maxItems": 3,
-                "items": {
-                    "type": "object",
-                    "required": ["name", "email", "organisation", "discipline"],
-                    "properties": {
-                        "name": {"type": "string"},
-                        "email": {"type": "string", "format": "email"},
-                        "organisation": {"type": "string"},
-                        "discipline": {"type": "string"},
-                    },
-                },
-            }
-        },
-    },
+    "DelegatesInput": DelegatesInput,
     "DelegatesAnswer": {
         "type": "object",
         "properties": {
@@ -106,7 +76,7 @@ PATHS: dict[str, dict] = {
     "/registrations/{registration_id}/sessions/{session_id}/delegates": {
         "put": write(
             "Wie een stad naar een bijeenkomst stuurt (twee of drie; meer wordt geweigerd)",
-            body="Delegates",
+            body="DelegatesInput",
             answer=("DelegatesAnswer", "De deelnemers, met waarschuwingen"),
             parameters=[REGISTRATION_ID, SESSION_ID],
             conflict=True,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from flask import abort
 from flask_babel import gettext as _
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -22,10 +23,11 @@ from wijkwerk.kennis.models import CityParticipation
 from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.programmes.services import get_programme
 from wijkwerk.registrations import intake, lifecycle, places
-from wijkwerk.registrations.inputs import PersonInput, Reader
+from wijkwerk.registrations.inputs import ContactInput, Line, Locale, MunicipalityCode, OptionalLine
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import RegistrationMember
+from wijkwerk.schema import Shape, read
 from wijkwerk.validation import Problem, RuleViolation
 
 S = RegistrationState
@@ -51,35 +53,36 @@ def require_kennis(programme: Programme) -> None:
 # --- the cities -----------------------------------------------------------------------------------
 
 
+class CityAdmissionInput(Shape):
+    """A city or region an organiser admits (docs/api.md, kind ``kennisprogramma``)."""
+
+    municipality: MunicipalityCode
+    wijk: Annotated[Line, Field(description="de deelnemende wijk")]
+    region: Annotated[OptionalLine, Field(description="als een regio deelneemt")] = ""
+    contact: ContactInput
+    locale: Locale = "nl"
+
+
 def admit_city(
     programme: Programme, data: Any, *, actor: Account | None = None, now: dt.datetime | None = None
 ) -> Outcome:
     """An organiser admits a city or region: ``{municipality, wijk, region?, contact {name,
     email, function}, locale}``. It is confirmed at once; its contact gets the meetings."""
-    reader = Reader()
-    data = reader.mapping(data, None)
-    code = reader.text(data, "municipality", "municipality").upper()
-    wijk = reader.text(data, "wijk", "wijk")
-    region = reader.text(data, "region", "region", required=False)
-    contact_data = reader.mapping(data.get("contact"), "contact")
-    contact = PersonInput(
-        name=reader.text(contact_data, "name", "contact.name"),
-        email=reader.email(contact_data, "email", "contact.email"),
-        function=reader.text(contact_data, "function", "contact.function", required=False),
-    )
+    city, problems = read(CityAdmissionInput, data)
     application = CityApplication(
-        locale=reader.locale(data),
+        locale=city.locale or "nl",
         consent=None,  # an organiser admits the city
-        municipality=code,
-        contact=contact,
-        wijk=wijk,
-        region=region,
+        municipality=city.municipality,
+        contact=city.contact,
+        phone=city.contact.phone if city.contact else "",
+        wijk=city.wijk,
+        region=city.region,
     )
     return intake.take_in(
         programme,
         ProgrammeKind.KENNISPROGRAMMA,
         application,
-        reader.problems,
+        problems,
         now=now,
         actor=actor,
         actor_label="organiser",

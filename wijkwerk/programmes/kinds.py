@@ -153,9 +153,9 @@ class Kind:
     # What the kind gives up when a registration is cancelled, however that happens (a coach
     # time; a Wijklab's lab, its day and its panel): ``(registration)``.
     cancelled: Callable[[Registration], None] | None = None
-    # Its part of the OpenAPI document (wijkwerk/api/openapi/): the schema of its registration
-    # request (docs/api.md), with the schemas and paths of its own endpoints.
-    api_request: str = ""
+    # Its part of the OpenAPI document (wijkwerk/api/openapi/): the shape of its registration
+    # request (docs/api.md; wijkwerk/schema.py), with the schemas and paths of its own endpoints.
+    api_request: Any = ""
     api_schemas: Mapping[str, dict] = field(default_factory=dict)
     api_paths: Mapping[str, dict] = field(default_factory=dict)
     # Fills a just-made demo programme with activity (``make run``); returns what it made.

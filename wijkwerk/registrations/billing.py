@@ -9,10 +9,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from wijkwerk.payments import invoices
-from wijkwerk.registrations.inputs import Reader, read_billing
+from wijkwerk.registrations.inputs import BillingInput
 from wijkwerk.registrations.intake import po_number_required
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import BillingDetails
+from wijkwerk.schema import read, within
 from wijkwerk.validation import Problem, RuleViolation
 
 
@@ -23,15 +24,14 @@ def give_billing(registration: Registration, data: Any, *, actor_label: str = "r
         raise RuleViolation(
             Problem("invalid", None, _("Voor deze aanmelding zijn geen factuurgegevens nodig."))
         )
-    reader = Reader()
-    ordered_by = registration.approver.name if registration.approver else ""
-    billing = read_billing(reader, data, "billing", ordered_by=ordered_by)
-    problems = list(reader.problems)
+    billing, problems = read(BillingInput, data)
+    problems = within("billing", problems)
     if not billing.po_number and "billing.po_number" not in {p.field for p in problems}:
         problems.append(po_number_required())
     if problems:
         raise RuleViolation(*problems)
-    registration.billing = BillingDetails(**vars(billing))
+    ordered_by = registration.approver.name if registration.approver else ""
+    registration.billing = BillingDetails(**billing.ordered(ordered_by).model_dump())
     registration.note_change(actor_label=actor_label, reason=_("Factuurgegevens aangevuld."))
     if registration.state is RegistrationState.CONFIRMED:
         invoices.issue_invoice(registration)

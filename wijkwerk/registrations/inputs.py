@@ -1,4 +1,6 @@
-"""Parsing a registration request into typed input, for the API and the web form alike.
+"""The shapes a registration request is made of, for the API and the web form alike
+(wijkwerk/schema.py): a person, where the invoice goes, the registrant's language; and, for the
+readers not yet declared as shapes, :class:`Reader`.
 
 Every shape problem is reported at once, each with its contract code (``required``, ``invalid``) and
 the path of its field (``members[1].email``), so the API can return them and the form can show each
@@ -8,35 +10,93 @@ message next to its field.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
 
 from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
+from wijkwerk.schema import Email, Matching, Says, Shape, Text
 from wijkwerk.validation import Problem, text_message
 
 LOCALES = ("nl", "en")
 MAX_TEXT = 200
 MAX_LONG_TEXT = 5000
 
+Line = Annotated[str, Text()]
+OptionalLine = Annotated[str, Text(optional=True)]
+EmailAddress = Annotated[str, Email()]
+LongText = Annotated[str, Text(MAX_LONG_TEXT, multiline=True)]
+PHONE_PATTERN = r"\+?[0-9][0-9 ()\-]{8,18}[0-9]"
+Phone = Annotated[
+    str,
+    Matching(
+        optional=True,
+        regex=PHONE_PATTERN,
+        message=lambda: _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
+    ),
+]
+Postcode = Annotated[
+    str,
+    Matching(
+        regex=r"([1-9][0-9]{3}) ?([A-Za-z]{2})",
+        message=lambda: _("Vul een Nederlandse postcode in, zoals 1234 AB."),
+        shape=lambda found: f"{found[1]} {found[2].upper()}",
+    ),
+]
+# A municipality by its CBS code (GM0606), in capitals or not; another code is no municipality.
+MunicipalityCode = Annotated[
+    str,
+    Matching(
+        limit=6,
+        regex=r"[Gg][Mm][0-9]{4}",
+        message=lambda: _("Deze gemeente kennen we niet."),
+        shape=lambda found: found[0].upper(),
+        code="unknown_municipality",
+    ),
+]
+# The language mail and pages are in for this registrant (nl unless en).
+Locale = Annotated[Literal["nl", "en"] | None, Says(literal_error=lambda: _("Kies nl of en."))]
+Consent = Annotated[
+    bool | None,
+    Says(bool_type=lambda: _("Kies ja of nee.")),
+]
 
-@dataclass(frozen=True)
-class PersonInput:
-    name: str
-    email: str
-    function: str
+
+class PersonInput(Shape):
+    """Someone named in a request: a trio member, an approver, a substitute."""
+
+    name: Line
+    email: EmailAddress
+    function: Line
 
 
-@dataclass(frozen=True)
-class BillingInput:
-    organisation: str
-    address: str
-    postcode: str
-    city: str
-    email: str
-    po_number: str
-    ordered_by: str
+class ContactInput(Shape):
+    """The person who acts for a municipality or a city (its function and phone optional)."""
+
+    name: Line
+    email: EmailAddress
+    function: OptionalLine = ""
+    phone: Phone = ""
+
+
+class BillingInput(Shape):
+    """Where the invoice goes (docs/domain.md: a municipality needs its PO number and who
+    ordered); ``ordered_by`` is the kind's to fill when left empty (:meth:`ordered`)."""
+
+    organisation: Line
+    address: Annotated[str, Text(300, multiline=True)]
+    postcode: Postcode
+    city: Annotated[str, Text(100)]
+    email: EmailAddress
+    po_number: Annotated[str, Text(100, optional=True)] = ""
+    ordered_by: OptionalLine = ""
+
+    def ordered(self, by: str) -> BillingInput:
+        """These details, ordered by ``by`` unless they say who."""
+        return self if self.ordered_by else self.model_copy(update={"ordered_by": by})
+
+
+PHONE = re.compile(PHONE_PATTERN)
 
 
 class Reader:
@@ -130,40 +190,3 @@ class Reader:
         except ValueError:
             self.problem("invalid", field, _("Kies een van de mogelijkheden."))
             return None
-
-
-def read_person(reader: Reader, data: Any, field: str) -> PersonInput:
-    data = reader.mapping(data, field)
-    return PersonInput(
-        name=reader.text(data, "name", f"{field}.name"),
-        email=reader.email(data, "email", f"{field}.email"),
-        function=reader.text(data, "function", f"{field}.function"),
-    )
-
-
-POSTCODE = re.compile(r"([1-9][0-9]{3})\s?([A-Za-z]{2})")
-PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{8,18}[0-9]")
-
-
-def read_billing(reader: Reader, data: Any, field: str, *, ordered_by: str = "") -> BillingInput:
-    """Where the invoice goes (docs/domain.md: a municipality needs its PO number and who ordered)."""
-    data = reader.mapping(data, field)
-    postcode = reader.pattern(
-        data,
-        "postcode",
-        f"{field}.postcode",
-        POSTCODE,
-        _("Vul een Nederlandse postcode in, zoals 1234 AB."),
-    )
-    return BillingInput(
-        organisation=reader.text(data, "organisation", f"{field}.organisation"),
-        address=reader.text(data, "address", f"{field}.address", limit=300),
-        postcode=f"{postcode[1]} {postcode[2].upper()}"
-        if postcode
-        else str(data.get("postcode") or ""),
-        city=reader.text(data, "city", f"{field}.city", limit=100),
-        email=reader.email(data, "email", f"{field}.email"),
-        po_number=reader.text(data, "po_number", f"{field}.po_number", required=False, limit=100),
-        ordered_by=reader.text(data, "ordered_by", f"{field}.ordered_by", required=False)
-        or ordered_by,
-    )

@@ -194,7 +194,9 @@ def take_in(
         _refuse_cancelled(programme)
     else:
         check_window(programme, now)
-    shaped = {p.field for p in problems}
+    # A field that could not be read is not judged by the rules as well; one that was read but
+    # broke a rule of its shape (a trio of two: not_a_trio) is.
+    shaped = {p.field for p in problems if p.code in ("required", "invalid")}
     refusals, warnings = application.rules(programme)
     if application.consent is False:  # said first: without it nothing else matters
         refusals.insert(0, consent_refused())
@@ -234,7 +236,7 @@ def take_in(
         created_at=now,
     )
     if application.billing is not None:
-        registration.billing = BillingDetails(**vars(application.billing))
+        registration.billing = BillingDetails(**application.billing.model_dump())
     application.build(registration, found)
     db.session.add(registration)
     registration.record_created(actor=actor, actor_label=actor_label, at=now)

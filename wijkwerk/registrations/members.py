@@ -14,11 +14,12 @@ from sqlalchemy import select
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
 from wijkwerk.programmes import kinds
-from wijkwerk.registrations.inputs import Reader, read_person
+from wijkwerk.registrations.inputs import Line, PersonInput
 from wijkwerk.registrations.intake import find_or_create_person
 from wijkwerk.registrations.links import page_url
 from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.registrations.sessions import sessions_of
+from wijkwerk.schema import Shape, parse, read, within
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -40,16 +41,19 @@ def _still_under_way(member: RegistrationMember) -> None:
         )
 
 
+class OwnDetails(Shape):
+    """How a member wants their name and function written."""
+
+    name: Line
+    function: Line
+
+
 def correct(member: RegistrationMember, data: Any) -> None:
     """The member's own name and function, as they want them written (``data``: name,
     function). Raises :class:`RuleViolation`."""
     _still_under_way(member)
-    reader = Reader()
-    data = reader.mapping(data, None)
-    name = reader.text(data, "name", "name")
-    function = reader.text(data, "function", "function")
-    if reader.problems:
-        raise RuleViolation(*reader.problems)
+    given = parse(OwnDetails, data)
+    name, function = given.name, given.function
     registration = member.registration
     member.person.name = name
     member.function = function
@@ -70,9 +74,8 @@ def substitute(member: RegistrationMember, data: Any) -> RegistrationMember:
                 "invalid", None, _("Bij dit programma geeft de contactpersoon de deelnemers op.")
             )
         )
-    reader = Reader()
-    wanted = read_person(reader, data, "substitute")
-    problems = list(reader.problems)
+    wanted, problems = read(PersonInput, data)
+    problems = within("substitute", problems)
     registration = member.registration
     taken = {m.person.email for m in registration.members}
     if registration.approver is not None:

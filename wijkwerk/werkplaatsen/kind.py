@@ -11,7 +11,7 @@ from wijkwerk.programmes.kinds import Column, Duty, Joining, Kind, every_session
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import with_municipalities
-from wijkwerk.werkplaatsen import approver, demo, openapi, services
+from wijkwerk.werkplaatsen import approver, demo, inputs, services
 from wijkwerk.werkplaatsen.forms import TrioForm
 
 
@@ -55,8 +55,7 @@ KIND = Kind(
         ),
     ),
     headlines={"submitted": _l("Akkoord ontvangen, wacht op de verdeling van de plaatsen")},
-    api_request="TrioRegistrationRequest",
-    api_schemas=openapi.SCHEMAS,
+    api_request=inputs.TrioInput,
     roster=(
         Column(_l("Gemeente"), municipality_name),
         Column(_l("Casus"), lambda r: r.casus.title if r.casus else ""),

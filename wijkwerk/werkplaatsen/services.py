@@ -24,9 +24,10 @@ from wijkwerk.registrations.lifecycle import (
 )
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import Casus, Domain, MemberRole, RegistrationMember
+from wijkwerk.schema import read
 from wijkwerk.validation import Problem
 from wijkwerk.werkplaatsen import approver
-from wijkwerk.werkplaatsen.inputs import TrioInput, read_trio
+from wijkwerk.werkplaatsen.inputs import TrioInput
 
 S = RegistrationState
 
@@ -35,25 +36,21 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
     """The eligibility rules of a trio: (refusals, warnings)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    if len(trio.members) != 3:
-        problems.append(
-            Problem("not_a_trio", "members", _("Een trio bestaat uit precies drie personen."))
-        )
     seen: set[str] = set()
-    for index, member in enumerate(trio.members):
+    for index, member in trio.given():
         if member.email and member.email in seen:
             problems.append(
                 Problem(
                     "duplicate_member",
-                    f"members[{trio.row(index)}].email",
+                    f"members[{index}].email",
                     _("Dit e-mailadres is al opgegeven voor een ander lid van het trio."),
                 )
             )
         seen.add(member.email)
     # The rules about the trio as a whole come at once, also while members are incomplete: the
     # roles and domains given so far already break them, or the ones still to come must mend it.
-    roles = {m.role for m in trio.members if m.role}
-    domains = {m.domain for m in trio.members if m.domain}
+    roles = {m.role for _index, m in trio.given() if m.role}
+    domains = {m.domain for _index, m in trio.given() if m.domain}
     if MemberRole.WIJKAMBTENAAR not in roles:
         problems.append(
             Problem(
@@ -81,14 +78,6 @@ def trio_rules(trio: TrioInput) -> tuple[list[Problem], list[Problem]]:
                 ),
             )
         )
-    if trio.casus.domains is not None and len(trio.casus.domains) < 2:
-        problems.append(
-            Problem(
-                "casus_single_domain",
-                "casus.domains",
-                _("De casus verbindt minstens twee beleidsdomeinen."),
-            )
-        )
     if trio.approver.email and trio.approver.email in seen:
         problems.append(
             Problem(
@@ -112,14 +101,14 @@ def register_trio(
     Raises :class:`RuleViolation` with every problem found (contract codes of docs/api.md). With
     ``allow_second`` (organisers only) a municipality may have a second active trio.
     """
-    trio, problems = read_trio(data)
+    trio, problems = read(TrioInput, data)
     application = TrioApplication(
-        locale=trio.locale,
+        locale=trio.locale or "nl",
         consent=trio.consent,
         municipality=trio.municipality,
         # Member 1 fills in the form: the contact, whose link also cancels (docs/registrants.md).
-        contact=trio.members[0] if trio.members else None,
-        billing=trio.billing,
+        contact=trio.given()[0][1] if trio.given() else None,
+        billing=trio.billing.ordered(trio.approver.name) if trio.billing else None,
         payment_method=PaymentMethod.INVOICE,  # municipalities pay "op factuur"
         trio=trio,
         second=allow_second,
@@ -155,7 +144,7 @@ class TrioApplication(intake.Application):
         return municipality is None or not pricing.terms_for(programme, municipality)["exempt"]
 
     def people(self) -> list:
-        return [self.trio.approver, *self.trio.members]
+        return [self.trio.approver, *(member for _index, member in self.trio.given())]
 
     def slot(self) -> int:
         return 2 if self.second else 1
@@ -182,7 +171,7 @@ class TrioApplication(intake.Application):
             description=trio.casus.description,
             domains=[d.value for d in trio.casus.domains or ()],
         )
-        for position, member in enumerate(trio.members):
+        for position, member in trio.given():
             registration.members.append(
                 RegistrationMember(
                     person=people[member.email],

@@ -83,7 +83,7 @@ KIND = Kind(
     },
     personal_data=PersonalData("expert", privacy.holds, privacy.export, privacy.erase),
     demo_activity=demo.activity,
-    api_request="WijklabRequest",
+    api_request=services.WijklabInput,
     api_schemas=openapi.SCHEMAS,
     api_paths=openapi.PATHS,
     roster=(

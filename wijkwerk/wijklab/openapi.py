@@ -4,7 +4,7 @@ checklist and panel, and the expert pool. Its entry in the kind registry
 
 from __future__ import annotations
 
-from wijkwerk.api.openapi.parts import CONTACT, REGISTRATION_ID, enum_of, read, ref, write
+from wijkwerk.api.openapi.parts import REGISTRATION_ID, enum_of, read, ref, write
 from wijkwerk.registrations.models import RegistrationState
 from wijkwerk.wijklab.models import InvitationStatus, LabGoal, LabStage, TaskOwner
 
@@ -17,25 +17,6 @@ _EXPERT_PROPERTIES = {
     "active": {"type": "boolean"},
 }
 SCHEMAS: dict[str, dict] = {
-    "WijklabRequest": {
-        "type": "object",
-        "required": ["municipality", "contact", "wijk", "question", "goal", "billing"],
-        "properties": {
-            "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"},
-            "contact": CONTACT,
-            "wijk": {"type": "string"},
-            "question": {"type": "string", "description": "het vraagstuk"},
-            "goal": enum_of(LabGoal),
-            "preferred_periods": {"type": "string"},
-            "stakeholders": {"type": "string"},
-            "billing": {
-                **ref("Billing"),
-                "description": "met inkoopordernummer (`po_number`, verplicht)",
-            },
-            "consent": {"type": "boolean"},
-            "locale": {"type": "string", "enum": ["nl", "en"]},
-        },
-    },
     "Expert": {
         "type": "object",
         "required": ["id", "name", "email", "expertise", "active"],

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
 from flask import abort
 from flask_babel import gettext as _
+from pydantic import Field
 from sqlalchemy import select
 
 from wijkwerk.extensions import db
@@ -21,14 +22,17 @@ from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake
 from wijkwerk.registrations.inputs import (
     MAX_LONG_TEXT,
-    PHONE,
     BillingInput,
-    PersonInput,
-    Reader,
-    read_billing,
+    Consent,
+    ContactInput,
+    Line,
+    Locale,
+    LongText,
+    MunicipalityCode,
 )
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import Registration
+from wijkwerk.schema import Shape, Text, read
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem
 from wijkwerk.wijklab.models import LabGoal, LabRequest, LabTask, TaskOwner
@@ -48,67 +52,36 @@ TASKS = (
 )
 
 
-@dataclass(frozen=True)
-class LabInput:
-    municipality: str
-    contact: PersonInput
-    phone: str
-    question: str
-    wijk: str
-    goal: LabGoal | None
-    preferred_periods: str
-    stakeholders: str
-    billing: BillingInput
-    consent: bool | None
-    locale: str
+class WijklabInput(Shape):
+    """A municipality's request for a Wijklab (docs/api.md, kind ``wijklab``)."""
 
-
-def read_lab_request(data: Any) -> tuple[LabInput, list[Problem]]:
-    """Parse a Wijklab request (kind ``wijklab``)."""
-    reader = Reader()
-    data = reader.mapping(data, None)
-    contact_data = reader.mapping(data.get("contact"), "contact")
-    name = reader.text(contact_data, "name", "contact.name")
-    phone = reader.pattern(
-        contact_data,
-        "phone",
-        "contact.phone",
-        PHONE,
-        _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
-        required=False,
-    )
-    request = LabInput(
-        municipality=reader.text(data, "municipality", "municipality").upper(),
-        contact=PersonInput(
-            name=name,
-            email=reader.email(contact_data, "email", "contact.email"),
-            function=reader.text(contact_data, "function", "contact.function", required=False),
-        ),
-        phone=phone[0] if phone else "",
-        question=reader.text(data, "question", "question", limit=MAX_LONG_TEXT),
-        wijk=reader.text(data, "wijk", "wijk"),
-        goal=reader.choice(data, "goal", "goal", LabGoal),
-        preferred_periods=reader.text(data, "preferred_periods", "preferred_periods", limit=1000),
-        stakeholders=reader.text(
-            data, "stakeholders", "stakeholders", required=False, limit=MAX_LONG_TEXT
-        ),
-        billing=read_billing(reader, data.get("billing"), "billing", ordered_by=name),
-        consent=reader.flag(data, "consent", "consent"),
-        locale=reader.locale(data),
-    )
-    return request, reader.problems
+    municipality: MunicipalityCode
+    contact: ContactInput
+    wijk: Line
+    question: Annotated[LongText, Field(description="het vraagstuk")]
+    goal: LabGoal
+    preferred_periods: Annotated[str, Text(1000, multiline=True)]
+    stakeholders: Annotated[str, Text(MAX_LONG_TEXT, multiline=True, optional=True)] = ""
+    billing: Annotated[
+        BillingInput, Field(description="met inkoopordernummer (`po_number`, verplicht)")
+    ]
+    consent: Consent = None
+    locale: Locale = "nl"
 
 
 def request_lab(programme: Programme, data: object, *, now: dt.datetime | None = None) -> Outcome:
     """A municipality asks for a Wijklab. Raises :class:`RuleViolation` with every problem."""
-    request, problems = read_lab_request(data)
+    request, problems = read(WijklabInput, data)
+    contact = request.contact
     application = LabApplication(
-        locale=request.locale,
+        locale=request.locale or "nl",
         consent=request.consent,
         municipality=request.municipality,
-        contact=request.contact,
-        phone=request.phone,
-        billing=request.billing,
+        contact=contact,
+        phone=contact.phone if contact else "",
+        billing=request.billing.ordered(contact.name if contact else "")
+        if request.billing
+        else None,
         payment_method=PaymentMethod.INVOICE,
         request=request,
     )
@@ -126,10 +99,11 @@ def request_lab(programme: Programme, data: object, *, now: dt.datetime | None =
 class LabApplication(intake.Application):
     """A municipality's request for the intake (wijkwerk/registrations/intake.py)."""
 
-    request: LabInput
+    request: WijklabInput
 
     def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
-        return ([] if self.request.billing.po_number else [intake.po_number_required()]), []
+        billing = self.request.billing
+        return ([] if billing is None or billing.po_number else [intake.po_number_required()]), []
 
     def already_registered(self) -> Problem:
         return Problem(

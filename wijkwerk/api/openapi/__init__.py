@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import copy
 
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
 from wijkwerk.api.openapi import schemas_attendance, schemas_programme, schemas_registration
 from wijkwerk.api.openapi.parts import ERRORS, complete, ref
 from wijkwerk.api.openapi.paths import PATHS as CORE_PATHS
 from wijkwerk.programmes import kinds
+from wijkwerk.schema import Shape
 
 SCHEMAS: dict[str, dict] = {
     "Errors": ERRORS,
@@ -24,6 +27,46 @@ SCHEMAS: dict[str, dict] = {
     **schemas_attendance.SCHEMAS,
 }
 PATHS: dict[str, dict] = complete(dict(CORE_PATHS))
+# The core's request shapes (wijkwerk/schema.py), whose schemas are generated.
+SHAPES: list[type[Shape]] = []
+
+
+class _Generator(GenerateJsonSchema):
+    """Pydantic's JSON Schema for the document: without the titles and docstrings it derives
+    from Python names (the document's words are its own)."""
+
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
+
+    def model_schema(self, schema):
+        shown = super().model_schema(schema)
+        shown.pop("title", None)
+        shown.pop("description", None)
+        return shown
+
+    def enum_schema(self, schema):
+        shown = super().enum_schema(schema)
+        shown.pop("title", None)
+        shown.pop("description", None)
+        return shown
+
+
+def shape_schemas(shapes: list[type[Shape]]) -> dict[str, dict]:
+    """The schemas of ``shapes`` and of the shapes and enums they are made of, by name."""
+    _refs, found = models_json_schema(
+        [(shape, "validation") for shape in shapes],
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_Generator,
+    )
+    return found.get("$defs", {})
+
+
+def _add(schemas: dict[str, dict], more: dict[str, dict]) -> None:
+    """``more`` into ``schemas``; a name two parts describe differently is an error."""
+    twice = sorted(name for name in more.keys() & schemas.keys() if more[name] != schemas[name])
+    if twice:
+        raise ValueError(f"already in the OpenAPI document: {', '.join(twice)}")
+    schemas.update(more)
 
 
 def openapi_document() -> dict:
@@ -31,16 +74,23 @@ def openapi_document() -> dict:
     the request bodies of ``POST /programmes/{slug}/registrations``). A name or path two parts
     both describe is an error."""
     schemas, paths = dict(SCHEMAS), copy.deepcopy(PATHS)
+    shapes = list(SHAPES)
     requests = []
     for kind in kinds.all_kinds():
-        twice = sorted(
-            (kind.api_schemas.keys() & schemas.keys()) | (kind.api_paths.keys() & paths.keys())
-        )
+        written = {k: v for k, v in kind.api_schemas.items() if isinstance(v, dict)}
+        shapes += [v for v in kind.api_schemas.values() if not isinstance(v, dict)]
+        twice = sorted((written.keys() & schemas.keys()) | (kind.api_paths.keys() & paths.keys()))
         if twice:
             raise ValueError(f"already in the OpenAPI document: {', '.join(twice)}")
-        schemas.update(kind.api_schemas)
+        schemas.update(written)
         paths.update(complete(copy.deepcopy(dict(kind.api_paths))))
-        requests.append(ref(kind.api_request))
+        request = kind.api_request
+        if isinstance(request, str):
+            requests.append(ref(request))
+        else:
+            shapes.append(request)
+            requests.append({**ref(request.__name__), "x-programme-kind": kind.value.value})
+    _add(schemas, shape_schemas(shapes))
     body = paths["/programmes/{slug}/registrations"]["post"]["requestBody"]
     body["content"]["application/json"]["schema"] = {"oneOf": requests}
     return {
@@ -48,7 +98,7 @@ def openapi_document() -> dict:
         "info": {"title": "wijkwerk API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": schemas,
+            "schemas": dict(sorted(schemas.items())),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "paths": paths,
