@@ -73,11 +73,13 @@ def _invalid(message: str) -> PydanticCustomError:
 
 @dataclass(frozen=True)
 class Text:
-    """Text of at most ``limit`` characters; ``optional``: missing, null or blank is ``""``."""
+    """Text of at most ``limit`` characters; ``blank``: it may be empty; ``optional``: missing,
+    null or blank is ``""``."""
 
     limit: int = 200
     multiline: bool = False
     optional: bool = False
+    blank: bool = False
 
     def check(self, value: str) -> str:
         if len(value) > self.limit:
@@ -85,7 +87,7 @@ class Text:
         if message := text_message(value, multiline=self.multiline):
             raise _invalid(message)
         value = value.strip()
-        if not value and not self.optional:
+        if not value and not (self.optional or self.blank):
             raise refusal("required", _("Vul dit veld in."))
         return value
 
@@ -103,7 +105,7 @@ class Text:
         text = {
             "type": "string",
             "maxLength": self.limit,
-            "pattern": _text_pattern(self.multiline, not self.optional),
+            "pattern": _text_pattern(self.multiline, not (self.optional or self.blank)),
         }
         return {**text, "type": ["string", "null"]} if self.optional else text
 
@@ -300,6 +302,8 @@ def _problem(model: type[BaseModel], error: Any) -> Problem:
     context = error.get("ctx") or {}
     if "words" in context:  # a field's own check (refusal)
         return Problem(kind, path, str(context["words"]))
+    if not loc:  # the request itself is no object
+        return Problem("invalid", None, _("Stuur een JSON-object."))
     if kind == "missing" and _is_part(model, loc):
         return Problem("required", path, _("Dit onderdeel ontbreekt."))
     if kind.startswith(("datetime", "timezone")):
@@ -344,6 +348,18 @@ def read(model: type[S], data: object) -> tuple[S, list[Problem]]:
         return model.model_validate_json(json.dumps(data), strict=True), []
     except ValidationError as exc:
         return partial(model, data), problems_of(model, exc)
+
+
+def read_value(annotation: Any, raw: object, field: str) -> tuple[Any, list[Problem]]:
+    """One value read as ``annotation`` (a :data:`Moment`), at ``field``: (it or None, problems)."""
+    try:
+        return _adapter(annotation).validate_json(json.dumps(raw), strict=True), []
+    except ValidationError as exc:
+        item = exc.errors(include_url=False)[0]
+        context = item.get("ctx") or {}
+        if "words" in context:
+            return None, [Problem(item["type"], field, str(context["words"]))]
+        return None, [Problem("invalid", field, _moment_words())]
 
 
 def within(part: str, problems: list[Problem]) -> list[Problem]:

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 
 from wijkwerk.api import bp, serialise
 from wijkwerk.api.auth import bearer_account, organiser_required
-from wijkwerk.api.body import json_object, text
 from wijkwerk.api.openapi import openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
@@ -24,7 +23,9 @@ from wijkwerk.programmes.models import ProgrammeSession
 from wijkwerk.programmes.services import get_programme, list_programmes
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import allocation, approval, cancelling, lifecycle
+from wijkwerk.registrations.inputs import DecisionInput, ProgrammeCancellationInput
 from wijkwerk.registrations.models import Registration
+from wijkwerk.schema import parse
 
 
 @bp.get("/openapi.json")
@@ -100,9 +101,11 @@ def registration(registration_id: int):
 
 def _decide(registration_id: int, action, **options):
     found = db.get_or_404(Registration, registration_id)
-    body = request.get_json(silent=True) or {}
-    reason = body.get("reason") if isinstance(body, dict) else None
-    action(found, actor=g.api_account, reason=str(reason or "")[:1000], **options)
+    body = request.get_json(silent=True)  # a body is optional
+    decision = parse(DecisionInput, {} if body is None else body)
+    if action is lifecycle.cancel:
+        options["full_refund"] = decision.full_refund
+    action(found, actor=g.api_account, reason=decision.reason, **options)
     db.session.commit()
     return jsonify(serialise.registration_detail(found))
 
@@ -123,9 +126,7 @@ def decline(registration_id: int):
 @organiser_required(write=True)
 def cancel(registration_id: int):
     """Cancel by the programme's terms, or refund everything with ``{"full_refund": true}``."""
-    body = request.get_json(silent=True)
-    full_refund = isinstance(body, dict) and body.get("full_refund") is True
-    return _decide(registration_id, lifecycle.cancel, full_refund=full_refund)
+    return _decide(registration_id, lifecycle.cancel)
 
 
 @bp.post("/programmes/<slug>/allocate")
@@ -146,10 +147,8 @@ def cancel_programme(slug: str):
     found = get_programme(slug, published_only=False)
     if found is None:
         abort(404)
-    body = json_object()
-    done = cancelling.cancel_programme(
-        found, reason=text(body, "reason", 1000) or "", actor=g.api_account
-    )
+    given = parse(ProgrammeCancellationInput, request.get_json(silent=True))
+    done = cancelling.cancel_programme(found, reason=given.reason, actor=g.api_account)
     db.session.commit()
     return jsonify(
         {

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +24,8 @@ from wijkwerk.programmes.models import ProgrammeSession, SessionStatus
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import RegistrationMember
 from wijkwerk.registrations.sessions import session_mail, sessions_of
-from wijkwerk.validation import Problem, RuleViolation, moment_message, text_message
+from wijkwerk.schema import Moment, Says, Shape, Text, parse
+from wijkwerk.validation import Problem, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -38,76 +40,46 @@ class SessionChange:
     details: dict[str, str] | None = None
 
 
-def read_moment(
-    data: dict, key: str, problems: list[Problem], *, field: str | None = None
-) -> dt.datetime | None:
-    """An ISO 8601 moment with its offset (absent: None), as UTC; a problem at ``field`` (default
-    ``key``) when it is something else."""
-    value = data.get(key)
-    if value is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        problems.append(
-            Problem(
-                "invalid",
-                field or key,
-                _("Geef een tijdstip in ISO 8601 met tijdzone, zoals 2027-10-12T13:00:00+02:00."),
-            )
+class LocationInput(Shape):
+    """Where a session moves to; a part left out stays as it was."""
+
+    name: Annotated[str, Text(blank=True)] | None = None
+    address: Annotated[str, Text(300, blank=True)] | None = None
+
+
+class SessionChangeInput(Shape):
+    """``PATCH /sessions/{id}``: every field optional; what is left out stays."""
+
+    starts_at: Moment | None = None
+    ends_at: Annotated[
+        Moment | None,
+        Field(description="zonder ends_at houdt een verplaatste bijeenkomst haar duur"),
+    ] = None
+    location: LocationInput | None = None
+    status: Annotated[
+        SessionStatus | None, Says(enum=lambda: _("Kies scheduled of cancelled."))
+    ] = None
+    reason: Annotated[
+        str,
+        Text(1000, multiline=True, optional=True),
+        Field(description="komt in de mail aan de deelnemers"),
+    ] = ""
+
+    def change(self) -> SessionChange:
+        location = self.location or LocationInput()
+        return SessionChange(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            location_name=location.name,
+            location_address=location.address,
+            status=self.status,
+            reason=self.reason,
         )
-        return None
-    if message := moment_message(moment):  # also keeps astimezone from overflowing
-        problems.append(Problem("invalid", field or key, message))
-        return None
-    return moment.astimezone(dt.UTC)
 
 
 def read_change(data: Any) -> SessionChange:
-    """A PATCH body: ``starts_at``, ``ends_at``, ``location {name, address}``, ``status``,
-    ``reason``; every field optional. Raises :class:`RuleViolation`."""
-    problems: list[Problem] = []
-    if not isinstance(data, dict):
-        raise RuleViolation(Problem("invalid", None, _("Stuur een JSON-object.")))
-    location = data.get("location")
-    if location is not None and not isinstance(location, dict):
-        problems.append(Problem("invalid", "location", _("Dit onderdeel heeft een onjuiste vorm.")))
-        location = None
-    location = location or {}
-    texts = {}
-    for key, source, limit in (
-        ("location_name", location.get("name"), 200),
-        ("location_address", location.get("address"), 300),
-        ("reason", data.get("reason"), 1000),
-    ):
-        field = key.replace("location_", "location.")
-        if source is not None and (not isinstance(source, str) or len(source) > limit):
-            problems.append(
-                Problem("invalid", field, _("Gebruik hooguit %(limit)s tekens.", limit=limit))
-            )
-        elif source is not None and (message := text_message(source, multiline=key == "reason")):
-            problems.append(Problem("invalid", field, message))
-        elif source is not None:
-            texts[key] = source.strip()
-    status = None
-    if data.get("status") is not None:
-        try:
-            status = SessionStatus(data["status"])
-        except ValueError:
-            problems.append(Problem("invalid", "status", _("Kies scheduled of cancelled.")))
-    change = SessionChange(
-        starts_at=read_moment(data, "starts_at", problems),
-        ends_at=read_moment(data, "ends_at", problems),
-        location_name=texts.get("location_name"),
-        location_address=texts.get("location_address"),
-        status=status,
-        reason=texts.get("reason", ""),
-    )
-    if problems:
-        raise RuleViolation(*problems)
-    return change
+    """A PATCH body read (:class:`SessionChangeInput`). Raises :class:`RuleViolation`."""
+    return parse(SessionChangeInput, data).change()
 
 
 def change_session(

@@ -6,20 +6,21 @@ is in wijkwerk/kennis/openapi.py. A city is admitted through the core's
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
+from pydantic import Field
 
 from wijkwerk.api import bp, serialise
 from wijkwerk.api.auth import organiser_required
-from wijkwerk.api.body import json_object
-from wijkwerk.calendars.changes import read_moment
 from wijkwerk.extensions import db
 from wijkwerk.kennis import services as kennis
 from wijkwerk.kennis.delegates import delegates_of, name_delegates, naming_deadline
-from wijkwerk.kennis.meetings import meeting_of, set_meeting
+from wijkwerk.kennis.meetings import MAX_PRESENTERS, meeting_of, set_meeting
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations.models import Registration
-from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.schema import Count, Moment, Says, Shape, parse
 
 
 @bp.get("/programmes/<slug>/cities")
@@ -50,28 +51,39 @@ def delegates(registration_id: int, session_id: int):
     )
 
 
+class MeetingSettingsInput(Shape):
+    """A theme meeting's host city, presenting cities and naming deadline."""
+
+    host: Annotated[
+        Count | None,
+        Field(description="aanmelding van de gaststad"),
+        Says(int_type=lambda: _("Geef het id van een aanmelding.")),
+    ] = None
+    presenters: Annotated[
+        list[Count],
+        Field(max_length=MAX_PRESENTERS),
+        Says(
+            list_type=lambda: _("Geef een lijst van id's."),
+            too_long=lambda: _(
+                "Hooguit %(max)s wijken presenteren per bijeenkomst.", max=MAX_PRESENTERS
+            ),
+        ),
+    ] = []
+    naming_deadline: Moment | None = None
+
+
 @bp.put("/sessions/<int:session_id>/meeting")
 @organiser_required(write=True)
 def meeting(session_id: int):
     session = db.get_or_404(ProgrammeSession, session_id)
     if session.programme.kind is not ProgrammeKind.KENNISPROGRAMMA:
         abort(404)
-    body = json_object()
-    problems: list[Problem] = []
-    host = body.get("host")
-    presenters = body.get("presenters") or []
-    if host is not None and not isinstance(host, int):
-        problems.append(Problem("invalid", "host", _("Geef het id van een aanmelding.")))
-    if not isinstance(presenters, list) or not all(isinstance(p, int) for p in presenters):
-        problems.append(Problem("invalid", "presenters", _("Geef een lijst van id's.")))
-    deadline = read_moment(body, "naming_deadline", problems)
-    if problems:
-        raise RuleViolation(*problems)
+    settings = parse(MeetingSettingsInput, request.get_json(silent=True))
     warnings = set_meeting(
         session,
-        host_id=host,
-        presenter_ids=presenters,
-        naming_deadline=deadline,
+        host_id=settings.host,
+        presenter_ids=settings.presenters,
+        naming_deadline=settings.naming_deadline,
         actor=g.api_account,
     )
     db.session.commit()

@@ -14,6 +14,7 @@ from wijkwerk.api.openapi.parts import (
     write,
 )
 from wijkwerk.api.openapi.schemas_registration import MEMBER
+from wijkwerk.kennis.api import MeetingSettingsInput
 from wijkwerk.kennis.delegates import DelegatesInput
 
 SCHEMAS: dict[str, dict | type] = {
@@ -47,14 +48,7 @@ SCHEMAS: dict[str, dict | type] = {
             "warnings": WARNINGS,
         },
     },
-    "MeetingSettings": {
-        "type": "object",
-        "properties": {
-            "host": {"type": ["integer", "null"], "description": "aanmelding van de gaststad"},
-            "presenters": {"type": "array", "items": {"type": "integer"}, "maxItems": 4},
-            "naming_deadline": {"type": ["string", "null"], "format": "date-time"},
-        },
-    },
+    "MeetingSettingsInput": MeetingSettingsInput,
     "Meeting": {
         "type": "object",
         "properties": {
@@ -85,7 +79,7 @@ PATHS: dict[str, dict] = {
     "/sessions/{session_id}/meeting": {
         "put": write(
             "Gastwijk, presenterende wijken en opgeeftermijn van een themabijeenkomst",
-            body="MeetingSettings",
+            body="MeetingSettingsInput",
             answer=("Meeting", "De bijeenkomst"),
             parameters=[SESSION_ID],
         )

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from wijkwerk.calendars import changes
 from wijkwerk.money import rate_from_string
 from wijkwerk.planning.editing import new_programme, problems_of_new
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme, ProgrammeKind
 from wijkwerk.registrations.inputs import Reader
+from wijkwerk.schema import Moment, read_value
 from wijkwerk.validation import Problem, RuleViolation
 
 API_FIELDS = {
@@ -44,7 +44,11 @@ class _Reader(Reader):
     ) -> dt.datetime | None:
         if data.get(key) is None and required:
             self.problem("required", field, _("Vul dit veld in."))
-        return changes.read_moment(data, key, self.problems, field=field)
+        if data.get(key) is None:
+            return None
+        moment, problems = read_value(Moment, data[key], field)
+        self.problems.extend(problems)
+        return moment
 
     def part(self, data: dict, key: str, field: str) -> dict:
         """An optional object; absent is empty."""

@@ -13,6 +13,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
+from pydantic import Field
 
 from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
 from wijkwerk.schema import Email, Matching, Says, Shape, Text
@@ -190,3 +191,25 @@ class Reader:
         except ValueError:
             self.problem("invalid", field, _("Kies een van de mogelijkheden."))
             return None
+
+
+Reason = Annotated[str, Text(1000, multiline=True, optional=True)]
+
+
+class DecisionInput(Shape):
+    """An organiser's decision on a registration, with why (``POST …/approve``, ``/decline``,
+    ``/cancel``); ``full_refund`` only for cancelling."""
+
+    reason: Reason = ""
+    full_refund: Annotated[
+        bool,
+        Field(description="alleen bij annuleren: alles terug, buiten de voorwaarden om"),
+    ] = False
+
+
+class ProgrammeCancellationInput(Shape):
+    reason: Annotated[
+        str,
+        Text(1000, multiline=True),
+        Field(description="iedere aanmelder leest deze reden"),
+    ]

@@ -5,50 +5,72 @@ are the ones the back-office calls; what they refuse, the blueprint answers."""
 
 from __future__ import annotations
 
-from flask import abort, g, jsonify
+from typing import Annotated
+
+from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
+from pydantic import Field
 
 from wijkwerk.api import bp, serialise
 from wijkwerk.api.auth import organiser_required
-from wijkwerk.api.body import json_object, text
-from wijkwerk.calendars.changes import read_moment
+from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.extensions import db
-from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.registrations.inputs import Reason
+from wijkwerk.schema import Count, Moment, Says, Shape, Text, parse
 from wijkwerk.wijklab import panel, steps
 from wijkwerk.wijklab import services as wijklab
 from wijkwerk.wijklab.models import LabStage
 
+LongBlank = Annotated[str, Text(5000, multiline=True, blank=True)] | None
 
-def read_step(body: dict) -> steps.StepInput:
-    """``{stage, sharpened_question?, themes?, starts_at?, ends_at?, location?, day_programme?,
-    report_url?, reason?}``."""
-    try:
-        stage = LabStage(body.get("stage"))
-    except ValueError:
-        raise RuleViolation(
-            Problem("invalid", "stage", _("Kies een van de mogelijkheden."))
-        ) from None
-    problems: list[Problem] = []
-    location = body.get("location") if isinstance(body.get("location"), dict) else {}
-    themes = body.get("themes")
-    if themes is not None and not isinstance(themes, list):
-        problems.append(Problem("invalid", "themes", _("Geef een lijst van thema's.")))
-        themes = None
-    step = steps.StepInput(
-        stage=stage,
-        sharpened_question=text(body, "sharpened_question", 5000),
-        themes=tuple(panel.tags(themes)) if themes is not None else None,
-        starts_at=read_moment(body, "starts_at", problems),
-        ends_at=read_moment(body, "ends_at", problems),
-        location_name=text(location, "name", 200),
-        location_address=text(location, "address", 300),
-        day_programme=text(body, "day_programme", 5000),
-        report_url=text(body, "report_url", 500),
-        reason=text(body, "reason", 1000) or "",
-    )
-    if problems:
-        raise RuleViolation(*problems)
-    return step
+
+class LabStepInput(Shape):
+    """A step of a lab (wijkwerk/wijklab/steps.py); each step reads what it needs."""
+
+    stage: LabStage
+    sharpened_question: LongBlank = None
+    themes: Annotated[
+        list[Annotated[str, Text(60)]] | None,
+        Says(list_type=lambda: _("Geef een lijst van thema's.")),
+    ] = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    location: LocationInput | None = None
+    day_programme: LongBlank = None
+    report_url: Annotated[str, Text(500, blank=True)] | None = None
+    reason: Annotated[Reason, Field(description="verplicht bij `withdrawn`")] = ""
+
+    def step(self) -> steps.StepInput:
+        location = self.location or LocationInput()
+        return steps.StepInput(
+            stage=self.stage,
+            sharpened_question=self.sharpened_question,
+            themes=tuple(panel.tags(self.themes)) if self.themes is not None else None,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            location_name=location.name,
+            location_address=location.address,
+            day_programme=self.day_programme,
+            report_url=self.report_url,
+            reason=self.reason,
+        )
+
+
+class LabTaskInput(Shape):
+    assignee: Annotated[str, Text(blank=True)] | None = None
+    done: bool | None = None
+
+
+class PanelInviteInput(Shape):
+    expert_ids: Annotated[
+        list[Count],
+        Field(min_length=1),
+        Says(
+            missing=lambda: _("Geef een lijst van expert-id's."),
+            list_type=lambda: _("Geef een lijst van expert-id's."),
+            too_short=("required", lambda: _("Kies minstens één expert.")),
+        ),
+    ]
 
 
 @bp.get("/registrations/<int:registration_id>/wijklab")
@@ -61,7 +83,9 @@ def lab_detail(registration_id: int):
 @organiser_required(write=True)
 def lab_step(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
-    steps.advance(lab, read_step(json_object()), actor=g.api_account)
+    steps.advance(
+        lab, parse(LabStepInput, request.get_json(silent=True)).step(), actor=g.api_account
+    )
     db.session.commit()
     return jsonify(lab_json(lab))
 
@@ -73,12 +97,8 @@ def lab_task(registration_id: int, kind: str):
     task = next((t for t in lab.tasks if t.kind == kind), None)
     if task is None:
         abort(404)
-    body = json_object()
-    assignee = text(body, "assignee", 200)
-    done = body.get("done")
-    if done is not None and not isinstance(done, bool):
-        raise RuleViolation(Problem("invalid", "done", _("Kies ja of nee.")))
-    wijklab.update_task(task, assignee=assignee, done=done)
+    given = parse(LabTaskInput, request.get_json(silent=True))
+    wijklab.update_task(task, assignee=given.assignee, done=given.done)
     db.session.commit()
     return jsonify(lab_json(lab))
 
@@ -87,10 +107,8 @@ def lab_task(registration_id: int, kind: str):
 @organiser_required(write=True)
 def lab_invite(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
-    ids = json_object().get("expert_ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-        raise RuleViolation(Problem("invalid", "expert_ids", _("Geef een lijst van expert-id's.")))
-    panel.invite(lab, ids, actor=g.api_account)
+    given = parse(PanelInviteInput, request.get_json(silent=True))
+    panel.invite(lab, given.expert_ids, actor=g.api_account)
     db.session.commit()
     return jsonify(lab_json(lab))
 
@@ -116,7 +134,7 @@ def experts():
 @bp.post("/experts")
 @organiser_required(write=True)
 def add_expert():
-    made = panel.save_expert(json_object())
+    made = panel.save_expert(request.get_json(silent=True))
     db.session.commit()
     return jsonify(expert_json(made)), 201
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from wijkwerk.api.openapi.parts import REGISTRATION_ID, enum_of, read, ref, write
 from wijkwerk.registrations.models import RegistrationState
+from wijkwerk.wijklab.api import LabStepInput, LabTaskInput, PanelInviteInput
 from wijkwerk.wijklab.models import InvitationStatus, LabGoal, LabStage, TaskOwner
+from wijkwerk.wijklab.panel import ExpertInput
 
 _EXPERT_PROPERTIES = {
     "name": {"type": "string"},
@@ -16,7 +18,7 @@ _EXPERT_PROPERTIES = {
     "expertise": {"type": "array", "items": {"type": "string"}},
     "active": {"type": "boolean"},
 }
-SCHEMAS: dict[str, dict] = {
+SCHEMAS: dict[str, dict | type] = {
     "Expert": {
         "type": "object",
         "required": ["id", "name", "email", "expertise", "active"],
@@ -27,19 +29,6 @@ SCHEMAS: dict[str, dict] = {
                 "type": "array",
                 "items": {"type": "string"},
                 "description": "expertise die past bij de thema's van het Wijklab",
-            },
-        },
-    },
-    "ExpertInput": {
-        "type": "object",
-        "required": ["name", "email", "expertise"],
-        "properties": {
-            **_EXPERT_PROPERTIES,
-            "expertise": {
-                "oneOf": [
-                    {"type": "array", "items": {"type": "string"}},
-                    {"type": "string", "description": "met komma's"},
-                ]
             },
         },
     },
@@ -91,33 +80,10 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
-    "LabStep": {
-        "type": "object",
-        "required": ["stage"],
-        "properties": {
-            "stage": enum_of(LabStage),
-            "sharpened_question": {"type": "string"},
-            "themes": {"type": "array", "items": {"type": "string"}},
-            "starts_at": {"type": "string", "format": "date-time"},
-            "ends_at": {"type": "string", "format": "date-time"},
-            "location": {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
-            },
-            "day_programme": {"type": "string"},
-            "report_url": {"type": "string", "format": "uri"},
-            "reason": {"type": "string", "description": "verplicht bij `withdrawn`"},
-        },
-    },
-    "LabTask": {
-        "type": "object",
-        "properties": {"assignee": {"type": "string"}, "done": {"type": "boolean"}},
-    },
-    "PanelInvite": {
-        "type": "object",
-        "required": ["expert_ids"],
-        "properties": {"expert_ids": {"type": "array", "items": {"type": "integer"}}},
-    },
+    "LabStepInput": LabStepInput,
+    "LabTaskInput": LabTaskInput,
+    "PanelInviteInput": PanelInviteInput,
+    "ExpertInput": ExpertInput,
 }
 
 _KIND = {"name": "kind", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -129,7 +95,7 @@ PATHS: dict[str, dict] = {
     "/registrations/{registration_id}/wijklab/steps": {
         "post": write(
             "Volgende stap van een Wijklab (de gemeente krijgt bericht)",
-            body="LabStep",
+            body="LabStepInput",
             answer=("Lab", "Het Wijklab na de stap"),
             parameters=[REGISTRATION_ID],
             conflict=True,
@@ -138,7 +104,7 @@ PATHS: dict[str, dict] = {
     "/registrations/{registration_id}/wijklab/tasks/{kind}": {
         "put": write(
             "Een taak van de checklist: wie, en of ze gedaan is",
-            body="LabTask",
+            body="LabTaskInput",
             answer=("Lab", "Het Wijklab"),
             parameters=[REGISTRATION_ID, _KIND],
         )
@@ -146,7 +112,7 @@ PATHS: dict[str, dict] = {
     "/registrations/{registration_id}/wijklab/panel": {
         "post": write(
             "Experts uitnodigen voor het panel (per e-mail)",
-            body="PanelInvite",
+            body="PanelInviteInput",
             answer=("Lab", "Het Wijklab met de uitnodigingen"),
             parameters=[REGISTRATION_ID],
         )

@@ -5,11 +5,12 @@ as a calendar event and the startnotitie, downloadable only by them and organise
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,8 +18,9 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.documents import services as documents
 from wijkwerk.extensions import db
 from wijkwerk.outbox.services import queue
-from wijkwerk.registrations.inputs import PHONE, Reader
+from wijkwerk.registrations.inputs import EmailAddress, Line, OptionalLine, Phone
 from wijkwerk.registrations.sessions import ics_attachment
+from wijkwerk.schema import Says, Shape, Text, parse, refusal
 from wijkwerk.timeutil import now_utc
 from wijkwerk.urls import external_url
 from wijkwerk.validation import Problem, RuleViolation
@@ -48,43 +50,65 @@ def tags(text: str | list | None) -> list[str]:
     return found
 
 
+def _expertise(value: list[str] | str) -> list[str]:
+    found = tags(value)
+    if not found:
+        raise refusal("required", _("Geef minstens één expertise."))
+    return found
+
+
+class ExpertInput(Shape):
+    """An expert of the pool, added or changed."""
+
+    name: Line
+    organisation: OptionalLine = ""
+    email: EmailAddress
+    phone: Phone = ""
+    expertise: Annotated[
+        list[Annotated[str, Text(60)]],
+        BeforeValidator(lambda value: tags(value) if isinstance(value, str) else value),
+        AfterValidator(_expertise),
+        Field(min_length=1),
+        Says(
+            missing=lambda: _("Geef minstens één expertise."),
+            too_short=("required", lambda: _("Geef minstens één expertise.")),
+        ),
+        # A list, or text with commas (the back-office's field), which the server splits.
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "string", "maxLength": 60}, "minItems": 1},
+                    {"type": "string", "pattern": "[^,;\\s]", "description": "met komma's"},
+                ]
+            }
+        ),
+    ]
+    active: bool | None = None
+
+
 def save_expert(data: dict[str, Any], expert: Expert | None = None) -> Expert:
     """Add an expert to the pool, or change one. Raises :class:`RuleViolation`."""
-    reader = Reader()
-    values = {
-        "name": reader.text(data, "name", "name"),
-        "organisation": reader.text(data, "organisation", "organisation", required=False),
-        "email": reader.email(data, "email", "email"),
-        "expertise": tags(data.get("expertise")),
-    }
-    phone = reader.pattern(
-        data,
-        "phone",
-        "phone",
-        PHONE,
-        _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
-        required=False,
-    )
-    values["phone"] = phone[0] if phone else ""
-    if not values["expertise"]:
-        reader.problem("required", "expertise", _("Geef minstens één expertise."))
-    if values["email"] and not reader.problems:
-        other = db.session.scalar(select(Expert).where(Expert.email == values["email"]))
-        if other is not None and other is not expert:
-            reader.problem(
+    given = parse(ExpertInput, data)
+    values = given.model_dump(exclude={"active"})
+    problems: list[Problem] = []
+    other = db.session.scalar(select(Expert).where(Expert.email == values["email"]))
+    if other is not None and other is not expert:
+        problems.append(
+            Problem(
                 "already_exists",
                 "email",
                 _("Er staat al een expert met dit e-mailadres in de pool."),
             )
-    if reader.problems:
-        raise RuleViolation(*reader.problems)
+        )
+    if problems:
+        raise RuleViolation(*problems)
     if expert is None:
         expert = Expert()
         db.session.add(expert)
     for key, value in values.items():
         setattr(expert, key, value)
-    if "active" in data:
-        expert.active = bool(data["active"])
+    if given.active is not None:
+        expert.active = given.active
     try:
         db.session.flush()
     except IntegrityError as exc:

@@ -17,7 +17,9 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from wijkwerk.api.openapi import schemas_attendance, schemas_programme, schemas_registration
 from wijkwerk.api.openapi.parts import ERRORS, complete, ref
 from wijkwerk.api.openapi.paths import PATHS as CORE_PATHS
+from wijkwerk.calendars import changes
 from wijkwerk.programmes import kinds
+from wijkwerk.registrations import inputs
 from wijkwerk.schema import Shape
 
 SCHEMAS: dict[str, dict] = {
@@ -28,7 +30,11 @@ SCHEMAS: dict[str, dict] = {
 }
 PATHS: dict[str, dict] = complete(dict(CORE_PATHS))
 # The core's request shapes (wijkwerk/schema.py), whose schemas are generated.
-SHAPES: list[type[Shape]] = []
+SHAPES: list[type[Shape]] = [
+    inputs.DecisionInput,
+    inputs.ProgrammeCancellationInput,
+    changes.SessionChangeInput,
+]
 
 
 class _Generator(GenerateJsonSchema):

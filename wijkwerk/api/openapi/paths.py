@@ -18,11 +18,7 @@ from wijkwerk.api.openapi.parts import (
 
 _REASON_BODY = {
     "required": False,
-    "content": {
-        "application/json": {
-            "schema": {"type": "object", "properties": {"reason": {"type": "string"}}}
-        }
-    },
+    "content": {"application/json": {"schema": ref("DecisionInput")}},
 }
 
 
@@ -125,7 +121,7 @@ PATHS: dict[str, dict] = {
         "post": write(
             "Het programma laten vervallen: iedere aanmelding geannuleerd met bericht, facturen "
             "gecrediteerd, betalingen terugbetaald, geen plaatsing van de wachtlijst",
-            body="ProgrammeCancellationRequest",
+            body="ProgrammeCancellationInput",
             answer=("ProgrammeCancellation", "Wat het vervallen deed"),
             parameters=[SLUG],
             conflict=True,  # already cancelled
@@ -143,7 +139,7 @@ PATHS: dict[str, dict] = {
         "patch": write(
             "Bijeenkomst verplaatsen, verhuizen of afzeggen; deelnemers krijgen één mail met de "
             "bijgewerkte afspraak",
-            body="SessionChange",
+            body="SessionChangeInput",
             answer=("Session", "De bijeenkomst na de wijziging"),
             parameters=[SESSION_ID],
         )

@@ -62,23 +62,6 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
-    "SessionChange": {
-        "type": "object",
-        "properties": {
-            "starts_at": {"type": "string", "format": "date-time"},
-            "ends_at": {
-                "type": "string",
-                "format": "date-time",
-                "description": "zonder ends_at houdt een verplaatste bijeenkomst haar duur",
-            },
-            "location": {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
-            },
-            "status": enum_of(SessionStatus),
-            "reason": {"type": "string", "description": "komt in de mail aan de deelnemers"},
-        },
-    },
     "Programme": {
         "type": "object",
         "required": ["slug", "kind", "title", "fee", "allocation", "state", "sessions"],
@@ -151,13 +134,6 @@ SCHEMAS["Allocation"] = {
         "places_taken": {"type": "integer"},
         "min_participants": {"type": ["integer", "null"]},
         "below_minimum": {"type": "boolean"},
-    },
-}
-SCHEMAS["ProgrammeCancellationRequest"] = {
-    "type": "object",
-    "required": ["reason"],
-    "properties": {
-        "reason": {"type": "string", "description": "iedere aanmelder leest deze reden"},
     },
 }
 SCHEMAS["ProgrammeCancellation"] = {
