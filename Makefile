@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench screenshots install install-test assets translations db lint extract-messages clean
+.PHONY: run test bench screenshots openapi install install-test assets translations db lint extract-messages clean
 
 run: install assets translations db
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -27,6 +27,10 @@ bench: install-test assets translations
 screenshots: install-test assets translations
 	bash scripts/test-browser.sh
 	$(BIN)/python scripts/screenshots.py
+
+# The OpenAPI document, generated from the declared shapes, into docs/openapi.json (committed).
+openapi: install
+	$(BIN)/python scripts/openapi.py
 
 # --- installation -------------------------------------------------------------------------------
 $(BIN)/python:

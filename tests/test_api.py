@@ -4,7 +4,9 @@ covers every route."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 from openapi_core.validation.response.exceptions import InvalidData
@@ -65,6 +67,12 @@ def test_openapi_document_describes_every_api_route(app, client):
                 routes.add((path, method))
     assert routes == described
     assert document == openapi_document()
+
+
+def test_the_committed_document_is_the_one_the_api_serves(app):
+    """docs/openapi.json is what integrators diff between releases: `make openapi` writes it."""
+    committed = json.loads((Path(__file__).parent.parent / "docs" / "openapi.json").read_text())
+    assert committed == openapi_document(), "docs/openapi.json is stale: run `make openapi`"
 
 
 def test_every_api_answer_in_the_tests_is_checked_against_the_document(app, client):
