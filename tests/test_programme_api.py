@@ -64,9 +64,18 @@ def test_an_organiser_creates_a_published_programme_with_its_sessions(client, db
     assert again.status_code == 422 and again.json["errors"][0]["code"] == "already_exists"
 
 
-def test_a_draft_is_not_public(client, db, token):
-    post(client, {**BODY, "state": "draft"}, token)
-    assert client.get("/api/v1/programmes/werkplaatsen-2028").status_code == 404
+def test_a_draft_is_not_public_but_its_organisers_read_it(client, db, token):
+    made = post(client, {**BODY, "state": "draft"}, token)
+    assert made.status_code == 201
+    url = "/api/v1/programmes/werkplaatsen-2028"
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers={"Authorization": "Bearer not-a-token"}).status_code == 404
+    read = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert read.status_code == 200 and read.json == made.json
+    assert read.json["state"] == "draft"
+    listed = client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"})
+    assert "werkplaatsen-2028" in {p["slug"] for p in listed.json}
+    assert "werkplaatsen-2028" not in {p["slug"] for p in client.get("/api/v1/programmes").json}
 
 
 def test_every_problem_is_reported_and_nothing_is_made(client, db, token):

@@ -39,9 +39,15 @@ def municipalities():
     return jsonify([serialise.municipality(m) for m in found])
 
 
+def _organiser_reads() -> bool:
+    """With an organiser's token the catalogue includes drafts; the public sees none."""
+    return bearer_account() is not None
+
+
 @bp.get("/programmes")
 def programmes():
-    return jsonify([serialise.programme(p) for p in list_programmes()])
+    found = list_programmes(published_only=not _organiser_reads())
+    return jsonify([serialise.programme(p) for p in found])
 
 
 @bp.post("/programmes")
@@ -55,7 +61,7 @@ def create_programme():
 
 @bp.get("/programmes/<slug>")
 def programme(slug: str):
-    found = get_programme(slug)
+    found = get_programme(slug, published_only=not _organiser_reads())
     if found is None:
         abort(404)
     return jsonify(serialise.programme(found))

@@ -64,7 +64,8 @@ PATHS: dict[str, dict] = {
     },
     "/programmes": {
         "get": {
-            "summary": "Gepubliceerde programma's",
+            "summary": "Gepubliceerde programma's; met een organisator-token ook de concepten",
+            "security": [{}, {"bearer": []}],
             "responses": {
                 "200": response({"type": "array", "items": ref("Programme")}, "Programma's")
             },
@@ -79,7 +80,9 @@ PATHS: dict[str, dict] = {
     },
     "/programmes/{slug}": {
         "get": {
-            "summary": "Eén programma met zijn bijeenkomsten",
+            "summary": "Eén programma met zijn bijeenkomsten; een concept alleen met een "
+            "organisator-token",
+            "security": [{}, {"bearer": []}],
             "parameters": [SLUG],
             "responses": {"200": response(ref("Programme"), "Programma"), "404": ERROR_RESPONSE},
         }
