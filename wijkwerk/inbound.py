@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask, abort, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
+from pydantic import BaseModel
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from wijkwerk.validation import Problem, has_forbidden_characters, json_problems, text_message
@@ -49,6 +50,13 @@ def _refuse_constant(name: str) -> None:
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON, refusing what no client of ours sends: NaN and Infinity, and nesting deeper
     than :data:`MAX_JSON_DEPTH` (Python's parser would run out of stack far deeper)."""
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        """An answer's shape (wijkwerk/schema.py) as its JSON."""
+        if isinstance(o, BaseModel):
+            return o.model_dump(mode="json", by_alias=True)
+        return DefaultJSONProvider.default(o)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         try:

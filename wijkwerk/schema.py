@@ -29,7 +29,15 @@ from functools import cache
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from wijkwerk.email_address import InvalidEmail, checked_email
@@ -50,6 +58,22 @@ class Shape(BaseModel):
     """A request's shape: strict, and blind to fields it does not name."""
 
     model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+
+class Answer(BaseModel):
+    """An answer's shape. Built by the code that fills it (``Answer(...)``, validated, so an
+    answer that breaks its declaration fails where it is made) and sent as JSON by the app's
+    JSON provider (wijkwerk/inbound.py)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+
+# A moment in an answer: ISO 8601 with its offset, as Python writes it ("+00:00", not "Z").
+Timestamp = Annotated[
+    dt.datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 # --- Text -----------------------------------------------------------------------------------------
@@ -156,7 +180,10 @@ class Email(Text):
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
         email = {"type": "string", "format": "email", "maxLength": self.limit}
-        return {**email, "type": ["string", "null"]} if self.optional else email
+        if not self.optional:
+            return email
+        blank = {"type": "string", "pattern": f"^[{SPACE}]*$", "maxLength": self.limit}
+        return {"anyOf": [email, blank, {"type": "null"}]}
 
 
 # --- Numbers and moments --------------------------------------------------------------------------
@@ -348,18 +375,6 @@ def read(model: type[S], data: object) -> tuple[S, list[Problem]]:
         return model.model_validate_json(json.dumps(data), strict=True), []
     except ValidationError as exc:
         return partial(model, data), problems_of(model, exc)
-
-
-def read_value(annotation: Any, raw: object, field: str) -> tuple[Any, list[Problem]]:
-    """One value read as ``annotation`` (a :data:`Moment`), at ``field``: (it or None, problems)."""
-    try:
-        return _adapter(annotation).validate_json(json.dumps(raw), strict=True), []
-    except ValidationError as exc:
-        item = exc.errors(include_url=False)[0]
-        context = item.get("ctx") or {}
-        if "words" in context:
-            return None, [Problem(item["type"], field, str(context["words"]))]
-        return None, [Problem("invalid", field, _moment_words())]
 
 
 def within(part: str, problems: list[Problem]) -> list[Problem]:

@@ -8,8 +8,10 @@ from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 
 from wijkwerk.api import bp, serialise
+from wijkwerk.api import serialise_attendance as attendance_answers
+from wijkwerk.api import serialise_registration as answers
 from wijkwerk.api.auth import bearer_account, organiser_required
-from wijkwerk.api.openapi import openapi_document
+from wijkwerk.api.openapi import READ, READ_OPTIONAL, WRITE, documented, openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.calendars import changes
@@ -17,6 +19,7 @@ from wijkwerk.errors import error_response
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.services import search_municipalities
 from wijkwerk.planning import reading
+from wijkwerk.planning.reading import ProgrammeCreateInput
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.kinds import Joining
 from wijkwerk.programmes.models import ProgrammeSession
@@ -29,11 +32,17 @@ from wijkwerk.schema import parse
 
 
 @bp.get("/openapi.json")
+@documented("Dit document (OpenAPI 3.1)")
 def openapi():
     return jsonify(openapi_document())
 
 
 @bp.get("/municipalities")
+@documented(
+    "Gemeenten zoeken",
+    answer=[serialise.Municipality],
+    query={"q": {"schema": {"type": "string"}, "description": "deel van naam of CBS-code"}},
+)
 def municipalities():
     found = search_municipalities(request.args.get("q", ""))
     return jsonify([serialise.municipality(m) for m in found])
@@ -45,12 +54,25 @@ def _organiser_reads() -> bool:
 
 
 @bp.get("/programmes")
+@documented(
+    "Gepubliceerde programma's; met een organisator-token ook de concepten",
+    answer=[serialise.Programme],
+    who=READ_OPTIONAL,
+)
 def programmes():
     found = list_programmes(published_only=not _organiser_reads())
     return jsonify([serialise.programme(p) for p in found])
 
 
 @bp.post("/programmes")
+@documented(
+    "Een programma met zijn bijeenkomsten maken (organisatoren); een concept tenzij state "
+    "published is",
+    body=ProgrammeCreateInput,
+    answer=serialise.Programme,
+    status=201,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def create_programme():
     """Create a programme with its sessions (a draft unless ``state`` is ``published``)."""
@@ -60,6 +82,11 @@ def create_programme():
 
 
 @bp.get("/programmes/<slug>")
+@documented(
+    "Eén programma met zijn bijeenkomsten; een concept alleen met een organisator-token",
+    answer=serialise.Programme,
+    who=READ_OPTIONAL,
+)
 def programme(slug: str):
     found = get_programme(slug, published_only=not _organiser_reads())
     if found is None:
@@ -68,6 +95,14 @@ def programme(slug: str):
 
 
 @bp.post("/programmes/<slug>/registrations")
+@documented(
+    "Aanmelden: een trio (werkplaats), een persoon (driedaagse), een Wijklab-aanvraag; een "
+    "stad in een kennisprogramma voegt een organisator toe (token)",
+    registration_request=True,
+    answer=answers.Registration,
+    status=201,
+    limited=True,
+)
 @limited("registrations")
 def register(slug: str):
     found = get_programme(slug)
@@ -94,15 +129,29 @@ def register(slug: str):
         actor=organiser if kind.joining is Joining.INVITATION else None,
         allow_second=allow_second,
     )
-    answer = serialise.registration(outcome.registration, outcome.warnings)  # before the commit
+    answer = answers.registration(outcome.registration, outcome.warnings)  # before the commit
     db.session.commit()  # expires what was loaded: the answer needs no second reading of it
     return jsonify(answer), 201
 
 
 @bp.get("/registrations/<int:registration_id>")
+@documented(
+    "Eén aanmelding met leden, geschiedenis en kosten",
+    answer=answers.RegistrationDetail,
+    who=READ,
+)
 @organiser_required(write=False)
 def registration(registration_id: int):
-    return jsonify(serialise.registration_detail(db.get_or_404(Registration, registration_id)))
+    return jsonify(answers.registration_detail(db.get_or_404(Registration, registration_id)))
+
+
+_DECISION = {
+    "body": DecisionInput,
+    "body_required": False,
+    "answer": answers.RegistrationDetail,
+    "who": WRITE,
+    "conflict": True,
+}
 
 
 def _decide(registration_id: int, action, **options):
@@ -113,22 +162,29 @@ def _decide(registration_id: int, action, **options):
         options["full_refund"] = decision.full_refund
     action(found, actor=g.api_account, reason=decision.reason, **options)
     db.session.commit()
-    return jsonify(serialise.registration_detail(found))
+    return jsonify(answers.registration_detail(found))
 
 
 @bp.post("/registrations/<int:registration_id>/approve")
+@documented("Akkoord vastleggen namens de bestuurder", **_DECISION)
 @organiser_required(write=True)
 def approve(registration_id: int):
     return _decide(registration_id, approval.approve)
 
 
 @bp.post("/registrations/<int:registration_id>/decline")
+@documented("Geen akkoord vastleggen", **_DECISION)
 @organiser_required(write=True)
 def decline(registration_id: int):
     return _decide(registration_id, approval.decline)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")
+@documented(
+    "Aanmelding annuleren: creditfactuur en terugbetaling volgens de annuleringsvoorwaarden, "
+    'of alles terug met `{"full_refund": true}`',
+    **_DECISION,
+)
 @organiser_required(write=True)
 def cancel(registration_id: int):
     """Cancel by the programme's terms, or refund everything with ``{"full_refund": true}``."""
@@ -136,6 +192,11 @@ def cancel(registration_id: int):
 
 
 @bp.post("/programmes/<slug>/allocate")
+@documented(
+    "Plaatsen nu verdelen volgens het beleid van het programma",
+    answer=serialise.AllocationResult,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def allocate(slug: str):
     found = get_programme(slug, published_only=False)
@@ -147,6 +208,14 @@ def allocate(slug: str):
 
 
 @bp.post("/programmes/<slug>/cancel")
+@documented(
+    "Het programma laten vervallen: iedere aanmelding geannuleerd met bericht, facturen "
+    "gecrediteerd, betalingen terugbetaald, geen plaatsing van de wachtlijst",
+    body=ProgrammeCancellationInput,
+    answer=serialise.ProgrammeCancellation,
+    who=WRITE,
+    conflict=True,
+)
 @organiser_required(write=True)
 def cancel_programme(slug: str):
     """The programme does not go ahead (wijkwerk/registrations/cancelling.py); ``{"reason"}``."""
@@ -156,17 +225,17 @@ def cancel_programme(slug: str):
     given = parse(ProgrammeCancellationInput, request.get_json(silent=True))
     done = cancelling.cancel_programme(found, reason=given.reason, actor=g.api_account)
     db.session.commit()
-    return jsonify(
-        {
-            "programme": serialise.programme(found),
-            "registrations_cancelled": done.registrations,
-            "invoices_credited": done.credited,
-            "payments_refunded": done.refunded,
-        }
-    )
+    return jsonify(serialise.cancellation(found, done))
 
 
 @bp.patch("/sessions/<int:session_id>")
+@documented(
+    "Bijeenkomst verplaatsen, verhuizen of afzeggen; deelnemers krijgen één mail met de "
+    "bijgewerkte afspraak",
+    body=changes.SessionChangeInput,
+    answer=serialise.Session,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def change_session(session_id: int):
     """Move, relocate or cancel a session; participants are told and calendars updated."""
@@ -179,6 +248,13 @@ def change_session(session_id: int):
 
 
 @bp.put("/sessions/<int:session_id>/attendance")
+@documented(
+    "Aanwezigheid vastleggen; een onbekende persoon is een 422 en dan wordt niets van het "
+    "verzoek opgeslagen",
+    body=attendance.MarksInput,
+    answer=attendance_answers.Roster,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def record_attendance(session_id: int):
     """Record marks for a session; one unknown person and nothing of the request is stored."""
@@ -186,10 +262,17 @@ def record_attendance(session_id: int):
     marks = attendance.read_marks(found, request.get_json(silent=True))
     attendance.record(found, marks, actor=g.api_account)
     db.session.commit()
-    return jsonify(serialise.roster(found, attendance.roster(found)))
+    return jsonify(attendance_answers.roster(found, attendance.roster(found)))
 
 
 @bp.get("/programmes/<slug>/attendance")
+@documented(
+    "Aanwezigheid per persoon en bijeenkomst, met totalen; ?format=csv voor een spreadsheet",
+    answer=attendance_answers.AttendanceMatrix,
+    who=READ,
+    csv=True,
+    query={"format": {"schema": {"type": "string", "enum": ["json", "csv"]}}},
+)
 @organiser_required(write=False)
 def attendance_matrix(slug: str):
     found = get_programme(slug, published_only=False)
@@ -198,4 +281,4 @@ def attendance_matrix(slug: str):
     matrix = attendance.matrix(found)
     if request.args.get("format") == "csv":
         return exports.export_response(exports.matrix_csv(matrix), "csv", f"aanwezigheid-{slug}")
-    return jsonify(serialise.attendance_matrix(matrix))
+    return jsonify(attendance_answers.attendance_matrix(matrix))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.attendance.models import Attendance, AttendanceStatus
 from wijkwerk.audit import recorder as audit
 from wijkwerk.db import dialect_insert
-from wijkwerk.email_address import InvalidEmail, checked_email, normalise_email
+from wijkwerk.email_address import normalise_email
 from wijkwerk.extensions import db
 from wijkwerk.formatting import date as format_date
 from wijkwerk.formatting import folded
@@ -28,6 +28,7 @@ from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeSession
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import RegistrationMember
+from wijkwerk.schema import Email, Says, Shape, Text, read
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -126,14 +127,32 @@ def too_early(session: ProgrammeSession, now: dt.datetime | None = None) -> bool
     return session.starts_at - (now or now_utc()) > MARK_AHEAD
 
 
+class SubstituteInput(Shape):
+    name: Annotated[str, Text(), Says(missing=lambda: _("Vul de naam van de vervanger in."))]
+    email: Annotated[str, Email(optional=True)] = ""
+
+
+class RecordInput(Shape):
+    email: Annotated[str, Text(254)]
+    status: Annotated[AttendanceStatus, Says(enum=lambda: _("Kies present, absent of excused."))]
+    substitute: SubstituteInput | None = None
+
+
+class MarksInput(Shape):
+    """``PUT /sessions/{id}/attendance``; a session more than a day ahead takes marks only with
+    ``"early": true``."""
+
+    records: Annotated[list[RecordInput], Says(missing=lambda: _("Stuur een lijst records."))]
+    early: bool = False
+
+
 def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
-    """Parse ``{"records": [{"email", "status", "substitute": {"name", "email"} | null}],
-    "early": false}``. Every problem is reported at once; an e-mail address that is not expected at
-    this session is a problem too, so nothing of a request with one is stored. A session more than
-    a day ahead takes marks only with ``"early": true``."""
-    if not isinstance(data, dict) or not isinstance(data.get("records"), list):
-        raise RuleViolation(Problem("required", "records", _("Stuur een lijst records.")))
-    if too_early(session) and data.get("early") is not True:
+    """The marks of a request (:class:`MarksInput`). Every problem is reported at once; an
+    e-mail address that is not expected at this session is a problem too, so nothing of a
+    request with one is stored. A session more than a day ahead takes marks only with
+    ``"early": true``."""
+    given, problems = read(MarksInput, data)
+    if too_early(session) and not given.early and "records" not in {p.field for p in problems}:
         raise RuleViolation(
             Problem(
                 "invalid",
@@ -146,55 +165,30 @@ def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
             )
         )
     by_email = {line.member.person.email: line.member for line in roster(session)}
-    problems: list[Problem] = []
     marks: list[Mark] = []
-    for index, record in enumerate(data["records"]):
-        where = f"records[{index}]"
-        if not isinstance(record, dict):
-            problems.append(Problem("invalid", where, _("Dit onderdeel heeft een onjuiste vorm.")))
-            continue
-        email = normalise_email(str(record.get("email") or ""))
-        member = by_email.get(email)
-        if member is None:
+    for index, record in enumerate(given.records):
+        member = by_email.get(normalise_email(record.email or ""))
+        if member is None and record.email:
             problems.append(
                 Problem(
                     "unknown_person",
-                    f"{where}.email",
+                    f"records[{index}].email",
                     _("Deze persoon staat niet op de lijst van deze bijeenkomst."),
                 )
             )
-        try:
-            status = AttendanceStatus(record.get("status"))
-        except ValueError:
-            problems.append(
-                Problem("invalid", f"{where}.status", _("Kies present, absent of excused."))
+        if member is not None and record.status is not None:
+            substitute = record.substitute
+            marks.append(
+                Mark(
+                    member,
+                    record.status,
+                    substitute.name if substitute else None,
+                    (substitute.email or None) if substitute else None,
+                )
             )
-            status = None
-        substitute = record.get("substitute")
-        name = sub_email = None
-        if substitute is not None:
-            name, sub_email = _substitute(substitute, f"{where}.substitute", problems)
-        if member is not None and status is not None:
-            marks.append(Mark(member, status, name, sub_email))
     if problems:
         raise RuleViolation(*problems)
     return marks
-
-
-def _substitute(data: Any, where: str, problems: list[Problem]) -> tuple[str | None, str | None]:
-    if not isinstance(data, dict):
-        problems.append(Problem("invalid", where, _("Dit onderdeel heeft een onjuiste vorm.")))
-        return None, None
-    name = str(data.get("name") or "").strip()
-    if not name or len(name) > 200:
-        problems.append(Problem("required", f"{where}.name", _("Vul de naam van de vervanger in.")))
-    email = str(data.get("email") or "").strip()
-    if email:
-        try:
-            email = checked_email(email)
-        except InvalidEmail as exc:
-            problems.append(Problem("invalid", f"{where}.email", exc.message))
-    return name or None, email or None
 
 
 def record(

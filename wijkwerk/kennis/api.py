@@ -12,25 +12,39 @@ from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import Field
 
-from wijkwerk.api import bp, serialise
+from wijkwerk.api import bp
 from wijkwerk.api.auth import organiser_required
+from wijkwerk.api.openapi import READ, WRITE, documented
 from wijkwerk.extensions import db
+from wijkwerk.kennis import answers
 from wijkwerk.kennis import services as kennis
-from wijkwerk.kennis.delegates import delegates_of, name_delegates, naming_deadline
-from wijkwerk.kennis.meetings import MAX_PRESENTERS, meeting_of, set_meeting
+from wijkwerk.kennis.delegates import DelegatesInput, delegates_of, name_delegates
+from wijkwerk.kennis.meetings import MAX_PRESENTERS, set_meeting
 from wijkwerk.programmes.models import ProgrammeKind, ProgrammeSession
 from wijkwerk.registrations.models import Registration
 from wijkwerk.schema import Count, Moment, Says, Shape, parse
 
 
 @bp.get("/programmes/<slug>/cities")
+@documented(
+    "De steden van een kennisprogramma met hun deelnemers per bijeenkomst",
+    answer=[answers.City],
+    who=READ,
+)
 @organiser_required(write=False)
 def cities(slug: str):
     programme = kennis.programme_or_404(slug)
-    return jsonify([city_json(c, programme.sessions) for c in kennis.cities(programme)])
+    return jsonify([answers.city(c, programme.sessions) for c in kennis.cities(programme)])
 
 
 @bp.put("/registrations/<int:registration_id>/sessions/<int:session_id>/delegates")
+@documented(
+    "Wie een stad naar een bijeenkomst stuurt (twee of drie; meer wordt geweigerd)",
+    body=DelegatesInput,
+    answer=answers.Delegates,
+    who=WRITE,
+    conflict=True,
+)
 @organiser_required(write=True)
 def delegates(registration_id: int, session_id: int):
     registration = db.get_or_404(Registration, registration_id)
@@ -43,12 +57,7 @@ def delegates(registration_id: int, session_id: int):
         actor_label="organiser",
     )
     db.session.commit()
-    return jsonify(
-        {
-            "delegates": [serialise.member(m) for m in delegates_of(registration, session)],
-            "warnings": [{"code": w.code, "message": w.message} for w in warnings],
-        }
-    )
+    return jsonify(answers.delegates(delegates_of(registration, session), warnings))
 
 
 class MeetingSettingsInput(Shape):
@@ -73,6 +82,12 @@ class MeetingSettingsInput(Shape):
 
 
 @bp.put("/sessions/<int:session_id>/meeting")
+@documented(
+    "Gastwijk, presenterende wijken en opgeeftermijn van een themabijeenkomst",
+    body=MeetingSettingsInput,
+    answer=answers.Meeting,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def meeting(session_id: int):
     session = db.get_or_404(ProgrammeSession, session_id)
@@ -87,42 +102,4 @@ def meeting(session_id: int):
         actor=g.api_account,
     )
     db.session.commit()
-    return jsonify(meeting_json(session) | {"warnings": [w.as_json() for w in warnings]})
-
-
-# --- Model → JSON (docs/api.md) ----------------------------------------------------------------
-
-
-def city_json(c, sessions) -> dict:
-    """A participating city or region with its people per meeting."""
-    return {
-        "registration": c.registration_id,
-        "name": c.name,
-        "municipality": c.registration.municipality_code,
-        "wijk": c.wijk,
-        "region": c.region or None,
-        "contact": {
-            "name": c.registration.contact_person.name,
-            "email": c.registration.contact_person.email,
-        },
-        "wijkanalyse": c.wijkanalyse.filename if c.wijkanalyse else None,
-        "meetings": [
-            {
-                "session": s.id,
-                "delegates": [
-                    serialise.member(m) for m in c.registration.members if m.session_id == s.id
-                ],
-            }
-            for s in sessions
-        ],
-    }
-
-
-def meeting_json(s) -> dict:
-    found = meeting_of(s)
-    return {
-        "session": serialise.session(s),
-        "host": found.host_registration_id,
-        "presenters": sorted(p.registration_id for p in found.presenters),
-        "naming_deadline": serialise.timestamp(naming_deadline(s, found)),
-    }
+    return jsonify(answers.meeting(session, warnings))

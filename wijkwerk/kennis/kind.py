@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from wijkwerk.formatting import counted
-from wijkwerk.kennis import attention, demo, openapi, services
+from wijkwerk.kennis import attention, demo, services
 from wijkwerk.kennis.delegates import (
     MIN_DELEGATES,
     delegates_of,
@@ -85,8 +85,6 @@ KIND = Kind(
     demo_activity=demo.activity,
     attention=attention.short_of_people,
     api_request=services.CityAdmissionInput,
-    api_schemas=openapi.SCHEMAS,
-    api_paths=openapi.PATHS,
     roster=(
         Column(_l("Gemeente"), municipality_name),
         Column(_l("Contactpersoon"), contact_name),

@@ -3,17 +3,17 @@ wijkwerk/planning/editing.py takes, and its problems mapped back to the body's f
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
+from pydantic import Field
 
+from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.money import rate_from_string
 from wijkwerk.planning.editing import new_programme, problems_of_new
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme, ProgrammeKind
-from wijkwerk.registrations.inputs import Reader
-from wijkwerk.schema import Moment, read_value
-from wijkwerk.validation import Problem, RuleViolation
+from wijkwerk.schema import Matching, Moment, Says, Shape, Text, read
+from wijkwerk.validation import MAX_INT, Problem, RuleViolation
 
 API_FIELDS = {
     "fee_cents": "fee.amount_cents",
@@ -24,35 +24,92 @@ API_FIELDS = {
 }
 
 
-class _Reader(Reader):
-    """The shared request reader, with the few shapes a programme adds: whole numbers, moments
-    and optional parts."""
+VatRate = Annotated[
+    str,
+    Matching(
+        limit=8,
+        regex=r"(100([.,]0{1,2})?|[0-9]{1,2}([.,][0-9]{1,2})?)( ?%)?",
+        message=lambda: _('Geef een btw-tarief zoals "21" of "9".'),
+    ),
+]
+Positive = Annotated[int, Field(ge=1, le=MAX_INT)]
 
-    def integer(self, data: dict, key: str, field: str, *, minimum: int = 0) -> int | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.problem(
-                "invalid", field, _("Vul een geheel getal van minstens %(min)s in.", min=minimum)
+
+class FeeInput(Shape):
+    amount_cents: Annotated[int, Field(ge=0, le=MAX_INT, description="excl. btw")] = 0
+    vat_rate: Annotated[VatRate, Field(examples=["21"])] = "21"
+    per: FeeUnit | None = None
+
+
+class NewSessionInput(Shape):
+    title: Annotated[str, Text(200)]
+    theme: Annotated[str, Text(300, optional=True)] = ""
+    outcome: Annotated[str, Text(5000, multiline=True, optional=True)] = ""
+    starts_at: Moment
+    ends_at: Moment
+    location: LocationInput | None = None
+
+
+class ProgrammeCreateInput(Shape):
+    """``POST /programmes``: a programme with its sessions, a draft unless ``state`` is
+    ``published``."""
+
+    slug: Annotated[
+        str,
+        Matching(
+            limit=80,
+            regex=r"[a-z0-9]+(-[a-z0-9]+)*",
+            message=lambda: _("Gebruik kleine letters, cijfers en streepjes."),
+        ),
+    ]
+    kind: Annotated[ProgrammeKind, Says(missing=lambda: _("Kies een van de mogelijkheden."))]
+    title: Annotated[str, Text(200)]
+    summary: Annotated[str, Text(1000, multiline=True, optional=True)] = ""
+    description: Annotated[str, Text(20000, multiline=True, optional=True)] = ""
+    fee: FeeInput | None = None
+    exemption: Exemption | None = None
+    capacity: Positive | None = None
+    min_participants: Positive | None = None
+    registration_deadline: Moment | None = None
+    allocation: Allocation | None = None
+    state: Annotated[
+        Literal["draft", "published"], Says(literal_error=lambda: _("Kies draft of published."))
+    ] = "draft"
+    sessions: list[NewSessionInput] = []
+
+    def values(self) -> dict[str, Any]:
+        """The settings wijkwerk/planning/editing.py takes."""
+        fee = self.fee or FeeInput()
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "description": self.description,
+            "fee_cents": fee.amount_cents or 0,
+            "vat_rate_bp": rate_from_string(fee.vat_rate or "21"),
+            "fee_per": fee.per,
+            "exemption": self.exemption,
+            "capacity": self.capacity,
+            "min_participants": self.min_participants,
+            "registration_deadline": self.registration_deadline,
+            "allocation": self.allocation or Allocation.FIRST_COME,
+        }
+
+    def session_values(self) -> list[dict[str, Any]]:
+        found = []
+        for session in self.sessions:
+            location = session.location or LocationInput()
+            found.append(
+                {
+                    "title": session.title,
+                    "theme": session.theme,
+                    "outcome": session.outcome,
+                    "starts_at": session.starts_at,
+                    "ends_at": session.ends_at,
+                    "location_name": location.name or "",
+                    "location_address": location.address or "",
+                }
             )
-            return None
-        return value
-
-    def moment(
-        self, data: dict, key: str, field: str, *, required: bool = False
-    ) -> dt.datetime | None:
-        if data.get(key) is None and required:
-            self.problem("required", field, _("Vul dit veld in."))
-        if data.get(key) is None:
-            return None
-        moment, problems = read_value(Moment, data[key], field)
-        self.problems.extend(problems)
-        return moment
-
-    def part(self, data: dict, key: str, field: str) -> dict:
-        """An optional object; absent is empty."""
-        return {} if data.get(key) is None else self.mapping(data.get(key), field)
+        return found
 
 
 def _api_field(problem: Problem) -> Problem:
@@ -65,71 +122,19 @@ def create_programme(data: Any) -> Programme:
     """``POST /api/v1/programmes``: a new programme (a draft unless ``state`` is ``published``)
     with its sessions, in the shape the API returns them (docs/api.md). Raises :class:`RuleViolation`
     with every problem at its field path."""
-    if not isinstance(data, dict):
-        raise RuleViolation(Problem("invalid", None, _("Stuur een JSON-object.")))
-    reader = _Reader()
-    fee = reader.part(data, "fee", "fee")
-    vat_rate_bp = 2100
-    if fee.get("vat_rate") is not None:
-        try:
-            vat_rate_bp = rate_from_string(str(fee["vat_rate"]))
-        except ValueError:
-            reader.problem("invalid", "fee.vat_rate", _('Geef een btw-tarief zoals "21" of "9".'))
-    kind = reader.choice(data, "kind", "kind", ProgrammeKind, required=False)
-    values = {
-        "title": reader.text(data, "title", "title", required=False, limit=200),
-        "summary": reader.text(data, "summary", "summary", required=False, limit=1000),
-        "description": reader.text(data, "description", "description", required=False, limit=20000),
-        "fee_cents": reader.integer(fee, "amount_cents", "fee.amount_cents") or 0,
-        "vat_rate_bp": vat_rate_bp,
-        "fee_per": reader.choice(fee, "per", "fee.per", FeeUnit, required=False),
-        "exemption": reader.choice(data, "exemption", "exemption", Exemption, required=False),
-        "capacity": reader.integer(data, "capacity", "capacity", minimum=1),
-        "min_participants": reader.integer(data, "min_participants", "min_participants", minimum=1),
-        "registration_deadline": reader.moment(
-            data, "registration_deadline", "registration_deadline"
-        ),
-        "allocation": reader.choice(data, "allocation", "allocation", Allocation, required=False)
-        or Allocation.FIRST_COME,
-    }
-    state = data.get("state", "draft")
-    if state not in ("draft", "published"):
-        reader.problem("invalid", "state", _("Kies draft of published."))
-    raw_sessions = data.get("sessions") or []
-    if not isinstance(raw_sessions, list):
-        reader.problem("invalid", "sessions", _("Dit onderdeel heeft een onjuiste vorm."))
-        raw_sessions = []
-    sessions = []
-    for index, raw in enumerate(raw_sessions):
-        field = f"sessions[{index}]"
-        if not isinstance(raw, dict):
-            reader.problem("invalid", field, _("Dit onderdeel heeft een onjuiste vorm."))
-            continue
-        location = reader.part(raw, "location", f"{field}.location")
-        sessions.append(
-            {
-                "title": reader.text(raw, "title", f"{field}.title", required=False, limit=200),
-                "theme": reader.text(raw, "theme", f"{field}.theme", required=False, limit=300),
-                "outcome": reader.text(
-                    raw, "outcome", f"{field}.outcome", required=False, limit=5000
-                ),
-                "starts_at": reader.moment(raw, "starts_at", f"{field}.starts_at", required=True),
-                "ends_at": reader.moment(raw, "ends_at", f"{field}.ends_at", required=True),
-                "location_name": reader.text(
-                    location, "name", f"{field}.location.name", required=False, limit=200
-                ),
-                "location_address": reader.text(
-                    location, "address", f"{field}.location.address", required=False, limit=300
-                ),
-            }
-        )
-    slug = reader.text(data, "slug", "slug", required=False, limit=80)
-    problems = reader.problems + [
-        _api_field(p) for p in problems_of_new(slug, kind, values, sessions)
+    given, problems = read(ProgrammeCreateInput, data)
+    values, sessions = given.values(), given.session_values()
+    unreadable = {p.field for p in problems}
+    problems += [
+        p
+        for p in map(_api_field, problems_of_new(given.slug, given.kind, values, sessions))
+        if p.field not in unreadable
     ]
     if problems:
         raise RuleViolation(*_first_per_field(problems))
-    return new_programme(slug, kind, values, sessions, published=state == "published")
+    return new_programme(
+        given.slug, given.kind, values, sessions, published=given.state == "published"
+    )
 
 
 def _first_per_field(problems: list[Problem]) -> list[Problem]:

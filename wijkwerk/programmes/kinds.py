@@ -153,11 +153,10 @@ class Kind:
     # What the kind gives up when a registration is cancelled, however that happens (a coach
     # time; a Wijklab's lab, its day and its panel): ``(registration)``.
     cancelled: Callable[[Registration], None] | None = None
-    # Its part of the OpenAPI document (wijkwerk/api/openapi/): the shape of its registration
-    # request (docs/api.md; wijkwerk/schema.py), with the schemas and paths of its own endpoints.
-    api_request: Any = ""
-    api_schemas: Mapping[str, dict] = field(default_factory=dict)
-    api_paths: Mapping[str, dict] = field(default_factory=dict)
+    # The shape of its registration request (docs/api.md; wijkwerk/schema.py), one of the bodies
+    # of POST /programmes/{slug}/registrations in the OpenAPI document (wijkwerk/api/openapi.py).
+    # Its own endpoints declare themselves (wijkwerk/<kind>/api.py).
+    api_request: Any = None
     # Fills a just-made demo programme with activity (``make run``); returns what it made.
     demo_activity: Callable[[Programme, dt.datetime], list[str]] | None = None
     # What needs an organiser in the kind's current programmes, for the back-office's front

@@ -11,15 +11,17 @@ from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import Field
 
-from wijkwerk.api import bp, serialise
+from wijkwerk.api import bp
 from wijkwerk.api.auth import organiser_required
+from wijkwerk.api.openapi import READ, WRITE, documented
 from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.extensions import db
 from wijkwerk.registrations.inputs import Reason
 from wijkwerk.schema import Count, Moment, Says, Shape, Text, parse
-from wijkwerk.wijklab import panel, steps
+from wijkwerk.wijklab import answers, panel, steps
 from wijkwerk.wijklab import services as wijklab
 from wijkwerk.wijklab.models import LabStage
+from wijkwerk.wijklab.panel import ExpertInput
 
 LongBlank = Annotated[str, Text(5000, multiline=True, blank=True)] | None
 
@@ -74,12 +76,20 @@ class PanelInviteInput(Shape):
 
 
 @bp.get("/registrations/<int:registration_id>/wijklab")
+@documented("Een Wijklab: stap, vragen, dag, taken en panel", answer=answers.Lab, who=READ)
 @organiser_required(write=False)
 def lab_detail(registration_id: int):
-    return jsonify(lab_json(wijklab.lab_or_404(registration_id)))
+    return jsonify(answers.lab(wijklab.lab_or_404(registration_id)))
 
 
 @bp.post("/registrations/<int:registration_id>/wijklab/steps")
+@documented(
+    "Volgende stap van een Wijklab (de gemeente krijgt bericht)",
+    body=LabStepInput,
+    answer=answers.Lab,
+    who=WRITE,
+    conflict=True,
+)
 @organiser_required(write=True)
 def lab_step(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
@@ -87,10 +97,16 @@ def lab_step(registration_id: int):
         lab, parse(LabStepInput, request.get_json(silent=True)).step(), actor=g.api_account
     )
     db.session.commit()
-    return jsonify(lab_json(lab))
+    return jsonify(answers.lab(lab))
 
 
 @bp.put("/registrations/<int:registration_id>/wijklab/tasks/<kind>")
+@documented(
+    "Een taak van de checklist toewijzen of afvinken",
+    body=LabTaskInput,
+    answer=answers.Lab,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def lab_task(registration_id: int, kind: str):
     lab = wijklab.lab_or_404(registration_id)
@@ -100,98 +116,53 @@ def lab_task(registration_id: int, kind: str):
     given = parse(LabTaskInput, request.get_json(silent=True))
     wijklab.update_task(task, assignee=given.assignee, done=given.done)
     db.session.commit()
-    return jsonify(lab_json(lab))
+    return jsonify(answers.lab(lab))
 
 
 @bp.post("/registrations/<int:registration_id>/wijklab/panel")
+@documented(
+    "Experts uitnodigen voor het panel (per e-mail)",
+    body=PanelInviteInput,
+    answer=answers.Lab,
+    who=WRITE,
+    conflict=True,
+)
 @organiser_required(write=True)
 def lab_invite(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
     given = parse(PanelInviteInput, request.get_json(silent=True))
     panel.invite(lab, given.expert_ids, actor=g.api_account)
     db.session.commit()
-    return jsonify(lab_json(lab))
+    return jsonify(answers.lab(lab))
 
 
 @bp.get("/registrations/<int:registration_id>/wijklab/suggestions")
+@documented("Experts voor het panel, best passend eerst", answer=[answers.Suggestion], who=READ)
 @organiser_required(write=False)
 def lab_suggestions(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
     return jsonify(
-        [
-            expert_json(expert) | {"matching": matching}
-            for expert, matching in panel.suggestions(lab)
-        ]
+        [answers.suggestion(expert, matching) for expert, matching in panel.suggestions(lab)]
     )
 
 
 @bp.get("/experts")
+@documented("De expertpool", answer=[answers.Expert], who=READ)
 @organiser_required(write=False)
 def experts():
-    return jsonify([expert_json(e) for e in panel.experts()])
+    return jsonify([answers.expert(e) for e in panel.experts()])
 
 
 @bp.post("/experts")
+@documented(
+    "Een expert aan de pool toevoegen",
+    body=ExpertInput,
+    answer=answers.Expert,
+    status=201,
+    who=WRITE,
+)
 @organiser_required(write=True)
 def add_expert():
     made = panel.save_expert(request.get_json(silent=True))
     db.session.commit()
-    return jsonify(expert_json(made)), 201
-
-
-# --- Model → JSON (docs/api.md) ----------------------------------------------------------------
-
-
-def expert_json(e) -> dict:
-    return {
-        "id": e.id,
-        "name": e.name,
-        "organisation": e.organisation,
-        "email": e.email,
-        "phone": e.phone,
-        "expertise": list(e.expertise),
-        "active": e.active,
-    }
-
-
-def lab_json(lab) -> dict:
-    """A Wijklab for organisers: its step, the question before and after the intake, the day,
-    the checklist and the panel."""
-    return {
-        "registration": lab.registration_id,
-        "reference": lab.registration.reference,
-        "state": lab.registration.state.value,
-        "stage": lab.stage.value,
-        "stage_changed_at": serialise.timestamp(lab.stage_changed_at),
-        "municipality": serialise.municipality(lab.registration.municipality),
-        "wijk": lab.wijk,
-        "question": lab.question,
-        "sharpened_question": lab.sharpened_question,
-        "goal": lab.goal.value,
-        "preferred_periods": lab.preferred_periods,
-        "stakeholders": lab.stakeholders,
-        "themes": list(lab.themes or []),
-        "session": serialise.session(lab.session) if lab.session else None,
-        "day_programme": lab.day_programme,
-        "report_url": lab.report_url or None,
-        "startnotitie": lab.startnotitie.filename if lab.startnotitie else None,
-        "tasks": [
-            {
-                "kind": t.kind,
-                "owner": t.owner.value,
-                "optional": t.optional,
-                "assignee": t.assignee,
-                "done": t.done_at is not None,
-            }
-            for t in lab.tasks
-        ],
-        "panel": [
-            {
-                "expert": expert_json(i.expert),
-                "status": i.status.value,
-                "invited_at": serialise.timestamp(i.invited_at),
-                "responded_at": serialise.timestamp(i.responded_at),
-            }
-            for i in lab.invitations
-        ],
-    }
+    return jsonify(answers.expert(made)), 201

@@ -16,7 +16,7 @@ from wijkwerk.programmes.kinds import (
 from wijkwerk.programmes.models import Allocation, FeeUnit, ProgrammeKind
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.forms import with_municipalities
-from wijkwerk.wijklab import demo, openapi, privacy, services, steps
+from wijkwerk.wijklab import demo, privacy, services, steps
 from wijkwerk.wijklab.forms import LabRequestForm
 
 
@@ -84,8 +84,6 @@ KIND = Kind(
     personal_data=PersonalData("expert", privacy.holds, privacy.export, privacy.erase),
     demo_activity=demo.activity,
     api_request=services.WijklabInput,
-    api_schemas=openapi.SCHEMAS,
-    api_paths=openapi.PATHS,
     roster=(
         Column(_l("Gemeente"), municipality_name),
         Column(_l("Contactpersoon"), contact_name),
