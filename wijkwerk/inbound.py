@@ -53,7 +53,7 @@ class StrictJSONProvider(DefaultJSONProvider):
 
     @staticmethod
     def default(o: Any) -> Any:
-        """An answer's shape (wijkwerk/schema.py) as its JSON."""
+        """An answer's shape (wijkwerk/schema/) as its JSON."""
         if isinstance(o, BaseModel):
             return o.model_dump(mode="json", by_alias=True)
         return DefaultJSONProvider.default(o)

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, generated: nothing in it is written twice.
 
 - Each endpoint declares itself where it is written, with :func:`documented`: its summary, the
-  shape of its body and of its answer (``wijkwerk/schema.py``), who may call it and what else it
+  shape of its body and of its answer (``wijkwerk/schema/``), who may call it and what else it
   may answer (409, 429, a CSV). The paths come from the URL map, so an endpoint without a
   declaration is an error here, and a declaration without an endpoint cannot exist.
 - The schemas come from the shapes and answers (pydantic's JSON Schema, in its 2020-12 dialect,

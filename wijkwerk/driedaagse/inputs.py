@@ -1,5 +1,5 @@
 """An individual's registration request (docs/api.md, kind ``driedaagse``), declared once
-(wijkwerk/schema.py): the API reads it, the form sends it, the OpenAPI document shows it."""
+(wijkwerk/schema/): the API reads it, the form sends it, the OpenAPI document shows it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Kennisprogramma in the API's answers (docs/api.md): a city with its people per meeting, the
 people a city sends, and a theme meeting's host, presenters and naming deadline. Their schemas
-in the OpenAPI document are generated from these classes (wijkwerk/schema.py)."""
+in the OpenAPI document are generated from these classes (wijkwerk/schema/)."""
 
 from __future__ import annotations
 

@@ -7,9 +7,10 @@ wijkwerk/planning/reading.py, the back-office forms in wijkwerk/backoffice/progr
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from flask_babel import gettext as _
+from pydantic import Field
 from sqlalchemy import exists, select
 
 from wijkwerk.accounts.models import Account
@@ -26,8 +27,9 @@ from wijkwerk.programmes.models import (
     ProgrammeStatus,
 )
 from wijkwerk.registrations import lifecycle
-from wijkwerk.registrations.inputs import PHONE, Reader
+from wijkwerk.registrations.inputs import Line, Phone
 from wijkwerk.registrations.models import Registration
+from wijkwerk.schema import Email, Says, Shape, parse
 from wijkwerk.validation import Problem, RuleViolation
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -288,37 +290,37 @@ def add_session(programme: Programme, values: dict[str, Any]) -> ProgrammeSessio
 MAX_CONTACTS = 4
 
 
+class ContactRowInput(Shape):
+    topic: Annotated[ContactTopic, Says(missing=lambda: _("Kies een van de mogelijkheden."))]
+    name: Line
+    email: Annotated[str, Email(optional=True)] = ""
+    phone: Phone = ""
+
+
+class ContactsInput(Shape):
+    contacts: Annotated[
+        list[ContactRowInput],
+        Field(max_length=MAX_CONTACTS),
+        Says(
+            too_long=lambda: _("Geef hooguit %(max)s contactpersonen.", max=MAX_CONTACTS),
+        ),
+    ]
+
+
 def set_contacts(programme: Programme, rows: list[dict[str, Any]]) -> None:
     """Who to ask about a programme (shown on its page, in every mail and calendar event):
     ``[{topic, name, email?, phone?}]``, replacing the ones before. Raises :class:`RuleViolation`
     with each problem at ``contacts[i].field``."""
-    reader = Reader()
-    contacts = []
-    if len(rows) > MAX_CONTACTS:
-        reader.problem(
-            "invalid", "contacts", _("Geef hooguit %(max)s contactpersonen.", max=MAX_CONTACTS)
+    given = parse(ContactsInput, {"contacts": rows})
+    contacts = [
+        ProgrammeContact(
+            topic=row.topic,
+            name=row.name,
+            email=row.email or None,
+            phone=row.phone or None,
+            position=index,
         )
-    for index, row in enumerate(rows[:MAX_CONTACTS]):
-        field = f"contacts[{index}]"
-        email = reader.email(row, "email", f"{field}.email") if row.get("email") else ""
-        phone = reader.pattern(
-            row,
-            "phone",
-            f"{field}.phone",
-            PHONE,
-            _("Vul een telefoonnummer in, zoals 06 12345678 of +31 6 12345678."),
-            required=False,
-        )
-        contacts.append(
-            ProgrammeContact(
-                topic=reader.choice(row, "topic", f"{field}.topic", ContactTopic),
-                name=reader.text(row, "name", f"{field}.name"),
-                email=email or None,
-                phone=phone[0] if phone else None,
-                position=index,
-            )
-        )
-    if reader.problems:
-        raise RuleViolation(*reader.problems)
+        for index, row in enumerate(given.contacts)
+    ]
     programme.contacts = contacts
     db.session.flush()

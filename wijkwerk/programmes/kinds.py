@@ -153,7 +153,7 @@ class Kind:
     # What the kind gives up when a registration is cancelled, however that happens (a coach
     # time; a Wijklab's lab, its day and its panel): ``(registration)``.
     cancelled: Callable[[Registration], None] | None = None
-    # The shape of its registration request (docs/api.md; wijkwerk/schema.py), one of the bodies
+    # The shape of its registration request (docs/api.md; wijkwerk/schema/), one of the bodies
     # of POST /programmes/{slug}/registrations in the OpenAPI document (wijkwerk/api/openapi.py).
     # Its own endpoints declare themselves (wijkwerk/<kind>/api.py).
     api_request: Any = None

@@ -1,5 +1,5 @@
 """A trio registration request (docs/api.md, kind ``werkplaats``), declared once
-(wijkwerk/schema.py): the API reads it, the form sends it, the OpenAPI document shows it."""
+(wijkwerk/schema/): the API reads it, the form sends it, the OpenAPI document shows it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Wijklab in the API's answers (docs/api.md): a lab with its step, questions, day,
 checklist and panel, and the experts of the pool. Their schemas in the OpenAPI document are
-generated from these classes (wijkwerk/schema.py)."""
+generated from these classes (wijkwerk/schema/)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,164 @@
+"""The types of a shape's fields (wijkwerk/schema/__init__.py): text by the input rule of
+wijkwerk/validation.py, an e-mail address, text matching a pattern, 32-bit whole numbers and
+moments. Each checks what it declares in its JSON Schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from flask_babel import gettext as _
+from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic_core import core_schema
+
+from wijkwerk.email_address import InvalidEmail, checked_email
+from wijkwerk.schema.words import moment_words, refusal
+from wijkwerk.validation import EARLIEST, LATEST, MAX_INT, MIN_INT, text_message
+
+# What str.strip() drops, spelled out: JSON Schema's \s is not Python's.
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_LINE = r"\x00-\x1f\x7f-\x9f"  # never in one line of text (validation._NOT_IN_A_LINE)
+_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # never in any text (validation._NOT_IN_TEXT)
+
+
+def _text_pattern(multiline: bool, required: bool) -> str:
+    allowed = f"[^{_TEXT if multiline else _LINE}]"
+    if not required:
+        return f"^{allowed}*$"
+    visible = f"[^{SPACE}{_TEXT if multiline else _LINE}]"
+    return f"^{allowed}*{visible}{allowed}*$"
+
+
+def _invalid(message: str):
+    return refusal("invalid", message)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text of at most ``limit`` characters; ``blank``: it may be empty; ``optional``: missing,
+    null or blank is ``""``."""
+
+    limit: int = 200
+    multiline: bool = False
+    optional: bool = False
+    blank: bool = False
+
+    def check(self, value: str) -> str:
+        if len(value) > self.limit:
+            raise _invalid(_("Gebruik hooguit %(limit)s tekens.", limit=self.limit))
+        if message := text_message(value, multiline=self.multiline):
+            raise _invalid(message)
+        value = value.strip()
+        if not value and not (self.optional or self.blank):
+            raise refusal("required", _("Vul dit veld in."))
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        text = core_schema.no_info_after_validator_function(
+            self.check, core_schema.str_schema(strict=True)
+        )
+        if not self.optional:
+            return text
+        return core_schema.no_info_after_validator_function(
+            lambda value: value or "", core_schema.nullable_schema(text)
+        )
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
+        text = {
+            "type": "string",
+            "maxLength": self.limit,
+            "pattern": _text_pattern(self.multiline, not (self.optional or self.blank)),
+        }
+        return {**text, "type": ["string", "null"]} if self.optional else text
+
+
+@dataclass(frozen=True)
+class Matching(Text):
+    """One line that, without its surrounding space, matches ``regex`` (``message`` otherwise);
+    read as ``shape(match)``. ``code`` is the problem's code for text that does not match."""
+
+    regex: str = ""
+    message: Callable[[], str] = lambda: ""
+    shape: Callable[[re.Match], str] = lambda found: found[0]
+    code: str = "invalid"
+
+    def check(self, value: str) -> str:
+        value = super().check(value)
+        if not value:
+            return value
+        found = re.fullmatch(self.regex, value)
+        if found is None:
+            raise refusal(self.code, self.message())
+        return self.shape(found)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
+        space = f"[{SPACE}]*"
+        pattern = f"^{space}{self.regex}{space}$"
+        if self.optional:
+            pattern = f"^{space}$|{pattern}"
+        return {
+            "type": ["string", "null"] if self.optional else "string",
+            "maxLength": self.limit,
+            "pattern": pattern,
+        }
+
+
+@dataclass(frozen=True)
+class Email(Text):
+    """An e-mail address our mail can deliver (wijkwerk/email_address.py), normalised."""
+
+    def check(self, value: str) -> str:
+        value = super().check(value)
+        if not value:
+            return value
+        try:
+            return checked_email(value)
+        except InvalidEmail as exc:
+            raise _invalid(exc.message) from None
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
+        email = {"type": "string", "format": "email", "maxLength": self.limit}
+        if not self.optional:
+            return email
+        blank = {"type": "string", "pattern": f"^[{SPACE}]*$", "maxLength": self.limit}
+        return {"anyOf": [email, blank, {"type": "null"}]}
+
+
+# --- Numbers and moments --------------------------------------------------------------------------
+
+
+def _moment(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        raise _invalid(moment_words())
+    if not EARLIEST.year <= value.year < LATEST.year:
+        raise _invalid(_("Kies een datum tussen 2000 en 2199."))
+    return value.astimezone(dt.UTC)
+
+
+class _Moment:
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _moment, core_schema.datetime_schema(strict=True)
+        )
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
+        return {
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^2[01][0-9]{2}-.*(Z|z|[+-][0-9]{2}:[0-9]{2})$",
+        }
+
+
+Moment = Annotated[dt.datetime, _Moment()]
+Count = Annotated[int, Field(ge=MIN_INT, le=MAX_INT)]
+
+
+# A moment in an answer: ISO 8601 with its offset, as Python writes it ("+00:00", not "Z").
+Timestamp = Annotated[
+    dt.datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
