@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -48,7 +48,7 @@ class Operation:
     conflict: bool = False  # 409 when the state does not allow it
     limited: bool = False  # 429 when over the rate limit
     csv: bool = False  # ?format=csv answers text/csv
-    query: dict[str, dict] = field(default_factory=dict)  # name → {schema, description}
+    query: type[Shape] | None = None  # the query string's shape
     registration_request: bool = False  # the body is the programme's kind's request
 
 
@@ -132,15 +132,26 @@ def _answer_schema(answer: Any) -> dict:
     return _ref(answer.__name__)
 
 
-def _operation(op: Operation, method: str, rule, requests: list[dict]) -> dict:
+def _operation(
+    op: Operation, method: str, rule, requests: list[dict], schemas: dict[str, dict]
+) -> dict:
     described: dict[str, Any] = {"summary": op.summary}
     if op.who in (READ, WRITE):
         described["security"] = [{"bearer": []}]
     elif op.who == READ_OPTIONAL:
         described["security"] = [{}, {"bearer": []}]
-    parameters = _parameters(rule) + [
-        {"name": name, "in": "query", "required": False, **spec} for name, spec in op.query.items()
-    ]
+    parameters = _parameters(rule)
+    if op.query is not None:
+        query = schemas[op.query.__name__]
+        parameters += [
+            {
+                "name": name,
+                "in": "query",
+                "required": name in query.get("required", ()),
+                "schema": spec,
+            }
+            for name, spec in query["properties"].items()
+        ]
     if parameters:
         described["parameters"] = parameters
     if op.body is not None or op.registration_request:
@@ -187,7 +198,7 @@ def openapi_document() -> dict:
         for kind in kinds.all_kinds()
     ]
     models: list[type] = [Errors, *(kind.api_request for kind in kinds.all_kinds())]
-    paths: dict[str, dict] = {}
+    found: list[tuple[str, str, Any, Operation]] = []
     for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith("api."):
             continue
@@ -197,18 +208,26 @@ def openapi_document() -> dict:
             raise LookupError(f"{rule.endpoint} has no @documented declaration")
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(
-                op, method.lower(), rule, requests
-            )
-        for model in (op.body, op.answer[0] if isinstance(op.answer, list) else op.answer):
+            found.append((path, method.lower(), rule, op))
+        for model in (
+            op.body,
+            op.query,
+            op.answer[0] if isinstance(op.answer, list) else op.answer,
+        ):
             if model is not None and model not in models:
                 models.append(model)
+    schemas = _schemas(models)
+    paths: dict[str, dict] = {}
+    for path, method, rule, op in found:
+        paths.setdefault(path, {})[method] = _operation(op, method, rule, requests, schemas)
+    for name in {op.query.__name__ for *_rest, op in found if op.query is not None}:
+        schemas.pop(name)  # its fields are the operation's parameters
     return {
         "openapi": "3.1.0",
         "info": {"title": "wijkwerk API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": dict(sorted(_schemas(models).items())),
+            "schemas": dict(sorted(schemas.items())),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "paths": paths,

@@ -4,8 +4,11 @@ handlers (wijkwerk/api/__init__.py)."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
+from pydantic import Field
 
 from wijkwerk.api import bp, serialise
 from wijkwerk.api import serialise_attendance as attendance_answers
@@ -28,7 +31,15 @@ from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import allocation, approval, cancelling, lifecycle
 from wijkwerk.registrations.inputs import DecisionInput, ProgrammeCancellationInput
 from wijkwerk.registrations.models import Registration
-from wijkwerk.schema import parse
+from wijkwerk.schema import Shape, Text, parse
+
+
+class MunicipalitySearch(Shape):
+    q: Annotated[str, Text(100, optional=True), Field(description="deel van naam of CBS-code")] = ""
+
+
+class MatrixFormat(Shape):
+    format: Literal["json", "csv"] = "json"
 
 
 @bp.get("/openapi.json")
@@ -41,10 +52,10 @@ def openapi():
 @documented(
     "Gemeenten zoeken",
     answer=[serialise.Municipality],
-    query={"q": {"schema": {"type": "string"}, "description": "deel van naam of CBS-code"}},
+    query=MunicipalitySearch,
 )
 def municipalities():
-    found = search_municipalities(request.args.get("q", ""))
+    found = search_municipalities(parse(MunicipalitySearch, request.args.to_dict()).q)
     return jsonify([serialise.municipality(m) for m in found])
 
 
@@ -271,7 +282,7 @@ def record_attendance(session_id: int):
     answer=attendance_answers.AttendanceMatrix,
     who=READ,
     csv=True,
-    query={"format": {"schema": {"type": "string", "enum": ["json", "csv"]}}},
+    query=MatrixFormat,
 )
 @organiser_required(write=False)
 def attendance_matrix(slug: str):
@@ -279,6 +290,6 @@ def attendance_matrix(slug: str):
     if found is None:
         abort(404)
     matrix = attendance.matrix(found)
-    if request.args.get("format") == "csv":
+    if parse(MatrixFormat, request.args.to_dict()).format == "csv":
         return exports.export_response(exports.matrix_csv(matrix), "csv", f"aanwezigheid-{slug}")
     return jsonify(attendance_answers.attendance_matrix(matrix))

@@ -70,9 +70,10 @@ S = TypeVar("S", bound="Shape")
 
 
 class Shape(BaseModel):
-    """A request's shape: strict, and blind to fields it does not name."""
+    """A request's shape: strict, and refusing fields it does not name (a typo in a field's
+    name is said, not ignored)."""
 
-    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
 
 
 class Answer(BaseModel):

@@ -18,17 +18,21 @@ from wijkwerk.email_address import InvalidEmail, checked_email
 from wijkwerk.schema.words import moment_words, refusal
 from wijkwerk.validation import EARLIEST, LATEST, MAX_INT, MIN_INT, text_message
 
-# What str.strip() drops, spelled out: JSON Schema's \s is not Python's.
+# What str.strip() drops, spelled out: JSON Schema's \s is not Python's. Of it, what may stand
+# around one line of text (no control character): BLANK.
 SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+BLANK = r" \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _LINE = r"\x00-\x1f\x7f-\x9f"  # never in one line of text (validation._NOT_IN_A_LINE)
 _TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # never in any text (validation._NOT_IN_TEXT)
 
 
-def _text_pattern(multiline: bool, required: bool) -> str:
+def text_pattern(multiline: bool = False, required: bool = True, invisible: str = "") -> str:
+    """The JSON Schema pattern of text by the input rule; ``required``: with at least one
+    character that is not space (nor one of ``invisible``)."""
     allowed = f"[^{_TEXT if multiline else _LINE}]"
     if not required:
         return f"^{allowed}*$"
-    visible = f"[^{SPACE}{_TEXT if multiline else _LINE}]"
+    visible = f"[^{invisible}{SPACE}{_TEXT if multiline else _LINE}]"
     return f"^{allowed}*{visible}{allowed}*$"
 
 
@@ -70,7 +74,7 @@ class Text:
         text = {
             "type": "string",
             "maxLength": self.limit,
-            "pattern": _text_pattern(self.multiline, not (self.optional or self.blank)),
+            "pattern": text_pattern(self.multiline, not (self.optional or self.blank)),
         }
         return {**text, "type": ["string", "null"]} if self.optional else text
 
@@ -95,7 +99,7 @@ class Matching(Text):
         return self.shape(found)
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
-        space = f"[{SPACE}]*"
+        space = f"[{BLANK}]*"
         pattern = f"^{space}{self.regex}{space}$"
         if self.optional:
             pattern = f"^{space}$|{pattern}"
@@ -123,7 +127,7 @@ class Email(Text):
         email = {"type": "string", "format": "email", "maxLength": self.limit}
         if not self.optional:
             return email
-        blank = {"type": "string", "pattern": f"^[{SPACE}]*$", "maxLength": self.limit}
+        blank = {"type": "string", "pattern": f"^[{BLANK}]*$", "maxLength": self.limit}
         return {"anyOf": [email, blank, {"type": "null"}]}
 
 

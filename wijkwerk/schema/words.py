@@ -55,6 +55,7 @@ _GENERAL: dict[str, tuple[str, Callable[[dict], str]]] = {
     ),
     "less_than_equal": ("invalid", lambda e: _("Dit getal is te groot.")),
     "enum": ("invalid", lambda e: _("Kies een van de mogelijkheden.")),
+    "extra_forbidden": ("invalid", lambda e: _("Dit veld kennen we niet.")),
     "literal_error": ("invalid", lambda e: _("Kies een van de mogelijkheden.")),
     "too_short": (
         "invalid",

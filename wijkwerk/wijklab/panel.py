@@ -21,6 +21,7 @@ from wijkwerk.outbox.services import queue
 from wijkwerk.registrations.inputs import EmailAddress, Line, OptionalLine, Phone
 from wijkwerk.registrations.sessions import ics_attachment
 from wijkwerk.schema import Says, Shape, Text, parse, refusal
+from wijkwerk.schema.text import text_pattern
 from wijkwerk.timeutil import now_utc
 from wijkwerk.urls import external_url
 from wijkwerk.validation import Problem, RuleViolation
@@ -57,6 +58,14 @@ def _expertise(value: list[str] | str) -> list[str]:
     return found
 
 
+def _split(value: Any) -> Any:
+    """Expertise typed as text with commas (the back-office's field), by the rule for a line."""
+    if not isinstance(value, str):
+        return value
+    text = Text(1000, optional=True).check(value)
+    return tags(text)
+
+
 class ExpertInput(Shape):
     """An expert of the pool, added or changed."""
 
@@ -66,7 +75,7 @@ class ExpertInput(Shape):
     phone: Phone = ""
     expertise: Annotated[
         list[Annotated[str, Text(60)]],
-        BeforeValidator(lambda value: tags(value) if isinstance(value, str) else value),
+        BeforeValidator(_split),
         AfterValidator(_expertise),
         Field(min_length=1),
         Says(
@@ -78,7 +87,12 @@ class ExpertInput(Shape):
             {
                 "anyOf": [
                     {"type": "array", "items": {"type": "string", "maxLength": 60}, "minItems": 1},
-                    {"type": "string", "pattern": "[^,;\\s]", "description": "met komma's"},
+                    {
+                        "type": "string",
+                        "maxLength": 1000,
+                        "pattern": text_pattern(invisible=",;"),
+                        "description": "met komma's",
+                    },
                 ]
             }
         ),
