@@ -191,14 +191,10 @@ def _schemas(models: list[type]) -> dict[str, dict]:
     return found.get("$defs", {})
 
 
-def openapi_document() -> dict:
-    """The document of the API blueprint's endpoints in this app."""
-    requests = [
-        {**_ref(kind.api_request.__name__), "x-programme-kind": kind.value.value}
-        for kind in kinds.all_kinds()
-    ]
-    models: list[type] = [Errors, *(kind.api_request for kind in kinds.all_kinds())]
-    found: list[tuple[str, str, Any, Operation]] = []
+def operations() -> list[tuple[str, str, Any, Operation]]:
+    """Every endpoint of the API blueprint in this app: ``(path, method, rule, operation)``,
+    the path as the document writes it (``/sessions/{session_id}``)."""
+    found = []
     for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith("api."):
             continue
@@ -209,11 +205,20 @@ def openapi_document() -> dict:
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((path, method.lower(), rule, op))
-        for model in (
-            op.body,
-            op.query,
-            op.answer[0] if isinstance(op.answer, list) else op.answer,
-        ):
+    return found
+
+
+def openapi_document() -> dict:
+    """The document of the API blueprint's endpoints in this app."""
+    requests = [
+        {**_ref(kind.api_request.__name__), "x-programme-kind": kind.value.value}
+        for kind in kinds.all_kinds()
+    ]
+    models: list[type] = [Errors, *(kind.api_request for kind in kinds.all_kinds())]
+    found = operations()
+    for *_rest, op in found:
+        answer = op.answer[0] if isinstance(op.answer, list) else op.answer
+        for model in (op.body, op.query, answer):
             if model is not None and model not in models:
                 models.append(model)
     schemas = _schemas(models)

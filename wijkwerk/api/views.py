@@ -167,8 +167,8 @@ _DECISION = {
 
 def _decide(registration_id: int, action, **options):
     found = db.get_or_404(Registration, registration_id)
-    body = request.get_json(silent=True)  # a body is optional
-    decision = parse(DecisionInput, {} if body is None else body)
+    body = request.get_json() if request.get_data() else {}  # a body is optional; null is not
+    decision = parse(DecisionInput, body)
     if action is lifecycle.cancel:
         options["full_refund"] = decision.full_refund
     action(found, actor=g.api_account, reason=decision.reason, **options)

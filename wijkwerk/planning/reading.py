@@ -12,8 +12,8 @@ from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.money import rate_from_string
 from wijkwerk.planning.editing import new_programme, problems_of_new
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme, ProgrammeKind
-from wijkwerk.schema import Matching, Moment, Says, Shape, Text, read
-from wijkwerk.validation import MAX_INT, Problem, RuleViolation
+from wijkwerk.schema import Matching, Moment, Says, Shape, Text, read, whole
+from wijkwerk.validation import Problem, RuleViolation
 
 API_FIELDS = {
     "fee_cents": "fee.amount_cents",
@@ -32,11 +32,11 @@ VatRate = Annotated[
         message=lambda: _('Geef een btw-tarief zoals "21" of "9".'),
     ),
 ]
-Positive = Annotated[int, Field(ge=1, le=MAX_INT)]
+Positive = whole(1)
 
 
 class FeeInput(Shape):
-    amount_cents: Annotated[int, Field(ge=0, le=MAX_INT, description="excl. btw")] = 0
+    amount_cents: Annotated[whole(0), Field(description="excl. btw")] = 0
     vat_rate: Annotated[VatRate, Field(examples=["21"])] = "21"
     per: FeeUnit | None = None
 

@@ -35,6 +35,7 @@ from wijkwerk.schema.text import (
     Moment,
     Text,
     Timestamp,
+    whole,
 )
 from wijkwerk.schema.words import (
     RowMayBeEmpty,
@@ -63,6 +64,7 @@ __all__ = [
     "partial",
     "read",
     "refusal",
+    "whole",
     "within",
 ]
 

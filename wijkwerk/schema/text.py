@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from flask_babel import gettext as _
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import core_schema
 
 from wijkwerk.email_address import InvalidEmail, checked_email
@@ -110,6 +111,19 @@ class Matching(Text):
         }
 
 
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c}]" for c in word)
+
+
+# What wijkwerk/email_address.py refuses besides the syntax, as a pattern: letters beyond ASCII,
+# and the special-use names email cannot be sent to (RFC 6761: ….test, ….local, …).
+_ATOM = "[!-?A-~]"  # printable ASCII but @
+_SPECIAL = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
+EMAIL_PATTERN = (
+    f"^(?!.*[.@]({_SPECIAL})[{BLANK}]*$)[{BLANK}]*{_ATOM}+@{_ATOM}+\\.{_ATOM}+[{BLANK}]*$"
+)
+
+
 @dataclass(frozen=True)
 class Email(Text):
     """An e-mail address our mail can deliver (wijkwerk/email_address.py), normalised."""
@@ -124,7 +138,12 @@ class Email(Text):
             raise _invalid(exc.message) from None
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
-        email = {"type": "string", "format": "email", "maxLength": self.limit}
+        email = {
+            "type": "string",
+            "format": "email",
+            "maxLength": self.limit,
+            "pattern": EMAIL_PATTERN,
+        }
         if not self.optional:
             return email
         blank = {"type": "string", "pattern": f"^[{BLANK}]*$", "maxLength": self.limit}
@@ -157,7 +176,19 @@ class _Moment:
 
 
 Moment = Annotated[dt.datetime, _Moment()]
-Count = Annotated[int, Field(ge=MIN_INT, le=MAX_INT)]
+def _whole(value: Any) -> Any:
+    """JSON has numbers, not integers: 3.0 is the integer 3 (as JSON Schema says), 3.5 is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def whole(minimum: int = MIN_INT, maximum: int = MAX_INT) -> Any:
+    """A whole number the database holds (32 bits), at least ``minimum``."""
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_whole)]
+
+
+Count = whole()
 
 
 # A moment in an answer: ISO 8601 with its offset, as Python writes it ("+00:00", not "Z").

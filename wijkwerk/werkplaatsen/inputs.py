@@ -31,14 +31,20 @@ class TrioMemberInput(PersonInput):
     domain: Domain
 
 
+def _each_once(domains: list[Domain]) -> list[Domain]:
+    if len(set(domains)) != len(domains):
+        raise refusal("invalid", _("Kies elk beleidsdomein één keer."))
+    return domains
+
+
 class CasusInput(Shape):
     title: Line
     wijk: Line
     description: LongText
     domains: Annotated[
         list[Annotated[Domain, Says(enum=lambda: _("Onbekend beleidsdomein."))]],
-        AfterValidator(lambda domains: list(dict.fromkeys(domains))),
-        Field(min_length=2),
+        AfterValidator(_each_once),
+        Field(min_length=2, json_schema_extra={"uniqueItems": True}),
         Says(
             missing=lambda: _("Kies de beleidsdomeinen die de casus verbindt."),
             too_short=(

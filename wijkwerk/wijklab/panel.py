@@ -86,7 +86,11 @@ class ExpertInput(Shape):
         WithJsonSchema(
             {
                 "anyOf": [
-                    {"type": "array", "items": {"type": "string", "maxLength": 60}, "minItems": 1},
+                    {
+                        "type": "array",
+                        "items": {"type": "string", "maxLength": 60, "pattern": text_pattern()},
+                        "minItems": 1,
+                    },
                     {
                         "type": "string",
                         "maxLength": 1000,
