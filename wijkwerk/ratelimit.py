@@ -314,6 +314,7 @@ def limited(
                     return response
             return view(*args, **kwargs)
 
+        wrapped.rate_limited = bucket  # the OpenAPI document says 429 (wijkwerk/api/openapi.py)
         return wrapped
 
     return decorator

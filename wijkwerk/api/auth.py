@@ -40,6 +40,7 @@ def organiser_required(*, write: bool):
             g.api_account = account
             return view(*args, **kwargs)
 
+        wrapped.who = "write" if write else "read"  # for the OpenAPI document
         return wrapped
 
     return decorator

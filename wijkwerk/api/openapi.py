@@ -44,9 +44,10 @@ class Operation:
     body: type[Shape] | None = None
     body_required: bool = True
     status: int = 200
-    who: str = PUBLIC  # PUBLIC, READ, WRITE (an organiser's token), READ_OPTIONAL
+    who: str = PUBLIC  # PUBLIC, READ, WRITE (an organiser's token; organiser_required's), or
+    # READ_OPTIONAL (a token shows more)
     conflict: bool = False  # 409 when the state does not allow it
-    limited: bool = False  # 429 when over the rate limit
+    limited: bool = False  # 429 when over the rate limit (ratelimit.limited's)
     csv: bool = False  # ?format=csv answers text/csv
     query: type[Shape] | None = None  # the query string's shape
     registration_request: bool = False  # the body is the programme's kind's request
@@ -56,6 +57,10 @@ def documented(summary: str, **details: Any) -> Callable:
     """Declare an endpoint's part of the document (:class:`Operation`)."""
 
     def mark(view: Callable) -> Callable:
+        # Who may call it and its rate limit are the decorators' (wijkwerk/api/auth.py,
+        # wijkwerk/ratelimit.py), beneath this one.
+        details.setdefault("who", getattr(view, "who", PUBLIC))
+        details.setdefault("limited", getattr(view, "rate_limited", None) is not None)
         view.operation = Operation(summary, **details)
         return view
 

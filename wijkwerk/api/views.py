@@ -14,7 +14,7 @@ from wijkwerk.api import bp, serialise
 from wijkwerk.api import serialise_attendance as attendance_answers
 from wijkwerk.api import serialise_registration as answers
 from wijkwerk.api.auth import bearer_account, organiser_required
-from wijkwerk.api.openapi import READ, READ_OPTIONAL, WRITE, documented, openapi_document
+from wijkwerk.api.openapi import READ_OPTIONAL, documented, openapi_document
 from wijkwerk.attendance import exports
 from wijkwerk.attendance import services as attendance
 from wijkwerk.calendars import changes
@@ -82,7 +82,6 @@ def programmes():
     body=ProgrammeCreateInput,
     answer=serialise.Programme,
     status=201,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def create_programme():
@@ -112,7 +111,6 @@ def programme(slug: str):
     registration_request=True,
     answer=answers.Registration,
     status=201,
-    limited=True,
 )
 @limited("registrations")
 def register(slug: str):
@@ -149,7 +147,6 @@ def register(slug: str):
 @documented(
     "Eén aanmelding met leden, geschiedenis en kosten",
     answer=answers.RegistrationDetail,
-    who=READ,
 )
 @organiser_required(write=False)
 def registration(registration_id: int):
@@ -160,7 +157,6 @@ _DECISION = {
     "body": DecisionInput,
     "body_required": False,
     "answer": answers.RegistrationDetail,
-    "who": WRITE,
     "conflict": True,
 }
 
@@ -206,7 +202,6 @@ def cancel(registration_id: int):
 @documented(
     "Plaatsen nu verdelen volgens het beleid van het programma",
     answer=serialise.AllocationResult,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def allocate(slug: str):
@@ -224,7 +219,6 @@ def allocate(slug: str):
     "gecrediteerd, betalingen terugbetaald, geen plaatsing van de wachtlijst",
     body=ProgrammeCancellationInput,
     answer=serialise.ProgrammeCancellation,
-    who=WRITE,
     conflict=True,
 )
 @organiser_required(write=True)
@@ -245,7 +239,6 @@ def cancel_programme(slug: str):
     "bijgewerkte afspraak",
     body=changes.SessionChangeInput,
     answer=serialise.Session,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def change_session(session_id: int):
@@ -264,7 +257,6 @@ def change_session(session_id: int):
     "verzoek opgeslagen",
     body=attendance.MarksInput,
     answer=attendance_answers.Roster,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def record_attendance(session_id: int):
@@ -280,7 +272,6 @@ def record_attendance(session_id: int):
 @documented(
     "Aanwezigheid per persoon en bijeenkomst, met totalen; ?format=csv voor een spreadsheet",
     answer=attendance_answers.AttendanceMatrix,
-    who=READ,
     csv=True,
     query=MatrixFormat,
 )

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from wijkwerk.api import bp
 from wijkwerk.api.auth import organiser_required
-from wijkwerk.api.openapi import READ, WRITE, documented
+from wijkwerk.api.openapi import documented
 from wijkwerk.extensions import db
 from wijkwerk.kennis import answers
 from wijkwerk.kennis import services as kennis
@@ -29,7 +29,6 @@ from wijkwerk.schema import Count, Moment, Says, Shape, parse
 @documented(
     "De steden van een kennisprogramma met hun deelnemers per bijeenkomst",
     answer=[answers.City],
-    who=READ,
 )
 @organiser_required(write=False)
 def cities(slug: str):
@@ -42,7 +41,6 @@ def cities(slug: str):
     "Wie een stad naar een bijeenkomst stuurt (twee of drie; meer wordt geweigerd)",
     body=DelegatesInput,
     answer=answers.Delegates,
-    who=WRITE,
     conflict=True,
 )
 @organiser_required(write=True)
@@ -86,7 +84,6 @@ class MeetingSettingsInput(Shape):
     "Gastwijk, presenterende wijken en opgeeftermijn van een themabijeenkomst",
     body=MeetingSettingsInput,
     answer=answers.Meeting,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def meeting(session_id: int):

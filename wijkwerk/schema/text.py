@@ -176,6 +176,8 @@ class _Moment:
 
 
 Moment = Annotated[dt.datetime, _Moment()]
+
+
 def _whole(value: Any) -> Any:
     """JSON has numbers, not integers: 3.0 is the integer 3 (as JSON Schema says), 3.5 is not."""
     if isinstance(value, float) and value.is_integer():

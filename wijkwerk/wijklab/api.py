@@ -13,7 +13,7 @@ from pydantic import Field
 
 from wijkwerk.api import bp
 from wijkwerk.api.auth import organiser_required
-from wijkwerk.api.openapi import READ, WRITE, documented
+from wijkwerk.api.openapi import documented
 from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.extensions import db
 from wijkwerk.registrations.inputs import Reason
@@ -76,7 +76,7 @@ class PanelInviteInput(Shape):
 
 
 @bp.get("/registrations/<int:registration_id>/wijklab")
-@documented("Een Wijklab: stap, vragen, dag, taken en panel", answer=answers.Lab, who=READ)
+@documented("Een Wijklab: stap, vragen, dag, taken en panel", answer=answers.Lab)
 @organiser_required(write=False)
 def lab_detail(registration_id: int):
     return jsonify(answers.lab(wijklab.lab_or_404(registration_id)))
@@ -87,7 +87,6 @@ def lab_detail(registration_id: int):
     "Volgende stap van een Wijklab (de gemeente krijgt bericht)",
     body=LabStepInput,
     answer=answers.Lab,
-    who=WRITE,
     conflict=True,
 )
 @organiser_required(write=True)
@@ -105,7 +104,6 @@ def lab_step(registration_id: int):
     "Een taak van de checklist toewijzen of afvinken",
     body=LabTaskInput,
     answer=answers.Lab,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def lab_task(registration_id: int, kind: str):
@@ -124,7 +122,6 @@ def lab_task(registration_id: int, kind: str):
     "Experts uitnodigen voor het panel (per e-mail)",
     body=PanelInviteInput,
     answer=answers.Lab,
-    who=WRITE,
     conflict=True,
 )
 @organiser_required(write=True)
@@ -137,7 +134,7 @@ def lab_invite(registration_id: int):
 
 
 @bp.get("/registrations/<int:registration_id>/wijklab/suggestions")
-@documented("Experts voor het panel, best passend eerst", answer=[answers.Suggestion], who=READ)
+@documented("Experts voor het panel, best passend eerst", answer=[answers.Suggestion])
 @organiser_required(write=False)
 def lab_suggestions(registration_id: int):
     lab = wijklab.lab_or_404(registration_id)
@@ -147,7 +144,7 @@ def lab_suggestions(registration_id: int):
 
 
 @bp.get("/experts")
-@documented("De expertpool", answer=[answers.Expert], who=READ)
+@documented("De expertpool", answer=[answers.Expert])
 @organiser_required(write=False)
 def experts():
     return jsonify([answers.expert(e) for e in panel.experts()])
@@ -159,7 +156,6 @@ def experts():
     body=ExpertInput,
     answer=answers.Expert,
     status=201,
-    who=WRITE,
 )
 @organiser_required(write=True)
 def add_expert():
