@@ -107,26 +107,27 @@ def _config(ids: dict, *, slug: str | None = None, coverage: bool = True) -> str
         f'slug = "{slug or ids["slug"]}"',
         f"registration_id = {ids['registration_id']}",
         f"session_id = {ids['session_id']}",
-        "[[operations]]",
-        'include-name = "POST /programmes/{slug}/cancel"',
-        f'parameters = {{ slug = "{ids["throwaway"]}" }}',
     ]
-    for name, key in (
-        ("/registrations/{registration_id}/wijklab", "lab"),
-        ("/registrations/{registration_id}/sessions/{session_id}/delegates", "city"),
-    ):
-        lines += ["[[operations]]", f'include-path-regex = "^{name}"']
-        if key == "city":
-            lines.append(
-                f"parameters = {{ registration_id = {ids['city']}, session_id = {ids['meeting']} }}"
-            )
-        else:
-            lines.append(f"parameters = {{ registration_id = {ids[key]} }}")
-    lines += [
-        "[[operations]]",
-        'include-path = "/sessions/{session_id}/meeting"',
-        f"parameters = {{ session_id = {ids['meeting']} }}",
+    lab = {"registration_id": ids["lab"]}
+    overrides = [
+        ("/programmes/{slug}/cancel", {"slug": ids["throwaway"]}),  # it goes: not the demo's
+        ("/registrations/{registration_id}/wijklab", lab),
+        ("/registrations/{registration_id}/wijklab/steps", lab),
+        ("/registrations/{registration_id}/wijklab/panel", lab),
+        ("/registrations/{registration_id}/wijklab/suggestions", lab),
+        ("/registrations/{registration_id}/wijklab/tasks/{kind}", {**lab, "kind": "lunch"}),
+        (
+            "/registrations/{registration_id}/sessions/{session_id}/delegates",
+            {"registration_id": ids["city"], "session_id": ids["meeting"]},
+        ),
+        ("/sessions/{session_id}/meeting", {"session_id": ids["meeting"]}),
     ]
+    for path, parameters in overrides:
+        values = ", ".join(
+            f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}"
+            for key, value in parameters.items()
+        )
+        lines += ["[[operations]]", f'include-path = "{path}"', f"parameters = {{ {values} }}"]
     return "\n".join(lines) + "\n"
 
 

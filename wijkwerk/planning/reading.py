@@ -10,7 +10,7 @@ from pydantic import Field
 
 from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.money import rate_from_string
-from wijkwerk.planning.editing import new_programme, problems_of_new
+from wijkwerk.planning.editing import SLUG, new_programme, problems_of_new
 from wijkwerk.programmes.models import Allocation, Exemption, FeeUnit, Programme, ProgrammeKind
 from wijkwerk.schema import Matching, Moment, Says, Shape, Text, read, whole
 from wijkwerk.validation import Problem, RuleViolation
@@ -58,7 +58,7 @@ class ProgrammeCreateInput(Shape):
         str,
         Matching(
             limit=80,
-            regex=r"[a-z0-9]+(-[a-z0-9]+)*",
+            regex=SLUG.pattern,
             message=lambda: _("Gebruik kleine letters, cijfers en streepjes."),
         ),
     ]

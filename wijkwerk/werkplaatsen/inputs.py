@@ -31,9 +31,14 @@ class TrioMemberInput(PersonInput):
     domain: Domain
 
 
+def _casus_single_domain() -> str:
+    return _("De casus verbindt minstens twee beleidsdomeinen.")
+
+
 def _each_once(domains: list[Domain]) -> list[Domain]:
+    """A domain named twice is still one domain: fewer than two (``casus_single_domain``)."""
     if len(set(domains)) != len(domains):
-        raise refusal("invalid", _("Kies elk beleidsdomein één keer."))
+        raise refusal("casus_single_domain", _casus_single_domain())
     return domains
 
 
@@ -47,10 +52,7 @@ class CasusInput(Shape):
         Field(min_length=2, json_schema_extra={"uniqueItems": True}),
         Says(
             missing=lambda: _("Kies de beleidsdomeinen die de casus verbindt."),
-            too_short=(
-                "casus_single_domain",
-                lambda: _("De casus verbindt minstens twee beleidsdomeinen."),
-            ),
+            too_short=("casus_single_domain", _casus_single_domain),
         ),
     ]
 
