@@ -29,7 +29,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from wijkwerk.api.serialise import Errors
 from wijkwerk.programmes import kinds
-from wijkwerk.schema import Answer, Shape
+from wijkwerk.schema import Answer, Query, Shape
 from wijkwerk.validation import MAX_INT
 
 PUBLIC, READ, WRITE, READ_OPTIONAL = "public", "read", "write", "read-optional"
@@ -49,7 +49,7 @@ class Operation:
     conflict: bool = False  # 409 when the state does not allow it
     limited: bool = False  # 429 when over the rate limit (ratelimit.limited's)
     csv: bool = False  # ?format=csv answers text/csv
-    query: type[Shape] | None = None  # the query string's shape
+    query: type[Query] | None = None  # the query string's shape
     registration_request: bool = False  # the body is the programme's kind's request
 
 

@@ -31,14 +31,14 @@ from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import allocation, approval, cancelling, lifecycle
 from wijkwerk.registrations.inputs import DecisionInput, ProgrammeCancellationInput
 from wijkwerk.registrations.models import Registration
-from wijkwerk.schema import Shape, Text, parse
+from wijkwerk.schema import Query, Text, parse
 
 
-class MunicipalitySearch(Shape):
+class MunicipalitySearch(Query):
     q: Annotated[str, Text(100, optional=True), Field(description="deel van naam of CBS-code")] = ""
 
 
-class MatrixFormat(Shape):
+class MatrixFormat(Query):
     format: Literal["json", "csv"] = "json"
 
 

@@ -152,8 +152,10 @@ def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
     request with one is stored. A session more than a day ahead takes marks only with
     ``"early": true``."""
     given, problems = read(MarksInput, data)
-    if too_early(session) and not given.early and "records" not in {p.field for p in problems}:
+    if too_early(session) and not given.early and "early" not in {p.field for p in problems}:
+        # Said at once, with what else is wrong with the request; nothing is marked.
         raise RuleViolation(
+            *problems,
             Problem(
                 "invalid",
                 "early",
@@ -162,7 +164,7 @@ def read_marks(session: ProgrammeSession, data: Any) -> list[Mark]:
                     "dag ervoor; wilt u het nu al doen, bevestig dat dan.",
                     date=format_date(session.starts_at),
                 ),
-            )
+            ),
         )
     by_email = {line.member.person.email: line.member for line in roster(session)}
     marks: list[Mark] = []

@@ -1,8 +1,8 @@
 """The Kennisprogramma's endpoints of the JSON API: its cities, the people a city sends to each
 meeting, and a meeting's host, presenters and naming deadline. They join the API blueprint (the
-app factory imports this module before registering it); their part of the OpenAPI document
-is in wijkwerk/kennis/openapi.py. A city is admitted through the core's
-``POST /programmes/{slug}/registrations``."""
+app factory imports this module before registering it) and declare their part of the OpenAPI
+document (@documented; their answers are in wijkwerk/kennis/answers.py). A city is admitted
+through the core's ``POST /programmes/{slug}/registrations``."""
 
 from __future__ import annotations
 

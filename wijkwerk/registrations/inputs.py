@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from flask_babel import gettext as _
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from wijkwerk.schema import Email, Matching, Says, Shape, Text
 
@@ -52,10 +52,26 @@ MunicipalityCode = Annotated[
 ]
 # The language mail and pages are in for this registrant (nl unless en).
 Locale = Annotated[Literal["nl", "en"] | None, Says(literal_error=lambda: _("Kies nl of en."))]
+# Consent as the privacy statement asks it: given (true), or not asked (null: an API client that
+# asked it itself); false is refused by the intake (wijkwerk/registrations/intake.py), said first.
 Consent = Annotated[
     bool | None,
     Says(bool_type=lambda: _("Kies ja of nee.")),
+    WithJsonSchema(
+        {
+            "anyOf": [{"const": True}, {"type": "null"}],
+            "description": "toestemming volgens de privacyverklaring; `false` wordt geweigerd",
+        }
+    ),
 ]
+
+
+def po_number_words() -> str:
+    """Why a municipality paying by invoice gives its purchase order number (docs/domain.md)."""
+    return _(
+        "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
+        "verplichtingennummer. Vul dat hier in."
+    )
 
 
 class PersonInput(Shape):
@@ -90,6 +106,16 @@ class BillingInput(Shape):
     def ordered(self, by: str) -> BillingInput:
         """These details, ordered by ``by`` unless they say who."""
         return self if self.ordered_by else self.model_copy(update={"ordered_by": by})
+
+
+class OrderedBillingInput(BillingInput):
+    """Billing details with the purchase order number, which a municipality always pays by."""
+
+    po_number: Annotated[
+        str,
+        Text(100),
+        Says(missing=po_number_words, required=("required", po_number_words)),
+    ]
 
 
 Reason = Annotated[str, Text(1000, multiline=True, optional=True)]

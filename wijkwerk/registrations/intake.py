@@ -25,7 +25,7 @@ from wijkwerk.people import services as people
 from wijkwerk.people.models import Person
 from wijkwerk.programmes.models import Programme, ProgrammeKind, ProgrammeStatus, RegistrationWindow
 from wijkwerk.registrations import places, pricing
-from wijkwerk.registrations.inputs import BillingInput, PersonInput
+from wijkwerk.registrations.inputs import BillingInput, PersonInput, po_number_words
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import Registration, RegistrationState
 from wijkwerk.registrations.parts import BillingDetails
@@ -58,14 +58,7 @@ def consent_refused() -> Problem:
 
 def po_number_required() -> Problem:
     """A municipality paying by invoice must give its purchase order number (docs/domain.md)."""
-    return Problem(
-        "required",
-        "billing.po_number",
-        _(
-            "Een gemeente verwerkt een factuur alleen met een inkoopordernummer of "
-            "verplichtingennummer. Vul dat hier in."
-        ),
-    )
+    return Problem("required", "billing.po_number", po_number_words())
 
 
 def active_municipality(code: str, problems: list[Problem]) -> Municipality | None:

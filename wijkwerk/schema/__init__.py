@@ -9,8 +9,8 @@ types are in :mod:`.text`.
   wijkwerk/validation.py: no control characters, one line unless the field is multi-line,
   at most ``limit`` characters as sent; surrounding space is dropped. A required text that is
   blank is ``required``. The schema says the same with ``maxLength`` and a ``pattern``.
-- **Numbers and moments** (:data:`Count`, :data:`Moment`): 32-bit integers; moments in ISO 8601
-  with their offset, between 2000 and 2199, read as UTC.
+- **Numbers and moments** (:data:`Count`, :data:`Moment`): 32-bit integers (3.0 is 3); moments
+  in RFC 3339 with their offset, written in a year from 2000 to 2199, read as UTC.
 - A field's own words (:class:`Says`) replace the general ones for one kind of problem, and may
   give it a rule code of the contract (``not_a_trio``).
 
@@ -54,6 +54,7 @@ __all__ = [
     "Email",
     "Matching",
     "Moment",
+    "Query",
     "RowMayBeEmpty",
     "Says",
     "Shape",
@@ -78,6 +79,13 @@ class Shape(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
 
 
+class Query(Shape):
+    """A query string's shape: what it names is checked, what else a URL carries is ignored
+    (OpenAPI cannot forbid other query parameters; a cache-buster ``?_=1`` is harmless)."""
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+
 class Answer(BaseModel):
     """An answer's shape. Built by the code that fills it (``Answer(...)``, validated, so an
     answer that breaks its declaration fails where it is made) and sent as JSON by the app's
@@ -93,7 +101,7 @@ def read(model: type[S], data: object) -> tuple[S, list[Problem]]:
     """``data`` (parsed JSON, or a form's body in the same shape) read as ``model``, with the
     problems found; when there are problems, what could be read (:func:`partial`)."""
     try:
-        return model.model_validate_json(json.dumps(data), strict=True), []
+        return model.model_validate_json(json.dumps(data)), []  # strict by the shape's config
     except ValidationError as exc:
         return partial(model, data), problems_of(model, exc)
 
@@ -113,7 +121,14 @@ def parse(model: type[S], data: object) -> S:
 
 @cache
 def _adapter(annotation: Any) -> TypeAdapter:
-    return TypeAdapter(annotation)
+    if _is_model(annotation):
+        return TypeAdapter(annotation)  # strict by its own config
+    return TypeAdapter(annotation, config=ConfigDict(strict=True))
+
+
+def _is_model(annotation: Any) -> bool:
+    target = unwrap(annotation)
+    return isinstance(target, type) and issubclass(target, BaseModel)
 
 
 def _empty(annotation: Any) -> Any:
@@ -128,9 +143,10 @@ def _empty(annotation: Any) -> Any:
 
 
 def partial(model: type[S], data: object) -> S:
-    """What of ``data`` is valid for ``model``, field by field; the rest empty (``""``, ``[]``
-    or None). Not validated as a whole: for a kind's rules about what was given, next to the
-    problems already found."""
+    """What of ``data`` is valid for ``model``, field by field; the rest empty (``""``, ``[]``,
+    None, or a part with its fields empty; in a list, a value that cannot be read is left out).
+    Not validated as a whole: for a kind's rules about what was given, next to the problems
+    already found."""
     data = data if isinstance(data, dict) else {}
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():
@@ -154,7 +170,7 @@ class _Unreadable(Exception):
 
 def _partial_value(annotation: Any, raw: Any) -> Any:
     try:
-        return _adapter(annotation).validate_json(json.dumps(raw), strict=True)
+        return _adapter(annotation).validate_json(json.dumps(raw))
     except ValidationError:
         pass
     target = unwrap(annotation)
@@ -166,6 +182,9 @@ def _partial_value(annotation: Any, raw: Any) -> Any:
             try:
                 read_items.append(_partial_value(item, one))
             except _Unreadable:
-                continue
+                # A part that could not be read keeps its place, empty, so the rules name the
+                # others at their own index (records[2]); a value that could not be read goes.
+                if _is_model(item):
+                    read_items.append(_empty(item))
         return read_items
     raise _Unreadable

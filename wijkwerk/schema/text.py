@@ -17,7 +17,7 @@ from pydantic_core import core_schema
 
 from wijkwerk.email_address import InvalidEmail, checked_email
 from wijkwerk.schema.words import moment_words, refusal
-from wijkwerk.validation import EARLIEST, LATEST, MAX_INT, MIN_INT, text_message
+from wijkwerk.validation import MAX_INT, MIN_INT, text_message
 
 # What str.strip() drops, spelled out: JSON Schema's \s is not Python's. Of it, what may stand
 # around one line of text (no control character): BLANK.
@@ -115,12 +115,17 @@ def _any_case(word: str) -> str:
     return "".join(f"[{c.upper()}{c}]" for c in word)
 
 
-# What wijkwerk/email_address.py refuses besides the syntax, as a pattern: letters beyond ASCII,
-# and the special-use names email cannot be sent to (RFC 6761: ….test, ….local, …).
-_ATOM = "[!-?A-~]"  # printable ASCII but @
+# An address wijkwerk/email_address.py takes, as a pattern: the dot-atom form email-validator
+# accepts without quoting, in ASCII, with a domain of letter-digit-hyphen labels under a
+# top-level name that ends in a letter, and not one of the special-use names email cannot
+# be sent to (RFC 6761: ….test, ….local, …).
+_ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TOP = "([A-Za-z0-9][A-Za-z0-9-]{0,61})?[A-Za-z]"  # every top-level name ends in a letter
 _SPECIAL = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
 EMAIL_PATTERN = (
-    f"^(?!.*[.@]({_SPECIAL})[{BLANK}]*$)[{BLANK}]*{_ATOM}+@{_ATOM}+\\.{_ATOM}+[{BLANK}]*$"
+    f"^(?!.*[.@]({_SPECIAL})[{BLANK}]*$)[{BLANK}]*"
+    f"{_ATEXT}+(\\.{_ATEXT}+)*@({_LABEL}\\.)+{_TOP}[{BLANK}]*$"
 )
 
 
@@ -140,7 +145,9 @@ class Email(Text):
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
         email = {
             "type": "string",
-            "format": "email",
+            # The pattern, not "format": "email": validators read that format each their own way
+            # (one refuses /.a-b@x.nl, which our mail takes), the pattern is what we take.
+            "description": "e-mailadres",
             "maxLength": self.limit,
             "pattern": EMAIL_PATTERN,
         }
@@ -153,26 +160,43 @@ class Email(Text):
 # --- Numbers and moments --------------------------------------------------------------------------
 
 
+# A moment as RFC 3339 writes it, with its offset, in a year from 2000 to 2199 (as written):
+# what the calendar and the arithmetic on it can hold (wijkwerk/validation.py).
+MOMENT_PATTERN = (
+    r"2[01][0-9]{2}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\.[0-9]{1,6})?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _written(value: Any) -> Any:
+    """Text in the form of the pattern only: no number, no space for the T, no offset without
+    its colon; then read as a datetime."""
+    if not isinstance(value, str) or not re.fullmatch(MOMENT_PATTERN, value):
+        year = isinstance(value, str) and re.fullmatch(r"[0-9]{4}-.*", value)
+        if year and not value.startswith(("20", "21")):
+            raise _invalid(_("Kies een datum tussen 2000 en 2199."))
+        raise _invalid(moment_words())
+    return value
+
+
 def _moment(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise _invalid(moment_words())
-    if not EARLIEST.year <= value.year < LATEST.year:
-        raise _invalid(_("Kies een datum tussen 2000 en 2199."))
     return value.astimezone(dt.UTC)
 
 
 class _Moment:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            _moment, core_schema.datetime_schema(strict=True)
+        return core_schema.no_info_before_validator_function(
+            _written,
+            core_schema.no_info_after_validator_function(
+                _moment,
+                core_schema.datetime_schema(strict=False),  # text, by now
+            ),
         )
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict:
-        return {
-            "type": "string",
-            "format": "date-time",
-            "pattern": r"^2[01][0-9]{2}-.*(Z|z|[+-][0-9]{2}:[0-9]{2})$",
-        }
+        return {"type": "string", "format": "date-time", "pattern": f"^{MOMENT_PATTERN}$"}
 
 
 Moment = Annotated[dt.datetime, _Moment()]

@@ -20,8 +20,6 @@ from wijkwerk.registrations.inputs import (
 from wijkwerk.registrations.parts import Domain, MemberRole
 from wijkwerk.schema import RowMayBeEmpty, Says, Shape, refusal
 
-TRIO_ROLES = (MemberRole.WIJKAMBTENAAR, MemberRole.SECTORAMBTENAAR)
-
 
 class TrioMemberInput(PersonInput):
     role: Annotated[
@@ -36,9 +34,12 @@ def _casus_single_domain() -> str:
 
 
 def _each_once(domains: list[Domain]) -> list[Domain]:
-    """A domain named twice is still one domain: fewer than two (``casus_single_domain``)."""
-    if len(set(domains)) != len(domains):
+    """Fewer than two different domains is ``casus_single_domain`` (a domain named twice counts
+    once); two or more with one of them twice is a slip to mend."""
+    if len(set(domains)) < 2:
         raise refusal("casus_single_domain", _casus_single_domain())
+    if len(set(domains)) != len(domains):
+        raise refusal("invalid", _("Kies elk beleidsdomein één keer."))
     return domains
 
 

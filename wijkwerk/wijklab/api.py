@@ -1,7 +1,8 @@
 """The Wijklab's endpoints of the JSON API: a lab's steps, its checklist and panel, and the expert
-pool. They join the API blueprint (the app factory imports this module before registering it); their part of
-the OpenAPI document is in wijkwerk/wijklab/openapi.py. The services
-are the ones the back-office calls; what they refuse, the blueprint answers."""
+pool, with the shapes of their bodies. They join the API blueprint (the app factory imports this
+module before registering it) and declare their part of the OpenAPI document (@documented; their
+answers are in wijkwerk/wijklab/answers.py). The services are the ones the back-office calls;
+what they refuse, the blueprint answers."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from wijkwerk.api.openapi import documented
 from wijkwerk.calendars.changes import LocationInput
 from wijkwerk.extensions import db
 from wijkwerk.registrations.inputs import Reason
-from wijkwerk.schema import Count, Moment, Says, Shape, Text, parse
+from wijkwerk.schema import Count, Matching, Moment, Says, Shape, Text, parse
 from wijkwerk.wijklab import answers, panel, steps
 from wijkwerk.wijklab import services as wijklab
 from wijkwerk.wijklab.models import LabStage
@@ -39,7 +40,15 @@ class LabStepInput(Shape):
     ends_at: Moment | None = None
     location: LocationInput | None = None
     day_programme: LongBlank = None
-    report_url: Annotated[str, Text(500, blank=True)] | None = None
+    report_url: Annotated[
+        str,
+        Matching(
+            limit=500,
+            optional=True,
+            regex=steps.REPORT_URL.pattern,
+            message=steps.report_url_words,
+        ),
+    ] = ""
     reason: Annotated[Reason, Field(description="verplicht bij `withdrawn`")] = ""
 
     def step(self) -> steps.StepInput:
@@ -53,7 +62,7 @@ class LabStepInput(Shape):
             location_name=location.name,
             location_address=location.address,
             day_programme=self.day_programme,
-            report_url=self.report_url,
+            report_url=self.report_url or None,
             reason=self.reason,
         )
 

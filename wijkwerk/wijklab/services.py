@@ -22,13 +22,13 @@ from wijkwerk.programmes.models import Programme, ProgrammeKind
 from wijkwerk.registrations import intake
 from wijkwerk.registrations.inputs import (
     MAX_LONG_TEXT,
-    BillingInput,
     Consent,
     ContactInput,
     Line,
     Locale,
     LongText,
     MunicipalityCode,
+    OrderedBillingInput,
 )
 from wijkwerk.registrations.lifecycle import Outcome
 from wijkwerk.registrations.models import Registration
@@ -62,9 +62,7 @@ class WijklabInput(Shape):
     goal: LabGoal
     preferred_periods: Annotated[str, Text(1000, multiline=True)]
     stakeholders: Annotated[str, Text(MAX_LONG_TEXT, multiline=True, optional=True)] = ""
-    billing: Annotated[
-        BillingInput, Field(description="met inkoopordernummer (`po_number`, verplicht)")
-    ]
+    billing: OrderedBillingInput
     consent: Consent = None
     locale: Locale = "nl"
 
@@ -100,10 +98,6 @@ class LabApplication(intake.Application):
     """A municipality's request for the intake (wijkwerk/registrations/intake.py)."""
 
     request: WijklabInput
-
-    def rules(self, programme: Programme) -> tuple[list[Problem], list[Problem]]:
-        billing = self.request.billing
-        return ([] if billing is None or billing.po_number else [intake.po_number_required()]), []
 
     def already_registered(self) -> Problem:
         return Problem(

@@ -9,6 +9,7 @@ The back-office and the API call :func:`advance`; the municipality's own page ca
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -41,6 +42,14 @@ class StepInput:
     day_programme: str | None = None
     report_url: str | None = None
     reason: str = ""
+
+
+# Where the report is published: a whole link over https, without spaces.
+REPORT_URL = re.compile(r"https://[^ \x00-\x1f\x7f-\x9f]+")
+
+
+def report_url_words() -> str:
+    return _("Geef een volledige link die met https:// begint.")
 
 
 def withdraw(lab: LabRequest, *, actor_label: str, reason: str = "") -> None:
@@ -161,12 +170,8 @@ def _step_problems(lab: LabRequest, step: StepInput) -> list[Problem]:
         url = step.report_url or ""
         if not url:
             problems.append(Problem("required", "report_url", _("Geef de link naar het verslag.")))
-        elif not url.startswith("https://") or len(url) > 500 or " " in url:
-            problems.append(
-                Problem(
-                    "invalid", "report_url", _("Geef een volledige link die met https:// begint.")
-                )
-            )
+        elif not REPORT_URL.fullmatch(url) or len(url) > 500:
+            problems.append(Problem("invalid", "report_url", report_url_words()))
     if step.stage is LabStage.WITHDRAWN and not step.reason:
         problems.append(Problem("required", "reason", _("Geef een reden op.")))
     return problems
