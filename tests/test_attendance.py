@@ -119,6 +119,25 @@ def test_an_unknown_person_refuses_the_whole_request(client, db, series, token):
     assert db.session.scalar(select(func.count(Attendance.id))) == 0
 
 
+def test_a_record_that_cannot_be_read_keeps_the_others_at_their_own_index(
+    client, db, series, token
+):
+    """Rows that are no record at all are said at their place, and the rule about the next
+    one names that one (records[2]), not the first."""
+    response = put(
+        client,
+        series.sessions[0].id,
+        {"records": [None, 5, {"email": "anna@amsterdam.nl", "status": "present"}]},
+        token,
+    )
+    assert response.status_code == 422
+    assert {(e["code"], e["field"]) for e in response.json["errors"]} == {
+        ("required", "records[0]"),
+        ("invalid", "records[1]"),
+        ("unknown_person", "records[2].email"),
+    }
+
+
 @pytest.mark.parametrize("body", [None, {}, {"records": "x"}, {"records": [1]}])
 def test_nonsense_is_a_422(client, series, token, body):
     assert put(client, series.sessions[0].id, body, token).status_code == 422
