@@ -46,8 +46,5 @@ class IndividualInput(Shape):
     ] = None
     dietary_needs: Wishes = ""
     accessibility_needs: Wishes = ""
-    consent: Annotated[
-        Consent,
-        Field(description="toestemming volgens de privacyverklaring; `false` wordt geweigerd"),
-    ] = None
+    consent: Consent = None  # its description is the type's
     locale: Locale = "nl"

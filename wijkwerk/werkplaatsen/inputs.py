@@ -106,10 +106,7 @@ class TrioInput(Shape):
         BillingInput | None,
         Field(description="factuurgegevens; nodig als de gemeente betaalt"),
     ] = None
-    consent: Annotated[
-        Consent,
-        Field(description="toestemming volgens de privacyverklaring; `false` wordt geweigerd"),
-    ] = None
+    consent: Consent = None  # its description is the type's
     locale: Locale = "nl"
     allow_second: Annotated[
         bool | None,
