@@ -67,13 +67,20 @@ class Config:
     BACKOFFICE_MINIMUM_WARNING_DAYS = 14
 
     # The seller on every invoice (art. 35a Wet OB). Development values; production must set them.
+    # The e-invoice (docs/einvoice.md) names the address in parts and is addressed to the KvK
+    # number; the start refuses identifiers that are not of their form (wijkwerk/payments/seller.py).
     SELLER_NAME = "Kennisinstituut Wijkwerk (ontwikkelomgeving)"
-    SELLER_ADDRESS = "Voorbeeldstraat 1\n2511 AA Den Haag"
+    SELLER_ADDRESS = "Voorbeeldstraat 1"  # street and number; more lines allowed
+    SELLER_POSTCODE = "2511 AA"
+    SELLER_CITY = "Den Haag"
+    SELLER_COUNTRY = "NL"
     SELLER_KVK = "00000000"
     SELLER_VAT_NUMBER = "NL000000000B00"
     SELLER_IBAN: str | None = "NL00 TEST 0000 0000 00"
     SELLER_EMAIL: str | None = "financien@wijkwerk.localhost"
     INVOICE_PAYMENT_DAYS = 30
+    # The invoice mail carries the e-invoice (UBL, Peppol BIS Billing 3.0) beside the PDF.
+    EINVOICE_ATTACHED = True
 
     # The rule for "middelgrote gemeente" (docs/domain.md): M50 member, or a population inside this band
     # (the M50 network's definition, inclusive). Data, not code: change it here or per environment.

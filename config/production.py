@@ -12,12 +12,17 @@ class ProductionConfig(Config):
         "SQLALCHEMY_DATABASE_URI",
         "SELLER_NAME",
         "SELLER_ADDRESS",
+        "SELLER_POSTCODE",
+        "SELLER_CITY",
         "SELLER_KVK",
         "SELLER_VAT_NUMBER",
+        "SELLER_IBAN",  # the e-invoice's payment means (docs/einvoice.md)
     )
     # The invoice's seller: from the environment (WIJKWERK_SELLER_*), never a development value.
     SELLER_NAME = None
     SELLER_ADDRESS = None
+    SELLER_POSTCODE = None
+    SELLER_CITY = None
     SELLER_KVK = None
     SELLER_VAT_NUMBER = None
     SELLER_IBAN = None

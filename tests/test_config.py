@@ -46,12 +46,29 @@ def test_production_refuses_to_start_without_secret_key_and_database(monkeypatch
     monkeypatch.setenv("WIJKWERK_SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://u@127.0.0.1/db")
     with pytest.raises(RuntimeError, match="WIJKWERK_SELLER_KVK"):  # an invoice needs the seller
         create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
-    for name, value in {
+    seller = {
         "SELLER_NAME": "Kennisinstituut",
-        "SELLER_ADDRESS": "Postbus 1, 2500 AA Den Haag",
+        "SELLER_ADDRESS": "Postbus 1",
         "SELLER_KVK": "12345678",
         "SELLER_VAT_NUMBER": "NL123456789B01",
-    }.items():
+    }
+    for name, value in seller.items():
         monkeypatch.setenv(f"WIJKWERK_{name}", value)
+    # the e-invoice needs the address in parts and the account it is paid to (docs/einvoice.md)
+    with pytest.raises(RuntimeError) as refused:
+        create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
+    for name in ("WIJKWERK_SELLER_POSTCODE", "WIJKWERK_SELLER_CITY", "WIJKWERK_SELLER_IBAN"):
+        assert name in str(refused.value)
+    monkeypatch.setenv("WIJKWERK_SELLER_POSTCODE", "2500 AA")
+    monkeypatch.setenv("WIJKWERK_SELLER_CITY", "Den Haag")
+    monkeypatch.setenv("WIJKWERK_SELLER_IBAN", "NL91 ABNA 0417 1643 00")
+    monkeypatch.setenv("WIJKWERK_SELLER_KVK", "1234567")  # seven digits: not a KvK number
+    with pytest.raises(RuntimeError, match="WIJKWERK_SELLER_KVK must be 8 digits"):
+        create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
+    monkeypatch.setenv("WIJKWERK_SELLER_KVK", "12345678")
+    monkeypatch.setenv("WIJKWERK_SELLER_VAT_NUMBER", "123456789B01")  # no country
+    with pytest.raises(RuntimeError, match="WIJKWERK_SELLER_VAT_NUMBER must be"):
+        create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
+    monkeypatch.setenv("WIJKWERK_SELLER_VAT_NUMBER", "NL123456789B01")
     app = create_app("config.production.ProductionConfig", instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True

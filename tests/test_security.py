@@ -167,6 +167,9 @@ def test_production_cookies_are_secure_httponly_and_samesite(app, tmp_path, back
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         SELLER_NAME="Instituut",
         SELLER_ADDRESS="Straat 1",
+        SELLER_POSTCODE="2511 AA",
+        SELLER_CITY="Den Haag",
+        SELLER_IBAN="NL91ABNA0417164300",
         SELLER_KVK="12345678",
         SELLER_VAT_NUMBER="NL000000000B01",
     )

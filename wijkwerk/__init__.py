@@ -67,6 +67,10 @@ def _complete_config(app: Flask) -> None:
             "Set these in the environment first: " + ", ".join(f"WIJKWERK_{k}" for k in missing)
         )
     from wijkwerk.outbox.services import DELIVERY_MODES
+    from wijkwerk.payments.parties import seller_problems
+
+    if problems := seller_problems(app.config):
+        raise RuntimeError("; ".join(problems))
 
     if app.config["MAIL_DELIVERY"] not in DELIVERY_MODES:
         raise RuntimeError(

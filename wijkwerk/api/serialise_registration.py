@@ -158,6 +158,9 @@ class Billing(Answer):
         Field(description="inkoopordernummer; verplicht voor een gemeente die op factuur betaalt"),
     ]
     ordered_by: Annotated[str | None, Field(description="standaard: de aanmelder")]
+    kvk_or_oin: Annotated[
+        str | None, Field(description="KvK-nummer of OIN: het adres van de e-factuur")
+    ]
 
 
 def billing(b: BillingDetails) -> Billing:
@@ -169,6 +172,7 @@ def billing(b: BillingDetails) -> Billing:
         email=b.email,
         po_number=b.po_number,
         ordered_by=b.ordered_by,
+        kvk_or_oin=b.kvk_or_oin or None,
     )
 
 

@@ -39,6 +39,8 @@ class Municipality(db.Model):
     middelgroot_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     middelgroot_override_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Its OIN (Logius), set by organisers: where e-invoices to this municipality are addressed.
+    oin: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     @hybrid_property

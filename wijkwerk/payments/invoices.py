@@ -37,6 +37,7 @@ BUYER_FIELDS = (
     "buyer_email",
     "buyer_reference",
     "ordered_by",
+    "buyer_identifier",
 )
 
 
@@ -60,6 +61,9 @@ def _seller() -> dict:
     return {
         "seller_name": config["SELLER_NAME"],
         "seller_address": config["SELLER_ADDRESS"],
+        "seller_postcode": config["SELLER_POSTCODE"],
+        "seller_city": config["SELLER_CITY"],
+        "seller_country": config["SELLER_COUNTRY"],
         "seller_kvk": config["SELLER_KVK"],
         "seller_vat_number": config["SELLER_VAT_NUMBER"],
         "seller_iban": config.get("SELLER_IBAN"),
@@ -100,6 +104,16 @@ def supply_dates(registration: Registration) -> tuple[dt.date | None, dt.date | 
         s.starts_at.astimezone(AMSTERDAM).date() for s in sessions if s.status.value == "scheduled"
     )
     return (days[0], days[-1]) if days else (None, None)
+
+
+def buyer_identifier(registration: Registration) -> str | None:
+    """Where an e-invoice to ``registration``'s buyer is addressed: the KvK number or OIN its
+    billing details give, else its municipality's OIN (docs/einvoice.md)."""
+    billing = registration.billing
+    if billing is not None and billing.kvk_or_oin:
+        return billing.kvk_or_oin
+    municipality = registration.municipality
+    return municipality.oin if municipality is not None else None
 
 
 def active_invoice(registration: Registration) -> Invoice | None:
@@ -143,6 +157,7 @@ def issue_invoice(
         buyer_email=billing.email,
         buyer_reference=billing.po_number,
         ordered_by=billing.ordered_by,
+        buyer_identifier=buyer_identifier(registration),
         description=description_for(registration),
         amount_cents=price.amount_cents,
         vat_rate_bp=price.vat_rate_bp,

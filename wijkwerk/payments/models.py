@@ -144,7 +144,10 @@ class Invoice(db.Model):
 
     # The seller as configured when the invoice was issued (art. 35a Wet OB).
     seller_name: Mapped[str] = mapped_column(String(200))
-    seller_address: Mapped[str] = mapped_column(String(300))
+    seller_address: Mapped[str] = mapped_column(String(300))  # street and number (lines)
+    seller_postcode: Mapped[str | None] = mapped_column(String(10))
+    seller_city: Mapped[str | None] = mapped_column(String(100))
+    seller_country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1: "NL"
     seller_kvk: Mapped[str] = mapped_column(String(20))
     seller_vat_number: Mapped[str] = mapped_column(String(20))
     seller_iban: Mapped[str | None] = mapped_column(String(40))
@@ -157,6 +160,8 @@ class Invoice(db.Model):
     buyer_email: Mapped[str] = mapped_column(String(254))
     buyer_reference: Mapped[str | None] = mapped_column(String(100))  # PO / verplichtingennummer
     ordered_by: Mapped[str | None] = mapped_column(String(200))
+    # The buyer's KvK number (8 digits) or OIN (20): its address in an e-invoice (docs/einvoice.md).
+    buyer_identifier: Mapped[str | None] = mapped_column(String(20))
 
     description: Mapped[str] = mapped_column(Text)
     amount_cents: Mapped[int] = mapped_column(Integer)  # excl. VAT; negative on a credit invoice
@@ -191,3 +196,13 @@ class Invoice(db.Model):
     @property
     def filename(self) -> str:
         return f"factuur-{self.number}.pdf"
+
+    @property
+    def einvoice_filename(self) -> str:
+        return f"factuur-{self.number}.xml"
+
+    @property
+    def seller_address_lines(self) -> list[str]:
+        """The seller's address as printed: the street lines, then postcode and city."""
+        place = " ".join(part for part in (self.seller_postcode, self.seller_city) if part)
+        return [*self.seller_address.splitlines(), *([place] if place else [])]

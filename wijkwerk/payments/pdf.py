@@ -14,6 +14,7 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import date, money, supply_period, vat_rate
 from wijkwerk.outbox.writing import Attachment, renders_attachment
 from wijkwerk.payments.models import Invoice
+from wijkwerk.payments.parties import OIN_SCHEME, scheme_of
 
 ENCODING = "windows-1252"  # the PDF core fonts' encoding; it has the euro sign and Dutch accents
 
@@ -131,7 +132,7 @@ def _render(invoice: Invoice) -> FPDF:
     pdf.set_font("helvetica", "B", 12)
     pdf.cell(0, 6, pdf_text(invoice.seller_name), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
-    seller_lines = [*invoice.seller_address.splitlines()]
+    seller_lines = invoice.seller_address_lines
     if invoice.seller_email:
         seller_lines.append(invoice.seller_email)
     seller_lines += [
@@ -170,6 +171,8 @@ def _render(invoice: Invoice) -> FPDF:
         pdf.line(_("Uw inkoopordernummer"), invoice.buyer_reference)
     if invoice.ordered_by:
         pdf.line(_("Besteld door"), invoice.ordered_by)
+    if invoice.buyer_identifier:
+        pdf.line(buyer_identifier_label(invoice), invoice.buyer_identifier)
     pdf.line(_("Referentie aanmelding"), invoice.registration.reference)
 
     pdf.ln(6)
@@ -208,6 +211,10 @@ def _render(invoice: Invoice) -> FPDF:
     for text in _payment_lines(invoice):
         pdf.text_block(0, 5, pdf_text(text))
     return pdf
+
+
+def buyer_identifier_label(invoice: Invoice) -> str:
+    return _("Uw OIN") if scheme_of(invoice.buyer_identifier) == OIN_SCHEME else _("Uw KvK-nummer")
 
 
 def _payment_lines(invoice: Invoice) -> list[str]:

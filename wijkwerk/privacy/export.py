@@ -111,6 +111,7 @@ def _as_registration(registration: Registration, person: Person) -> dict:
                 "email": billing.email,
                 "po_number": billing.po_number,
                 "ordered_by": billing.ordered_by,
+                "kvk_or_oin": billing.kvk_or_oin,
             }
         found["payments"] = [
             {

@@ -49,6 +49,9 @@ class BillingForm(SubForm):
     po_number = StringField(
         _l("Inkoopordernummer of verplichtingennummer"), validators=[Optional()]
     )
+    kvk_or_oin = StringField(
+        _l("KvK-nummer of OIN"), validators=[Optional()], render_kw={"inputmode": "numeric"}
+    )
 
     def as_request(self) -> dict:
         return {name: self[name].data for name in self._fields}

@@ -118,6 +118,8 @@ class BillingDetails(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     po_number: Mapped[str | None] = mapped_column(String(100))
     ordered_by: Mapped[str | None] = mapped_column(String(200))
+    # KvK number or OIN: where an e-invoice is addressed (docs/einvoice.md); optional.
+    kvk_or_oin: Mapped[str | None] = mapped_column(String(20))
 
     registration: Mapped[Registration] = relationship(back_populates="billing")
 
