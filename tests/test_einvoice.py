@@ -303,3 +303,43 @@ def test_without_the_buyers_kvk_number_or_oin_there_is_no_e_invoice(client, db):
     assert invoice.buyer_identifier is None
     with pytest.raises(NoBuyerAddress):
         document(invoice)
+
+
+@pytest.fixture
+def app_overrides(request) -> dict:
+    return getattr(request, "param", {})
+
+
+def _attachments(message) -> dict[str, bytes]:
+    return {p.get_filename(): p.get_content() for p in message.iter_attachments()}
+
+
+def test_the_invoice_mail_carries_the_e_invoice_beside_the_pdf(client, db, smtp, validator):
+    invoice = course_invoice(client, db)
+    [mail] = smtp.to("facturen@rotterdam.nl")
+    files = _attachments(mail)
+    assert sorted(files) == [f"factuur-{invoice.number}.pdf", f"factuur-{invoice.number}.xml"]
+    [xml] = [p for p in mail.iter_attachments() if p.get_filename().endswith(".xml")]
+    assert xml.get_content_type() == "application/xml"
+    sent = xml.get_payload(decode=True)
+    assert validator.check(sent).errors == []
+    assert value(etree.fromstring(sent), "cbc:ID") == invoice.number
+    text = mail.get_body(("plain",)).get_content()
+    assert "als PDF en als e-factuur (UBL, Peppol BIS Billing 3.0)" in text
+
+
+@pytest.mark.parametrize("app_overrides", [{"EINVOICE_ATTACHED": False}], indirect=True)
+def test_an_installation_can_send_the_pdf_alone(client, db, smtp):
+    invoice = course_invoice(client, db)
+    [mail] = smtp.to("facturen@rotterdam.nl")
+    assert [p.get_filename() for p in mail.iter_attachments()] == [invoice.filename]
+    assert "e-factuur" not in mail.get_body(("plain",)).get_content()
+
+
+def test_without_an_address_for_the_buyer_the_mail_has_the_pdf_alone(client, db, smtp):
+    course(capacity=5)
+    db.session.commit()
+    client.post("/api/v1/programmes/driedaagse/registrations", json=individual())
+    [mail] = smtp.to("facturen@rotterdam.nl")
+    assert [p.get_filename().rsplit(".", 1)[1] for p in mail.iter_attachments()] == ["pdf"]
+    assert "e-factuur" not in mail.get_body(("plain",)).get_content()

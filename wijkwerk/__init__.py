@@ -191,6 +191,7 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from wijkwerk.accounts.views import bp as accounts_bp
     from wijkwerk.api import bp as api_bp
+    from wijkwerk.api import invoices as api_invoices  # noqa: F401  (join api_bp, as these do)
     from wijkwerk.api import views as api_views  # noqa: F401  (the core's endpoints join api_bp)
     from wijkwerk.attendance.views import bp as attendance_bp
     from wijkwerk.backoffice import bp as backoffice_bp

@@ -48,7 +48,7 @@ class Operation:
     # READ_OPTIONAL (a token shows more)
     conflict: bool = False  # 409 when the state does not allow it
     limited: bool = False  # 429 when over the rate limit (ratelimit.limited's)
-    csv: bool = False  # ?format=csv answers text/csv
+    files: tuple[str, ...] = ()  # other media types it answers by ?format= (text/csv, …)
     query: type[Query] | None = None  # the query string's shape
     registration_request: bool = False  # the body is the programme's kind's request
 
@@ -166,8 +166,8 @@ def _operation(
             "content": {"application/json": {"schema": schema}},
         }
     answer = _json(_answer_schema(op.answer), "Gelukt") if op.answer else {"description": "Gelukt"}
-    if op.csv:
-        answer["content"]["text/csv"] = {"schema": {}}  # a spreadsheet, not JSON
+    for media_type in op.files:
+        answer["content"][media_type] = {"schema": {}}  # a file (a spreadsheet, an e-invoice)
     responses: dict[str, Any] = {str(op.status): answer, "400": _ERROR, "422": _ERROR}
     if rule.arguments or op.who != PUBLIC or op.registration_request:
         responses["404"] = _ERROR

@@ -225,6 +225,10 @@ class Invoice(Answer):
     vat_cents: int
     total_cents: int
     buyer_reference: str | None
+    einvoice: Annotated[
+        bool,
+        Field(description="of er een e-factuur is (?format=ubl); die vraagt het KvK-nummer of OIN"),
+    ]
 
 
 def invoice(i: InvoiceModel) -> Invoice:
@@ -240,6 +244,7 @@ def invoice(i: InvoiceModel) -> Invoice:
         vat_cents=i.vat_cents,
         total_cents=i.total_cents,
         buyer_reference=i.buyer_reference,
+        einvoice=i.has_einvoice,
     )
 
 

@@ -272,7 +272,7 @@ def record_attendance(session_id: int):
 @documented(
     "Aanwezigheid per persoon en bijeenkomst, met totalen; ?format=csv voor een spreadsheet",
     answer=attendance_answers.AttendanceMatrix,
-    csv=True,
+    files=("text/csv",),
     query=MatrixFormat,
 )
 @organiser_required(write=False)

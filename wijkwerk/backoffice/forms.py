@@ -28,6 +28,20 @@ from wijkwerk.webforms import CheckedForm
 RULE, YES, NO = "rule", "yes", "no"
 
 
+class OinForm(CheckedForm):
+    """A municipality's OIN; the rule is the service's (wijkwerk/municipalities/services.py)."""
+
+    oin = StringField(_l("OIN"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+
+
+class BuyerIdentifierForm(CheckedForm):
+    """The buyer's KvK number or OIN for an invoice issued without one."""
+
+    kvk_or_oin = StringField(
+        _l("KvK-nummer of OIN van de afnemer"), render_kw={"inputmode": "numeric"}
+    )
+
+
 class MiddelgrootOverrideForm(CheckedForm):
     choice = RadioField(
         _l("Middelgrote gemeente"),

@@ -1,4 +1,5 @@
-"""The invoices: the list (open, or all), one invoice as a page or PDF, and marking one paid."""
+"""The invoices: the list (open, or all), one invoice as a page, a PDF or an e-invoice, marking
+one paid, and giving one issued without it the buyer's KvK number or OIN."""
 
 from __future__ import annotations
 
@@ -6,12 +7,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wijkwerk.backoffice.forms import BuyerIdentifierForm
 from wijkwerk.backoffice.queries import INVOICE_FILTERS, invoices_list, is_outstanding, page_of
 from wijkwerk.extensions import db
 from wijkwerk.formatting import folded
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
+from wijkwerk.payments.parties import BuyerIdentifierInput
 from wijkwerk.payments.pdf import pdf_response
+from wijkwerk.payments.ubl import einvoice_response
+from wijkwerk.registrations.forms import show_problems
+from wijkwerk.schema import parse
+from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
 
 bp = Blueprint("invoices", __name__)
@@ -48,12 +55,47 @@ def _searchable(invoice: Invoice) -> str:
 
 @bp.get("/facturen/<int:invoice_id>")
 def invoice(invoice_id: int):
-    return render_template("payments/invoice.html", invoice=db.get_or_404(Invoice, invoice_id))
+    return _page(db.get_or_404(Invoice, invoice_id))
+
+
+def _page(found: Invoice, buyer_form: BuyerIdentifierForm | None = None, status: int = 200):
+    if buyer_form is None and not found.has_einvoice and current_user.role.can_write:
+        buyer_form = BuyerIdentifierForm(formdata=None)
+    return render_template(
+        "payments/invoice.html",
+        invoice=found,
+        pdf_url=url_for("backoffice.invoices.invoice_download", invoice_id=found.id),
+        einvoice_url=url_for("backoffice.invoices.einvoice_download", invoice_id=found.id),
+        buyer_form=buyer_form,
+    ), status
 
 
 @bp.get("/facturen/<int:invoice_id>.pdf")
 def invoice_download(invoice_id: int):
     return pdf_response(db.get_or_404(Invoice, invoice_id))
+
+
+@bp.get("/facturen/<int:invoice_id>.xml")
+def einvoice_download(invoice_id: int):
+    return einvoice_response(db.get_or_404(Invoice, invoice_id))
+
+
+@bp.post("/facturen/<int:invoice_id>/afnemer")
+def address_buyer(invoice_id: int):
+    """Give an invoice issued without one the buyer's KvK number or OIN (docs/einvoice.md)."""
+    found = db.get_or_404(Invoice, invoice_id)
+    form = BuyerIdentifierForm()
+    if form.validate_on_submit():
+        try:
+            given = parse(BuyerIdentifierInput, {"kvk_or_oin": form.kvk_or_oin.data or ""})
+        except RuleViolation as violation:
+            show_problems(form, violation.problems)
+        else:
+            payment_invoices.address_buyer(found, given.kvk_or_oin, actor=current_user)
+            db.session.commit()
+            flash(_("Factuur %(number)s is nu ook een e-factuur.", number=found.number), "success")
+            return redirect(url_for("backoffice.invoices.invoice", invoice_id=found.id))
+    return _page(found, form, 422)
 
 
 @bp.post("/facturen/<int:invoice_id>/betaald")

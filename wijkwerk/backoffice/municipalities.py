@@ -1,4 +1,5 @@
-"""The municipality list, and an organiser's override of whether one counts as middelgroot."""
+"""The municipality list, an organiser's override of whether one counts as middelgroot, and a
+municipality's OIN (where its e-invoices are addressed)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wijkwerk.backoffice.forms import NO, RULE, YES, MiddelgrootOverrideForm
+from wijkwerk.backoffice.forms import NO, RULE, YES, MiddelgrootOverrideForm, OinForm
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
-from wijkwerk.municipalities.services import search_municipalities, set_middelgroot_override
+from wijkwerk.municipalities.services import (
+    search_municipalities,
+    set_middelgroot_override,
+    set_oin,
+)
+from wijkwerk.registrations.forms import show_problems
 from wijkwerk.validation import RuleViolation
 
 bp = Blueprint("municipalities", __name__)
@@ -27,13 +33,37 @@ def municipalities():
 
 @bp.get("/gemeenten/<code>")
 def municipality(code: str):
-    found = db.get_or_404(Municipality, code)
+    return _page(db.get_or_404(Municipality, code))
+
+
+def _page(found: Municipality, form=None, oin_form=None, status: int = 200):
     override = found.middelgroot_override
-    form = MiddelgrootOverrideForm(
+    form = form or MiddelgrootOverrideForm(
+        formdata=None,
         choice=RULE if override is None else (YES if override else NO),
         reason=found.middelgroot_override_reason or "",
     )
-    return render_template("backoffice/municipality.html", municipality=found, form=form)
+    oin_form = oin_form or OinForm(formdata=None, oin=found.oin or "")
+    return render_template(
+        "backoffice/municipality.html", municipality=found, form=form, oin_form=oin_form
+    ), status
+
+
+@bp.post("/gemeenten/<code>/oin")
+def update_oin(code: str):
+    found = db.get_or_404(Municipality, code)
+    form = OinForm()
+    if form.validate_on_submit():
+        try:
+            set_oin(found, form.oin.data or "")
+        except RuleViolation as violation:
+            db.session.rollback()
+            show_problems(form, violation.problems)
+        else:
+            db.session.commit()
+            flash(_("Het OIN van %(name)s is opgeslagen.", name=found.display_name), "success")
+            return redirect(url_for("backoffice.municipalities.municipality", code=found.code))
+    return _page(found, oin_form=form, status=422)
 
 
 @bp.post("/gemeenten/<code>")
@@ -55,4 +85,4 @@ def update_municipality(code: str):
             return redirect(
                 url_for("backoffice.municipalities.municipalities", q=found.display_name)
             )
-    return render_template("backoffice/municipality.html", municipality=found, form=form), 422
+    return _page(found, form=form, status=422)

@@ -21,6 +21,7 @@ from wijkwerk.extensions import csrf, db
 from wijkwerk.payments import gateway, services
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import pdf_response
+from wijkwerk.payments.ubl import einvoice_response
 from wijkwerk.ratelimit import limited
 from wijkwerk.registrations import lifecycle
 from wijkwerk.registrations.models import Registration, RegistrationState, StateConflict
@@ -112,9 +113,20 @@ def _invoice_of(registration: Registration, number: str) -> Invoice:
 @bp.get("/aanmelding/<token>/facturen/<number>")
 def invoice(token: str, number: str):
     found = _invoice_of(lifecycle.by_manage_token_or_404(token), number)
-    return render_template("payments/invoice.html", invoice=found)
+    links = {"token": token, "number": number}
+    return render_template(
+        "payments/invoice.html",
+        invoice=found,
+        pdf_url=url_for("checkout.invoice_download", **links),
+        einvoice_url=url_for("checkout.einvoice_download", **links),
+    )
 
 
 @bp.get("/aanmelding/<token>/facturen/<number>.pdf")
 def invoice_download(token: str, number: str):
     return pdf_response(_invoice_of(lifecycle.by_manage_token_or_404(token), number))
+
+
+@bp.get("/aanmelding/<token>/facturen/<number>.xml")
+def einvoice_download(token: str, number: str):
+    return einvoice_response(_invoice_of(lifecycle.by_manage_token_or_404(token), number))

@@ -17,6 +17,8 @@ from sqlalchemy import or_, select
 from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
+from wijkwerk.payments.parties import Oin
+from wijkwerk.schema import Shape, parse
 from wijkwerk.timeutil import now_utc
 from wijkwerk.validation import Problem, RuleViolation
 
@@ -164,6 +166,18 @@ def search_municipalities(query: str = "", *, limit: int | None = None) -> list[
     if limit:
         statement = statement.limit(limit)
     return list(db.session.scalars(statement))
+
+
+class OinInput(Shape):
+    oin: Oin = ""
+
+
+def set_oin(municipality: Municipality, oin: str) -> None:
+    """Record the municipality's OIN (empty: none known), where e-invoices to it are addressed
+    when its billing details name no KvK number or OIN (docs/einvoice.md). Invoices issued
+    before keep what they had. Raises :class:`RuleViolation` at ``oin``."""
+    municipality.oin = parse(OinInput, {"oin": oin}).oin or None
+    db.session.flush()
 
 
 def set_middelgroot_override(

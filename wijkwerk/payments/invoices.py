@@ -23,6 +23,7 @@ from wijkwerk.outbox.services import queue
 from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
 from wijkwerk.payments.pdf import invoice_attachment
+from wijkwerk.payments.ubl import einvoice_attachment
 from wijkwerk.programmes import kinds
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
@@ -256,9 +257,32 @@ def _invoice_mail(invoice_id: str) -> MailContent:
     invoice = db.session.get(Invoice, int(invoice_id))
     if invoice is None:
         raise LookupError(f"invoice:{invoice_id} is gone")
-    return MailContent(
-        {"invoice": invoice, "registration": invoice.registration}, (invoice_attachment(invoice),)
-    )
+    files = [invoice_attachment(invoice)]
+    if current_app.config["EINVOICE_ATTACHED"] and invoice.has_einvoice:
+        files.append(einvoice_attachment(invoice))
+    context = {"invoice": invoice, "registration": invoice.registration, "einvoice": len(files) > 1}
+    return MailContent(context, tuple(files))
+
+
+def address_buyer(invoice: Invoice, identifier: str, *, actor) -> list[Invoice]:
+    """Give an invoice issued without one the buyer's KvK number or OIN, so its e-invoice can
+    be made (organisers, docs/einvoice.md); its credit notes, or the invoice a credit note
+    credits, get it too. An e-invoice once made keeps its address: only documents without one
+    change. Returns those that did."""
+    first = invoice.credited_invoice or invoice
+    changed = [i for i in (first, *first.credit_notes) if not i.buyer_identifier]
+    for document in changed:
+        document.buyer_identifier = identifier
+    if changed:
+        invoice.registration.note_change(
+            actor=actor,
+            reason=_(
+                "KvK-nummer of OIN van de afnemer toegevoegd aan %(numbers)s: daarmee is er "
+                "ook een e-factuur.",
+                numbers=", ".join(i.number for i in changed),
+            ),
+        )
+    return changed
 
 
 def mark_paid(invoice: Invoice, *, actor, now: dt.datetime | None = None) -> None:

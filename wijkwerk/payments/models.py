@@ -198,6 +198,16 @@ class Invoice(db.Model):
         return f"factuur-{self.number}.pdf"
 
     @property
+    def has_einvoice(self) -> bool:
+        """An e-invoice is addressed to the buyer's KvK number or OIN: without one there is none."""
+        return bool(self.buyer_identifier)
+
+    @property
+    def buyer_identifier_is_oin(self) -> bool:
+        """The buyer's identifier is an OIN (20 digits), not a KvK number (8)."""
+        return len(self.buyer_identifier or "") == 20
+
+    @property
     def einvoice_filename(self) -> str:
         return f"factuur-{self.number}.xml"
 

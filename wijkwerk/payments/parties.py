@@ -5,12 +5,52 @@ from __future__ import annotations
 
 import re
 from collections.abc import MutableMapping
+from typing import Annotated
+
+from flask_babel import gettext as _
+from pydantic import Field
+
+from wijkwerk.schema import Matching, Shape
 
 # A Dutch party's identifier: its KvK number (8 digits, scheme 0106) or its OIN (20 digits, the
 # government's organisation number, scheme 0190). Either is the legal entity and the address.
 KVK_OR_OIN = r"(?:[0-9]{8}|[0-9]{20})"
 KVK_SCHEME = "0106"
 OIN_SCHEME = "0190"
+
+
+def _kvk_or_oin(*, optional: bool) -> Matching:
+    return Matching(
+        limit=20,
+        optional=optional,
+        regex=KVK_OR_OIN,
+        message=lambda: _("Vul een KvK-nummer (8 cijfers) of een OIN (20 cijfers) in."),
+    )
+
+
+# Either, as billing details give it (optional there).
+KvkOrOin = Annotated[
+    str,
+    _kvk_or_oin(optional=True),
+    Field(description="KvK-nummer (8 cijfers) of OIN (20 cijfers): het adres van de e-factuur"),
+]
+# A municipality's OIN, as an organiser enters it (empty: none known).
+Oin = Annotated[
+    str,
+    Matching(
+        limit=20,
+        optional=True,
+        regex=r"[0-9]{20}",
+        message=lambda: _("Een OIN heeft 20 cijfers, zoals 00000001001234567000."),
+    ),
+]
+
+
+class BuyerIdentifierInput(Shape):
+    """An organiser giving an issued invoice the buyer's KvK number or OIN."""
+
+    kvk_or_oin: Annotated[str, _kvk_or_oin(optional=False)]
+
 
 _FORMS = {
     "SELLER_KVK": (re.compile(r"[0-9]{8}"), "8 digits"),
@@ -25,7 +65,7 @@ _DUTCH = {
 
 
 def scheme_of(identifier: str) -> str:
-    """The ISO 6523 scheme of a KvK number or an OIN."""
+    """The ISO 6523 scheme of a KvK number (8 digits) or an OIN (20)."""
     return OIN_SCHEME if len(identifier) == 20 else KVK_SCHEME
 
 

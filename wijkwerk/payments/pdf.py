@@ -14,7 +14,6 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import date, money, supply_period, vat_rate
 from wijkwerk.outbox.writing import Attachment, renders_attachment
 from wijkwerk.payments.models import Invoice
-from wijkwerk.payments.parties import OIN_SCHEME, scheme_of
 
 ENCODING = "windows-1252"  # the PDF core fonts' encoding; it has the euro sign and Dutch accents
 
@@ -172,7 +171,8 @@ def _render(invoice: Invoice) -> FPDF:
     if invoice.ordered_by:
         pdf.line(_("Besteld door"), invoice.ordered_by)
     if invoice.buyer_identifier:
-        pdf.line(buyer_identifier_label(invoice), invoice.buyer_identifier)
+        label = _("Uw OIN") if invoice.buyer_identifier_is_oin else _("Uw KvK-nummer")
+        pdf.line(label, invoice.buyer_identifier)
     pdf.line(_("Referentie aanmelding"), invoice.registration.reference)
 
     pdf.ln(6)
@@ -211,10 +211,6 @@ def _render(invoice: Invoice) -> FPDF:
     for text in _payment_lines(invoice):
         pdf.text_block(0, 5, pdf_text(text))
     return pdf
-
-
-def buyer_identifier_label(invoice: Invoice) -> str:
-    return _("Uw OIN") if scheme_of(invoice.buyer_identifier) == OIN_SCHEME else _("Uw KvK-nummer")
 
 
 def _payment_lines(invoice: Invoice) -> list[str]:

@@ -4,7 +4,7 @@ asks for it). Made from the same record as the PDF (wijkwerk/payments/pdf.py); a
 integer cents until they are written here.
 
 An e-invoice is addressed to the buyer's KvK number or OIN: without one it cannot be made, and
-:func:`einvoice_possible` says so before anything asks for it."""
+``Invoice.has_einvoice`` says so before anything asks for it."""
 
 from __future__ import annotations
 
@@ -12,14 +12,18 @@ import base64
 import datetime as dt
 from decimal import Decimal
 
+from flask import Response, abort
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from wijkwerk.extensions import db
 from wijkwerk.formatting import date
+from wijkwerk.outbox.writing import Attachment, renders_attachment
 from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.parties import KVK_SCHEME, compact, scheme_of
+from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.timeutil import AMSTERDAM
 
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -28,6 +32,7 @@ INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CAC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+EINVOICE_TYPE = "application/xml"
 CURRENCY = "EUR"
 BUYER_COUNTRY = "NL"  # billing details hold a Dutch postcode (wijkwerk/registrations/inputs.py)
 COMMERCIAL_INVOICE = "380"  # UNTDID 1001
@@ -43,13 +48,40 @@ class NoBuyerAddress(LookupError):
     """The buyer's KvK number or OIN is unknown, and an e-invoice needs it as its address."""
 
 
-def einvoice_possible(invoice: Invoice) -> bool:
-    return bool(invoice.buyer_identifier)
+def einvoice_attachment(invoice: Invoice) -> Attachment:
+    """The e-invoice for the invoice mail, made when the mail is sent, as its PDF is."""
+    return Attachment(
+        invoice.einvoice_filename, EINVOICE_TYPE, render_from=f"invoice-ubl:{invoice.id}"
+    )
+
+
+@renders_attachment("invoice-ubl")
+def _einvoice_by_id(invoice_id: int) -> bytes:
+    return einvoice_of(db.session.get_one(Invoice, invoice_id))
+
+
+def einvoice_of(invoice: Invoice) -> bytes:
+    """``invoice`` as an e-invoice, its PDF inside."""
+    return einvoice_xml(invoice, invoice_pdf(invoice))
+
+
+def einvoice_response(invoice: Invoice) -> Response:
+    """The e-invoice to download; 404 when it cannot be made (no address for the buyer)."""
+    if not invoice.has_einvoice:
+        abort(404)
+    return Response(
+        einvoice_of(invoice),
+        mimetype=EINVOICE_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{invoice.einvoice_filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def einvoice_xml(invoice: Invoice, pdf: bytes) -> bytes:
     """``invoice`` as UBL, with ``pdf`` (its PDF) embedded as the buyer's view of it."""
-    if not einvoice_possible(invoice):
+    if not invoice.has_einvoice:
         raise NoBuyerAddress(invoice.number)
     with force_locale("nl"):
         root = _document(invoice, pdf)

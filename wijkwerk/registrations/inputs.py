@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from flask_babel import gettext as _
 from pydantic import Field, WithJsonSchema
 
-from wijkwerk.payments.parties import KVK_OR_OIN
+from wijkwerk.payments.parties import KvkOrOin
 from wijkwerk.schema import Email, Matching, Says, Shape, Text
 
 MAX_LONG_TEXT = 5000
@@ -103,16 +103,7 @@ class BillingInput(Shape):
     email: EmailAddress
     po_number: Annotated[str, Text(100, optional=True)] = ""
     ordered_by: OptionalLine = ""
-    kvk_or_oin: Annotated[
-        str,
-        Matching(
-            limit=20,
-            optional=True,
-            regex=KVK_OR_OIN,
-            message=lambda: _("Vul een KvK-nummer (8 cijfers) of een OIN (20 cijfers) in."),
-        ),
-        Field(description="KvK-nummer (8 cijfers) of OIN (20 cijfers): het adres van de e-factuur"),
-    ] = ""
+    kvk_or_oin: KvkOrOin = ""
 
     def ordered(self, by: str) -> BillingInput:
         """These details, ordered by ``by`` unless they say who."""
