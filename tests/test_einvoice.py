@@ -16,6 +16,7 @@ import pytest
 from flask_babel import force_locale
 from lxml import etree
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from tests import trio_helpers
 from tests.conftest import csrf_token
@@ -31,6 +32,7 @@ from wijkwerk.payments.models import Invoice
 from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.payments.ubl import CAC_NS, CBC_NS, NoBuyerAddress, einvoice_xml
 from wijkwerk.registrations.models import Registration
+from wijkwerk.timeutil import frozen_at
 
 NS = {"cac": CAC_NS, "cbc": CBC_NS}
 SCHIEDAM_OIN = "00000001001234567000"  # an OIN's form: 20 digits
@@ -343,3 +345,19 @@ def test_without_an_address_for_the_buyer_the_mail_has_the_pdf_alone(client, db,
     [mail] = smtp.to("facturen@rotterdam.nl")
     assert [p.get_filename().rsplit(".", 1)[1] for p in mail.iter_attachments()] == ["pdf"]
     assert "e-factuur" not in mail.get_body(("plain",)).get_content()
+
+
+def test_every_invoice_of_the_demo_passes_the_rules(app, db, validator):
+    """The demo's invoices and credit notes, made by each kind's own way of registering (and
+    one left without the buyer's identifier, which has no e-invoice)."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["wijkwerk", "load-municipalities"]).exit_code == 0
+    with frozen_at(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)):
+        assert runner.invoke(args=["wijkwerk", "demo"]).exit_code == 0
+    made = db.session.scalars(select(Invoice).order_by(Invoice.id)).all()
+    kinds = {i.registration.programme.kind.value for i in made if i.has_einvoice}
+    assert {"driedaagse", "wijklab"} <= kinds, kinds  # the trios are invoiced at allocation
+    assert [i for i in made if not i.has_einvoice]  # the demo shows that case too
+    for invoice in made:
+        if invoice.has_einvoice:
+            assert validator.check(document(invoice)).errors == [], invoice.number

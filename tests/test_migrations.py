@@ -69,3 +69,51 @@ def test_downgrade_to_base_and_upgrade_again(empty_database, tmp_path):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     assert _flask(app, "db", "upgrade").exit_code == 0
+
+
+def test_invoices_issued_before_the_e_invoice_keep_their_seller_address_in_parts(tmp_path):
+    """Revision 0015 splits the seller's address the invoices so far kept as lines ("street",
+    "postcode city") into the parts an e-invoice names; what an invoice says does not change."""
+    from sqlalchemy import text
+
+    uri = f"sqlite:///{tmp_path / 'before.sqlite3'}"
+    app = make_app(uri, tmp_path)
+    assert _flask(app, "db", "upgrade", "0014").exit_code == 0
+    engine = create_engine(uri)
+    columns = (
+        "id, registration_id, kind, year, sequence, number, issued_at, due_at, seller_name, "
+        "seller_address, seller_kvk, seller_vat_number, buyer_name, buyer_address, "
+        "buyer_postcode, buyer_city, buyer_email, description, amount_cents, vat_rate_bp, "
+        "vat_cents, total_cents"
+    )
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # an invoice row alone will do
+        for number, address in (
+            (1, "Voorbeeldstraat 1\n2511 AA Den Haag"),
+            (2, "Postbus 1"),  # no postcode line: left as it was
+        ):
+            connection.execute(
+                text(
+                    f"INSERT INTO invoice ({columns}) VALUES (:id, 1, 'invoice', 2027, :id, "
+                    ":number, '2027-01-05 10:00:00', '2027-02-04 10:00:00', 'Instituut', "
+                    ":address, '12345678', 'NL123456789B01', 'Gemeente', 'Stadserf 1', "
+                    "'3112 DZ', 'Schiedam', 'f@schiedam.nl', 'Deelname', 20000, 2100, 4200, "
+                    "24200)"
+                ),
+                {"id": number, "number": f"2027-000{number}", "address": address},
+            )
+    engine.dispose()
+    assert _flask(app, "db", "upgrade").exit_code == 0
+    engine = create_engine(uri)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT seller_address, seller_postcode, seller_city, seller_country "
+                "FROM invoice ORDER BY id"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("Voorbeeldstraat 1", "2511 AA", "Den Haag", "NL"),
+        ("Postbus 1", None, None, "NL"),
+    ]

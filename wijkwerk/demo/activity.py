@@ -71,6 +71,12 @@ def demo_name(number: int) -> str:
     return f"{_FIRST[first]} {_LAST[(number // len(_FIRST) + first) % len(_LAST)]}"
 
 
+def demo_oin(code: str) -> str:
+    """A fictional OIN for a demo municipality's billing details, of an OIN's form (20 digits):
+    so the demo's invoices also come as an e-invoice (docs/einvoice.md)."""
+    return f"0000000100{code[2:]}000000"
+
+
 def demo_email(name: str, domain: str = "example.nl") -> str:
     return name.lower().replace(" ", ".") + "@" + domain
 

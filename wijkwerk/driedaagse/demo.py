@@ -45,6 +45,9 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
                     "city": organisation.split()[-1],
                     "email": _email(f"facturen {organisation}"),
                     "po_number": f"4500{number:06d}",
+                    # a KvK number's form (fictional); the first leaves it out, so the demo also
+                    # shows an invoice without an e-invoice (docs/einvoice.md)
+                    "kvk_or_oin": f"5000{number:04d}" if number else "",
                 },
                 "payment_method": "invoice",
                 "dietary_needs": dietary,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wijkwerk.demo.activity import demo_email as _email
-from wijkwerk.demo.activity import demo_name
+from wijkwerk.demo.activity import demo_name, demo_oin
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
 from wijkwerk.programmes.models import Programme
@@ -64,6 +64,7 @@ def _trio(municipality: Municipality, wijk: str, number: int) -> dict:
             "city": place,
             "email": _email(f"facturen {place}"),
             "po_number": f"PO-{municipality.code}-27",
+            "kvk_or_oin": demo_oin(municipality.code),
         },
         "consent": True,
         "locale": "nl",

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from wijkwerk.demo.activity import demo_email as _email
-from wijkwerk.demo.activity import demo_name
+from wijkwerk.demo.activity import demo_name, demo_oin
 from wijkwerk.demo.activity import demo_pdf as _pdf
 from wijkwerk.extensions import db
 from wijkwerk.municipalities.models import Municipality
@@ -90,6 +90,7 @@ def activity(programme: Programme, now: dt.datetime) -> list[str]:
                     "city": place,
                     "email": _email(f"facturen {place}"),
                     "po_number": f"PO-{code}-01",
+                    "kvk_or_oin": demo_oin(code),
                 },
                 "consent": True,
             },
