@@ -31,6 +31,7 @@ from tests.smtp import SMTPServer  # noqa: E402
 from tests.trio_helpers import VALID_TRIO  # noqa: E402
 from wijkwerk import create_app  # noqa: E402
 from wijkwerk.extensions import db  # noqa: E402
+from wijkwerk.payments.models import Invoice  # noqa: E402
 
 WIDTHS = (1366, 390)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -52,6 +53,7 @@ def individual_values() -> dict:
     body = VALID_INDIVIDUAL
     values = {f"person-{k}": v for k, v in body["person"].items()}
     values |= {f"billing-{k}": v for k, v in body["billing"].items()}
+    values["billing-kvk_or_oin"] = "24123456"  # so the invoice mail carries the e-invoice
     return values | {"payment_method": "invoice", "consent": True}
 
 
@@ -283,6 +285,17 @@ def back_office(app, browser: Browser, camera: Camera) -> None:
     camera.shoot("beheer-locatie")
     browser.get("/beheer/facturen?toon=all")
     camera.shoot("beheer-facturen")
+    with app.app_context():
+        made = db.session.scalars(select(Invoice).order_by(Invoice.id)).all()
+        with_einvoice = next(i.id for i in made if i.has_einvoice)
+        without = next((i.id for i in made if not i.has_einvoice), None)
+    browser.get(f"/beheer/facturen/{with_einvoice}")
+    camera.shoot("beheer-factuur")
+    if without is not None:
+        browser.get(f"/beheer/facturen/{without}")
+        camera.shoot("beheer-factuur-zonder-e-factuur")
+    browser.get("/beheer/gemeenten/GM0606")
+    camera.shoot("beheer-gemeente")
     browser.get(f"/beheer/programmas/{slug_of(app, 'werkplaats')}/bericht")
     browser.fill(
         {"subject": "Locatie werkplaats 1", "body": "We zijn in het stadhuis.\n\nTot dan!"}

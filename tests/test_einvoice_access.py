@@ -137,13 +137,14 @@ def test_an_organiser_records_a_municipalitys_oin_for_its_invoices(client, db, o
     page = client.get("/beheer/gemeenten/GM0606")
     assert "OIN voor e-facturen" in page.text
     wrong = client.post(
-        "/beheer/gemeenten/GM0606/oin", data={"csrf_token": csrf_token(page.text), "oin": "123"}
+        "/beheer/gemeenten/GM0606/oin",
+        data={"oin-csrf_token": csrf_token(page.text), "oin-oin": "123"},
     )
     assert wrong.status_code == 422
     assert "Een OIN heeft 20 cijfers" in wrong.text and 'value="123"' in wrong.text
     done = client.post(
         "/beheer/gemeenten/GM0606/oin",
-        data={"csrf_token": csrf_token(page.text), "oin": SCHIEDAM_OIN},
+        data={"oin-csrf_token": csrf_token(page.text), "oin-oin": SCHIEDAM_OIN},
     )
     assert done.status_code == 302
     db.session.expire_all()

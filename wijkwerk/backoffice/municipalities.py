@@ -19,6 +19,7 @@ from wijkwerk.registrations.forms import show_problems
 from wijkwerk.validation import RuleViolation
 
 bp = Blueprint("municipalities", __name__)
+OIN_PREFIX = "oin"  # its own ids: the page holds two forms, each with its CSRF token
 
 
 @bp.get("/gemeenten")
@@ -43,7 +44,7 @@ def _page(found: Municipality, form=None, oin_form=None, status: int = 200):
         choice=RULE if override is None else (YES if override else NO),
         reason=found.middelgroot_override_reason or "",
     )
-    oin_form = oin_form or OinForm(formdata=None, oin=found.oin or "")
+    oin_form = oin_form or OinForm(formdata=None, prefix=OIN_PREFIX, oin=found.oin or "")
     return render_template(
         "backoffice/municipality.html", municipality=found, form=form, oin_form=oin_form
     ), status
@@ -52,7 +53,7 @@ def _page(found: Municipality, form=None, oin_form=None, status: int = 200):
 @bp.post("/gemeenten/<code>/oin")
 def update_oin(code: str):
     found = db.get_or_404(Municipality, code)
-    form = OinForm()
+    form = OinForm(prefix=OIN_PREFIX)
     if form.validate_on_submit():
         try:
             set_oin(found, form.oin.data or "")
