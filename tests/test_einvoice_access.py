@@ -4,6 +4,8 @@ without one the buyer's KvK number or OIN, and a municipality its OIN."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -186,3 +188,20 @@ def test_the_api_says_when_there_is_no_e_invoice(client, db, headers):
     assert client.get(f"/api/v1/invoices/{invoice.number}", headers=headers).json["einvoice"] is (
         False
     )
+
+
+def test_the_registration_form_puts_a_bad_kvk_number_next_to_its_field(client, db):
+    course(capacity=5)
+    db.session.commit()
+    page = client.get("/programmes/driedaagse/aanmelden")
+    assert 'name="billing-kvk_or_oin"' in page.text
+    response = client.post(
+        "/programmes/driedaagse/aanmelden",
+        data={"csrf_token": csrf_token(page.text), "billing-kvk_or_oin": "2412 34"},
+    )
+    assert response.status_code == 422
+    assert re.search(
+        r'id="billing-kvk_or_oin-error">\s*<p>Vul een KvK-nummer \(8 cijfers\) of een OIN',
+        response.text,
+    )
+    assert 'value="2412 34"' in response.text
