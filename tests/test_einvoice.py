@@ -115,6 +115,8 @@ KINDS = {
     "vat-exempt": lambda client, db, smtp: course_invoice(
         client, db, vat_rate_bp=0, vat_exemption_text=EXEMPTION
     ),
+    # 0 % without an exemption text: exempt (E) with a plain reason, as BR-E-10 asks a reason
+    "zero-rate": lambda client, db, smtp: course_invoice(client, db, vat_rate_bp=0),
     "paid": lambda client, db, smtp: _paid(course_invoice(client, db), db),
     "partial-credit": lambda client, db, smtp: credit(course_invoice(client, db), 5000, db),
     "full-credit": lambda client, db, smtp: credit(trio_invoice(client, db, smtp), 10_000, db),
