@@ -44,6 +44,7 @@ def test_the_registrant_downloads_the_e_invoice_from_their_invoice_page(client, 
     base = f"/aanmelding/{registration.manage_token}/facturen/{invoice.number}"
     manage = client.get(f"/aanmelding/{registration.manage_token}").text
     assert f'href="{base}.xml"' in manage
+    assert f"KvK-nummer of OIN {KVK}" in manage  # what they gave, in their registration's summary
     page = client.get(base).text
     assert f'href="{base}.xml"' in page and f'href="{base}.pdf"' in page
     assert "Uw KvK-nummer" in page and KVK in page
