@@ -13,11 +13,9 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import folded
 from wijkwerk.payments import invoices as payment_invoices
 from wijkwerk.payments.models import Invoice
-from wijkwerk.payments.parties import BuyerIdentifierInput
 from wijkwerk.payments.pdf import pdf_response
 from wijkwerk.payments.ubl import einvoice_response
 from wijkwerk.registrations.forms import show_problems
-from wijkwerk.schema import parse
 from wijkwerk.validation import RuleViolation
 from wijkwerk.webforms import CheckedForm
 
@@ -87,11 +85,11 @@ def address_buyer(invoice_id: int):
     form = BuyerIdentifierForm()
     if form.validate_on_submit():
         try:
-            given = parse(BuyerIdentifierInput, {"kvk_or_oin": form.kvk_or_oin.data or ""})
+            payment_invoices.address_buyer(found, form.kvk_or_oin.data or "", actor=current_user)
         except RuleViolation as violation:
+            db.session.rollback()
             show_problems(form, violation.problems)
         else:
-            payment_invoices.address_buyer(found, given.kvk_or_oin, actor=current_user)
             db.session.commit()
             flash(_("Factuur %(number)s is nu ook een e-factuur.", number=found.number), "success")
             return redirect(url_for("backoffice.invoices.invoice", invoice_id=found.id))

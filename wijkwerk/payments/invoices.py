@@ -22,9 +22,11 @@ from wijkwerk.money import share_of, vat_cents
 from wijkwerk.outbox.services import queue
 from wijkwerk.outbox.writing import MailContent, renders_mail
 from wijkwerk.payments.models import Invoice, InvoiceCounter, InvoiceKind
+from wijkwerk.payments.parties import BuyerIdentifierInput
 from wijkwerk.payments.pdf import invoice_attachment
 from wijkwerk.payments.ubl import einvoice_attachment
 from wijkwerk.programmes import kinds
+from wijkwerk.schema import parse
 from wijkwerk.timeutil import AMSTERDAM, now_utc
 
 if TYPE_CHECKING:  # types only: the registrations build on the payments
@@ -264,11 +266,13 @@ def _invoice_mail(invoice_id: str) -> MailContent:
     return MailContent(context, tuple(files))
 
 
-def address_buyer(invoice: Invoice, identifier: str, *, actor) -> list[Invoice]:
-    """Give an invoice issued without one the buyer's KvK number or OIN, so its e-invoice can
-    be made (organisers, docs/einvoice.md); its credit notes, or the invoice a credit note
-    credits, get it too. An e-invoice once made keeps its address: only documents without one
-    change. Returns those that did."""
+def address_buyer(invoice: Invoice, given: str, *, actor) -> list[Invoice]:
+    """Give an invoice issued without one the buyer's KvK number or OIN (``given`` as typed), so
+    its e-invoice can be made (organisers, docs/einvoice.md); its credit notes, or the invoice a
+    credit note credits, get it too. An e-invoice once made keeps its address: only documents
+    without one change. Returns those that did; raises :class:`RuleViolation` at
+    ``kvk_or_oin``."""
+    identifier = parse(BuyerIdentifierInput, {"kvk_or_oin": given}).kvk_or_oin
     first = invoice.credited_invoice or invoice
     changed = [i for i in (first, *first.credit_notes) if not i.buyer_identifier]
     for document in changed:
