@@ -291,6 +291,10 @@ def back_office(app, browser: Browser, camera: Camera) -> None:
         without = next((i.id for i in made if not i.has_einvoice), None)
     browser.get(f"/beheer/facturen/{with_einvoice}")
     camera.shoot("beheer-factuur")
+    with app.app_context():
+        invoiced = db.session.get(Invoice, with_einvoice).registration_id
+    browser.get(f"/beheer/aanmeldingen/{invoiced}/acties/exempt")
+    camera.shoot("beheer-vrijstelling-na-factuur")
     if without is not None:
         browser.get(f"/beheer/facturen/{without}")
         camera.shoot("beheer-factuur-zonder-e-factuur")

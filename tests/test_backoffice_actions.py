@@ -273,3 +273,44 @@ def test_a_full_refund_says_it_credits_everything_before_it_is_done(client, db, 
     db.session.expire_all()
     credit = [i for i in db.session.get(Registration, found.id).invoices if i.is_credit]
     assert [c.total_cents for c in credit] == [-217_800]
+
+
+def test_an_exemption_granted_after_invoicing_credits_the_invoice_in_full(client, db, smtp):
+    """Granting an exemption once the fee was invoiced left the invoice to be paid ("die wordt
+    niet vanzelf gecrediteerd"): the registration owes nothing, so all of it is credited."""
+    from tests.course_helpers import course, individual
+    from wijkwerk.driedaagse import services as individuals
+
+    programme = course()
+    factories.account("org@example.nl")
+    found = individuals.register_individual(programme, individual()).registration
+    end_unit_of_work()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    number = found.invoices[0].number
+    url = f"/beheer/aanmeldingen/{found.id}/acties/exempt"
+    page = client.get(url)
+    said = text_of(page)
+    assert f"Een creditfactuur van € 2.178,00 voor factuur {number}." in said
+    assert "niet vanzelf gecrediteerd" not in said
+    # the reason is required here, so its label does not say "niet verplicht"; with cancelling it is
+    assert "(niet verplicht)" not in said and "Reden of toelichting" in said
+    assert "(niet verplicht)" in text_of(
+        client.get(f"/beheer/aanmeldingen/{found.id}/acties/cancel")
+    )
+    smtp.clear()
+    done = client.post(url, data={"csrf_token": csrf_token(page.text), "reason": "M50-lid"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    registration = db.session.get(Registration, found.id)
+    assert registration.exempt and registration.price.total_cents == 0
+    [credit] = [i for i in registration.invoices if i.is_credit]
+    assert credit.total_cents == -217_800 and credit.credited_invoice.number == number
+    assert registration.invoices[0].outstanding_cents == 0
+    assert f"Creditfactuur {credit.number}: € 2.178,00." in registration.events[-1].reason.replace(
+        "\xa0", " "
+    )
+    [mail] = smtp.to("facturen@rotterdam.nl")
+    assert f"Creditfactuur {credit.number}" in subject(mail)
+    # settling again credits nothing more: all of it is credited already
+    assert lifecycle.settle_exemption(registration) == []
+    assert len([i for i in registration.invoices if i.is_credit]) == 1

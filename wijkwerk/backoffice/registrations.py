@@ -57,6 +57,8 @@ def action(registration_id: int, code: str):
         flash(_not_now(), "error")
         return redirect(_page(registration_id))
     form = ActionForm()
+    # The label says "niet verplicht" only where it is so (the rule itself is the service's).
+    form.reason.flags.optional = not chosen.reason_required
     if form.validate_on_submit():
         try:
             actions.perform(chosen, found, current_user, (form.reason.data or "").strip())

@@ -77,6 +77,8 @@ class Action:
 
 def _exempt(registration, *, actor, reason):
     pricing.set_exemption(registration, True, reason, actor)
+    if settled := lifecycle.settle_exemption(registration):
+        registration.note_change(actor=actor, reason=" ".join(settled))
 
 
 def _charge(registration, *, actor, reason):
@@ -227,14 +229,9 @@ def consequences(action: Action, registration: Registration, now: dt.datetime) -
             lines.append(_("De plaats gaat naar wie als eerste op de wachtlijst staat."))
     elif action.code == "exempt":
         lines.append(_("De aanmelding betaalt de bijdrage niet."))
-        invoice = invoices.active_invoice(registration)
-        if invoice is not None:
-            lines.append(
-                _(
-                    "Factuur %(number)s is al verstuurd; die wordt niet vanzelf gecrediteerd.",
-                    number=invoice.number,
-                )
-            )
+        money = terms.cancellation_terms(registration, now, full_refund=True)
+        if not money.costs_nothing:  # already invoiced or paid: all of it goes back
+            lines += _money_lines(registration, now, full_refund=True)
     elif action.code == "charge":
         lines.append(
             _(

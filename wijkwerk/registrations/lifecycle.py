@@ -267,18 +267,53 @@ def _settle_money(
 ) -> list[str]:
     """Do what ``terms`` (registrations/terms.py) worked out: credit the invoice, refund the
     payments, stop a checkout still open. Returns what the registrant is told."""
-    notes = []
     for payment in registration.payments:
         if payment.status is PaymentStatus.PENDING:
             payment.status = PaymentStatus.EXPIRED
             payment.failure_message = _("Aanmelding geannuleerd vóór de betaling.")
-    if terms.credit_cents:
-        credit = invoices.issue_credit(
-            terms.invoice,
-            terms.share_bp,
-            reason=_("annulering van aanmelding %(ref)s", ref=registration.reference),
-            now=now,
+    notes = _pay_back(
+        registration,
+        terms,
+        now,
+        credit_reason=_("annulering van aanmelding %(ref)s", ref=registration.reference),
+        refund_reason=_("Annulering"),
+    )
+    if terms.due_cents:
+        notes.append(
+            _(
+                "Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.",
+                amount=money(terms.due_cents),
+            )
         )
+    return notes
+
+
+def settle_exemption(registration: Registration, now: dt.datetime | None = None) -> list[str]:
+    """An exemption granted after the fee was invoiced or paid: the invoice is credited in full
+    and what was paid with Stripe goes back in full, as the registration now owes nothing.
+    Returns what was done, for its history (empty when nothing was invoiced or paid)."""
+    now = now or now_utc()
+    return _pay_back(
+        registration,
+        cancellation_terms(registration, now, full_refund=True),
+        now,
+        credit_reason=_("vrijstelling voor aanmelding %(ref)s", ref=registration.reference),
+        refund_reason=_("Vrijstelling"),
+    )
+
+
+def _pay_back(
+    registration: Registration,
+    terms: CancellationTerms,
+    now: dt.datetime,
+    *,
+    credit_reason: str,
+    refund_reason: str,
+) -> list[str]:
+    """The credit invoice and the refunds ``terms`` name; what the registrant is told of each."""
+    notes = []
+    if terms.credit_cents:
+        credit = invoices.issue_credit(terms.invoice, terms.share_bp, reason=credit_reason, now=now)
         notes.append(
             _(
                 "Creditfactuur %(number)s: %(amount)s.",
@@ -287,7 +322,7 @@ def _settle_money(
             )
         )
     for payment, amount in terms.refunds:
-        made = payments.refund(payment, amount, _("Annulering"))
+        made = payments.refund(payment, amount, refund_reason)
         if made is not None:
             notes.append(
                 _(
@@ -295,13 +330,6 @@ def _settle_money(
                     amount=money(made.amount_cents),
                 )
             )
-    if terms.due_cents:
-        notes.append(
-            _(
-                "Volgens de annuleringsvoorwaarden is %(amount)s verschuldigd.",
-                amount=money(terms.due_cents),
-            )
-        )
     return notes
 
 
