@@ -314,3 +314,36 @@ def test_an_exemption_granted_after_invoicing_credits_the_invoice_in_full(client
     # settling again credits nothing more: all of it is credited already
     assert lifecycle.settle_exemption(registration) == []
     assert len([i for i in registration.invoices if i.is_credit]) == 1
+
+
+def test_withdrawing_the_exemption_of_a_confirmed_registration_invoices_it_again(client, db, smtp):
+    """Withdrawing an exemption said "een factuur gaat pas uit bij een volgende stap", and a
+    confirmed registration has no next step: it was never invoiced. Now it is, at once."""
+    from tests.course_helpers import course, individual
+    from wijkwerk.driedaagse import services as individuals
+
+    programme = course()
+    factories.account("org@example.nl")
+    found = individuals.register_individual(programme, individual()).registration
+    end_unit_of_work()
+    conftest.log_in(client, "org@example.nl", factories.PASSWORD)
+    base = f"/beheer/aanmeldingen/{found.id}/acties"
+    page = client.get(f"{base}/exempt")
+    client.post(f"{base}/exempt", data={"csrf_token": csrf_token(page.text), "reason": "M50"})
+    page = client.get(f"{base}/charge")
+    said = text_of(page)
+    assert "betaalt € 2.178,00 incl. btw; de factuur gaat nu naar het factuuradres" in said
+    smtp.clear()
+    done = client.post(
+        f"{base}/charge", data={"csrf_token": csrf_token(page.text), "reason": "geen M50-lid"}
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    registration = db.session.get(Registration, found.id)
+    first, credit, second = registration.invoices
+    assert (first.is_credit, credit.is_credit, second.is_credit) == (False, True, False)
+    assert credit.credited_invoice_id == first.id and second.total_cents == 217_800
+    assert second.outstanding_cents == 217_800 and second.number != first.number
+    assert [subject(m) for m in smtp.to("facturen@rotterdam.nl")] == [
+        f"Factuur {second.number}: {programme.title}"
+    ]

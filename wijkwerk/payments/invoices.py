@@ -120,8 +120,9 @@ def buyer_identifier(registration: Registration) -> str | None:
 
 
 def active_invoice(registration: Registration) -> Invoice | None:
-    """The registration's invoice that is not a credit invoice, if one was issued."""
-    for invoice in registration.invoices:
+    """The registration's latest invoice that is not a credit invoice, if one was issued (a
+    second follows only one credited in full: :func:`issue_invoice`)."""
+    for invoice in reversed(registration.invoices):
         if invoice.kind is InvoiceKind.INVOICE:
             return invoice
     return None
@@ -136,11 +137,11 @@ def issue_invoice(
 ) -> Invoice | None:
     """Invoice what the registration owes and mail it to the invoice address (unless ``send`` is
     false: the caller sends it with :func:`send_invoice`). Issuing twice returns the first
-    invoice. Nothing is issued when nothing is owed (an exemption) or when the billing details are
+    invoice, unless that was credited in full (an exemption granted, then withdrawn). Nothing is issued when nothing is owed (an exemption) or when the billing details are
     missing (a trio that left them out); the organiser sees the latter."""
     existing = active_invoice(registration)
-    if existing is not None:
-        return existing
+    if existing is not None and credited_cents(existing) < existing.amount_cents:
+        return existing  # issued, and not credited in full (an exemption granted later would)
     price = registration.price
     billing = registration.billing
     if price.amount_cents == 0 or billing is None:

@@ -25,7 +25,7 @@ from wijkwerk.accounts.models import Account
 from wijkwerk.extensions import db
 from wijkwerk.formatting import date as format_date
 from wijkwerk.formatting import money as format_money
-from wijkwerk.money import FULL_SHARE_BP
+from wijkwerk.money import FULL_SHARE_BP, Price
 from wijkwerk.payments import invoices
 from wijkwerk.programmes.models import Allocation
 from wijkwerk.registrations import approval, lifecycle, notifications, pricing, terms
@@ -83,6 +83,7 @@ def _exempt(registration, *, actor, reason):
 
 def _charge(registration, *, actor, reason):
     pricing.set_exemption(registration, False, reason, actor)
+    lifecycle.invoice_confirmed(registration, actor=actor)
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -233,13 +234,24 @@ def consequences(action: Action, registration: Registration, now: dt.datetime) -
         if not money.costs_nothing:  # already invoiced or paid: all of it goes back
             lines += _money_lines(registration, now, full_refund=True)
     elif action.code == "charge":
-        lines.append(
-            _(
-                "De aanmelding betaalt %(amount)s incl. btw; een factuur gaat pas uit bij een "
-                "volgende stap.",
-                amount=format_money(registration.price.total_cents),
+        # what it pays once the exemption is gone (its price says 0 while it is exempt)
+        charged = format_money(Price(registration.fee_cents, registration.vat_rate_bp).total_cents)
+        if registration.state is S.CONFIRMED:
+            lines.append(
+                _(
+                    "De aanmelding betaalt %(amount)s incl. btw; de factuur gaat nu naar het "
+                    "factuuradres.",
+                    amount=charged,
+                )
             )
-        )
+        else:
+            lines.append(
+                _(
+                    "De aanmelding betaalt %(amount)s incl. btw; de factuur gaat uit zodra de "
+                    "plaats vaststaat.",
+                    amount=charged,
+                )
+            )
     if action.target is not None and (told := _told(registration)):
         lines.append(told)
     if action.irreversible:

@@ -22,7 +22,7 @@ from wijkwerk.formatting import datetime as format_datetime
 from wijkwerk.formatting import money
 from wijkwerk.payments import invoices
 from wijkwerk.payments import services as payments
-from wijkwerk.payments.models import PaymentMethod, PaymentStatus
+from wijkwerk.payments.models import Invoice, PaymentMethod, PaymentStatus
 from wijkwerk.programmes import kinds
 from wijkwerk.programmes.models import Programme, ProgrammeStatus
 from wijkwerk.registrations import notifications, places
@@ -124,23 +124,39 @@ def admit(
         quiet=True,
         now=now,
     )
-    invoice = None
-    if registration.price.amount_cents > 0:
-        # made before the confirmation is queued, so both are written in one flush; the mails
-        # still go out in that order
-        invoice = invoices.issue_invoice(registration, now=now, send=False)
-        if invoice is None:
-            registration.note_change(
-                actor=actor,
-                actor_label=actor_label,
-                reason=_("De factuur wacht op factuurgegevens (adres en e-mailadres)."),
-                at=now,
-            )
+    # made before the confirmation is queued, so both are written in one flush; the mails
+    # still go out in that order
+    invoice = _invoice(registration, actor=actor, actor_label=actor_label, now=now)
     if not quiet:
         notifications.status_changed(registration, event)
     if invoice is not None:
         invoices.send_invoice(invoice)
     return event
+
+
+def invoice_confirmed(registration: Registration, *, actor=None, now=None) -> None:
+    """Invoice a confirmed registration that owes its fee but has no invoice standing (an
+    exemption withdrawn after its place was confirmed), as confirming it would have."""
+    if registration.state is not S.CONFIRMED:
+        return  # invoiced when its place is confirmed
+    invoice = _invoice(registration, actor=actor, now=now or now_utc())
+    if invoice is not None:
+        invoices.send_invoice(invoice)
+
+
+def _invoice(registration: Registration, *, actor, actor_label="system", now) -> Invoice | None:
+    """Issue what ``registration`` owes (unsent), or note that it waits for billing details."""
+    if registration.price.amount_cents <= 0:
+        return None
+    invoice = invoices.issue_invoice(registration, now=now, send=False)
+    if invoice is None:
+        registration.note_change(
+            actor=actor,
+            actor_label=actor_label,
+            reason=_("De factuur wacht op factuurgegevens (adres en e-mailadres)."),
+            at=now,
+        )
+    return invoice
 
 
 def place_or_waitlist(
