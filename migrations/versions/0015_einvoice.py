@@ -20,6 +20,14 @@ depends_on = None
 
 # the last line of an address as the invoices so far wrote it: "2511 AA Den Haag"
 POSTCODE_CITY = re.compile(r"^\s*([1-9][0-9]{3} ?[A-Za-z]{2})\s+(.+?)\s*$")
+INVOICE = sa.table(
+    'invoice',
+    sa.column('id', sa.Integer),
+    sa.column('seller_address', sa.String),
+    sa.column('seller_postcode', sa.String),
+    sa.column('seller_city', sa.String),
+    sa.column('seller_country', sa.String),
+)
 
 
 def upgrade():
@@ -35,16 +43,8 @@ def upgrade():
 
     # Invoices issued so far kept the seller's address as lines, the last "postcode city": the
     # same words, now in the parts an e-invoice names (what the invoice says does not change).
-    invoice = sa.table(
-        'invoice',
-        sa.column('id', sa.Integer),
-        sa.column('seller_address', sa.String),
-        sa.column('seller_postcode', sa.String),
-        sa.column('seller_city', sa.String),
-        sa.column('seller_country', sa.String),
-    )
     connection = op.get_bind()
-    for row in connection.execute(sa.select(invoice.c.id, invoice.c.seller_address)).all():
+    for row in connection.execute(sa.select(INVOICE.c.id, INVOICE.c.seller_address)).all():
         lines = (row.seller_address or "").splitlines()
         found = POSTCODE_CITY.match(lines[-1]) if len(lines) > 1 else None
         values = {'seller_country': 'NL'}
@@ -54,25 +54,18 @@ def upgrade():
                 'seller_postcode': found[1].upper(),
                 'seller_city': found[2],
             }
-        connection.execute(invoice.update().where(invoice.c.id == row.id).values(**values))
+        connection.execute(INVOICE.update().where(INVOICE.c.id == row.id).values(**values))
 
 
 def downgrade():
-    invoice = sa.table(
-        'invoice',
-        sa.column('id', sa.Integer),
-        sa.column('seller_address', sa.String),
-        sa.column('seller_postcode', sa.String),
-        sa.column('seller_city', sa.String),
-    )
     connection = op.get_bind()
     rows = connection.execute(
-        sa.select(invoice.c.id, invoice.c.seller_address, invoice.c.seller_postcode, invoice.c.seller_city)
+        sa.select(INVOICE.c.id, INVOICE.c.seller_address, INVOICE.c.seller_postcode, INVOICE.c.seller_city)
     ).all()
     for row in rows:
         if row.seller_postcode:
             joined = f"{row.seller_address}\n{row.seller_postcode} {row.seller_city}"
-            connection.execute(invoice.update().where(invoice.c.id == row.id).values(seller_address=joined))
+            connection.execute(INVOICE.update().where(INVOICE.c.id == row.id).values(seller_address=joined))
     with op.batch_alter_table('municipality', schema=None) as batch_op:
         batch_op.drop_column('oin')
     with op.batch_alter_table('billing_details', schema=None) as batch_op:

@@ -60,7 +60,7 @@ _FORMS = {
 }
 _DUTCH = {
     "SELLER_VAT_NUMBER": (re.compile(r"NL[0-9]{9}B[0-9]{2}"), "NL, 9 digits, B, 2 digits"),
-    "SELLER_POSTCODE": (re.compile(r"[1-9][0-9]{3} ?[A-Z]{2}"), "a postcode such as 2511 AA"),
+    "SELLER_POSTCODE": (re.compile(r"[1-9][0-9]{3}[A-Z]{2}"), "a postcode such as 2511 AA"),
 }
 
 
@@ -89,6 +89,6 @@ def seller_problems(config: MutableMapping) -> list[str]:
     problems = []
     for key, (pattern, form) in forms.items():
         value = config.get(key)
-        if value and not pattern.fullmatch(compact(value) if key != "SELLER_POSTCODE" else value):
+        if value and not pattern.fullmatch(compact(value)):  # checked without its spaces
             problems.append(f"WIJKWERK_{key} must be {form}, not {value!r}")
     return problems

@@ -22,7 +22,7 @@ from wijkwerk.extensions import db
 from wijkwerk.formatting import date
 from wijkwerk.outbox.writing import Attachment, renders_attachment
 from wijkwerk.payments.models import Invoice
-from wijkwerk.payments.parties import KVK_SCHEME, compact, scheme_of
+from wijkwerk.payments.parties import compact, scheme_of
 from wijkwerk.payments.pdf import invoice_pdf
 from wijkwerk.timeutil import AMSTERDAM
 
@@ -225,48 +225,54 @@ def _address(lines: list[str], postcode: str | None, city: str | None, country: 
 
 
 def _seller(invoice: Invoice):
-    kvk = compact(invoice.seller_kvk)
-    contact = (
-        [cac.Contact(cbc.ElectronicMail(invoice.seller_email))] if invoice.seller_email else []
-    )
-    return cac.Party(
-        cbc.EndpointID(kvk, schemeID=KVK_SCHEME),
-        cac.PartyName(cbc.Name(invoice.seller_name)),
+    """The seller, addressed and registered by its KvK number, with its btw-id."""
+    return _party(
+        compact(invoice.seller_kvk),
+        invoice.seller_name,
         _address(
             invoice.seller_address.splitlines(),
             invoice.seller_postcode,
             invoice.seller_city,
             invoice.seller_country or "NL",
         ),
-        cac.PartyTaxScheme(
-            cbc.CompanyID(compact(invoice.seller_vat_number)), cac.TaxScheme(cbc.ID("VAT"))
-        ),
-        cac.PartyLegalEntity(
-            cbc.RegistrationName(invoice.seller_name), cbc.CompanyID(kvk, schemeID=KVK_SCHEME)
-        ),
-        *contact,
+        tax=[
+            cac.PartyTaxScheme(
+                cbc.CompanyID(compact(invoice.seller_vat_number)), cac.TaxScheme(cbc.ID("VAT"))
+            )
+        ],
+        contact=[cbc.ElectronicMail(invoice.seller_email)] if invoice.seller_email else [],
     )
 
 
 def _buyer(invoice: Invoice):
-    identifier = invoice.buyer_identifier
-    scheme = scheme_of(identifier)
-    contact = [cbc.ElectronicMail(invoice.buyer_email)]
-    if invoice.ordered_by:
-        contact.insert(0, cbc.Name(invoice.ordered_by))
-    return cac.Party(
-        cbc.EndpointID(identifier, schemeID=scheme),
-        cac.PartyName(cbc.Name(invoice.buyer_name)),
+    """The buyer, addressed and registered by its KvK number or OIN, with who ordered."""
+    named = [cbc.Name(invoice.ordered_by)] if invoice.ordered_by else []
+    return _party(
+        invoice.buyer_identifier,
+        invoice.buyer_name,
         _address(
             invoice.buyer_address.splitlines(),
             invoice.buyer_postcode,
             invoice.buyer_city,
             BUYER_COUNTRY,
         ),
+        contact=[*named, cbc.ElectronicMail(invoice.buyer_email)],
+    )
+
+
+def _party(identifier: str, name: str, address, *, tax=(), contact=()):
+    """A party in the order UBL gives its parts: its electronic address and legal registration
+    are the same KvK number or OIN (PEPPOL-EN16931-R010/R020, NL-R-003/005)."""
+    scheme = scheme_of(identifier)
+    return cac.Party(
+        cbc.EndpointID(identifier, schemeID=scheme),
+        cac.PartyName(cbc.Name(name)),
+        address,
+        *tax,
         cac.PartyLegalEntity(
-            cbc.RegistrationName(invoice.buyer_name), cbc.CompanyID(identifier, schemeID=scheme)
+            cbc.RegistrationName(name), cbc.CompanyID(identifier, schemeID=scheme)
         ),
-        cac.Contact(*contact),
+        *([cac.Contact(*contact)] if contact else []),
     )
 
 
